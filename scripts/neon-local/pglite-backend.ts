@@ -1,0 +1,195 @@
+/**
+ * Backend on embedded PGlite (Postgres compiled to WASM, one single-user
+ * session). We talk to it at the wire-protocol level (Parse/Bind/Describe/
+ * Execute/Sync through `execProtocol`) rather than through `pg.query()`,
+ * because that is the only way to get exactly what Neon's proxy returns:
+ * - params bound as untyped text, so the server infers their types;
+ * - DataRow values untouched, i.e. Postgres' own text output (bytea `\x..`,
+ *   arrays `{1,2}`, timestamptz in the session TimeZone...);
+ * - the real RowDescription (type OIDs, table/column ids, typmod) and the
+ *   command tag (`INSERT 0 3`).
+ *
+ * There is one session, so requests are serialised and every request leaves
+ * the session as it found it (idle, default role, default settings).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite, protocol } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import type { Backend, BackendRequest } from './backend';
+import {
+  beginStatement,
+  type FieldDescription,
+  parseCommandTag,
+  PgError,
+  type QueryInput,
+  quoteIdentifier,
+  type RawQueryResult,
+} from './protocol';
+
+// The protocol message classes are only exported as values, hence InstanceType.
+type Message = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
+type RowDescriptionMessage = InstanceType<typeof protocol.messages.RowDescriptionMessage>;
+type DataRowMessage = InstanceType<typeof protocol.messages.DataRowMessage>;
+type CommandCompleteMessage = InstanceType<typeof protocol.messages.CommandCompleteMessage>;
+type ReadyForQueryMessage = InstanceType<typeof protocol.messages.ReadyForQueryMessage>;
+
+const { serialize } = protocol;
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+export interface PgliteBackendOptions {
+  /** Directory for persistent data; in-memory when omitted. */
+  dataDir?: string;
+}
+
+export class PgliteBackend implements Backend {
+  readonly name = 'pglite' as const;
+  readonly #db: PGlite;
+  /** The role PGlite's session is authenticated as; requests by it need no role switch. */
+  readonly #superuser: string;
+  /** Transaction status from the last ReadyForQuery: I(dle), T(in transaction), E(rror). */
+  #status = 'I';
+
+  private constructor(db: PGlite, superuser: string) {
+    this.#db = db;
+    this.#superuser = superuser;
+  }
+
+  static async create(options: PgliteBackendOptions = {}): Promise<PgliteBackend> {
+    let dataDir: string | undefined;
+    if (options.dataDir !== undefined) {
+      dataDir = resolve(options.dataDir);
+      mkdirSync(dataDir, { recursive: true });
+    }
+    // Extensions must be registered at start-up so migrations can CREATE EXTENSION them.
+    const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, pgcrypto } });
+    const who = await db.query<{ user: string }>('SELECT current_user AS "user"');
+    return new PgliteBackend(db, who.rows[0]?.user ?? 'postgres');
+  }
+
+  execute(request: BackendRequest): Promise<RawQueryResult[]> {
+    // runExclusive is PGlite's own query mutex: it queues requests so that
+    // one request's statements never interleave with another's.
+    return this.#db.runExclusive(async () => {
+      try {
+        return request.batch ? await this.#batch(request) : await this.#single(request);
+      } finally {
+        await this.#reset();
+      }
+    });
+  }
+
+  #closing: Promise<void> | undefined;
+
+  /** Idempotent: the server and its creator may both close it. Waits for queued requests. */
+  close(): Promise<void> {
+    this.#closing ??= this.#db.close();
+    return this.#closing;
+  }
+
+  /**
+   * A single statement runs in an implicit transaction, exactly as Neon runs
+   * it (so VACUUM, CREATE INDEX CONCURRENTLY... work). The role is switched at
+   * session level because there is no transaction to scope it to; #reset()
+   * undoes it.
+   */
+  async #single(request: BackendRequest): Promise<RawQueryResult[]> {
+    if (request.user !== this.#superuser) await this.#simple(`SET ROLE ${quoteIdentifier(request.user)}`);
+    const [query] = request.queries;
+    if (!query) return [];
+    return this.#extended(query);
+  }
+
+  /** A batch is one transaction with the requested options, all or nothing. */
+  async #batch(request: BackendRequest): Promise<RawQueryResult[]> {
+    await this.#simple(beginStatement(request));
+    if (request.user !== this.#superuser) await this.#simple(`SET LOCAL ROLE ${quoteIdentifier(request.user)}`);
+    const results: RawQueryResult[] = [];
+    for (const query of request.queries) results.push(...(await this.#extended(query)));
+    // COMMIT can fail too (deferred constraints); #simple throws and #reset rolls back.
+    await this.#simple('COMMIT');
+    return results;
+  }
+
+  /**
+   * Brings the session back to a pristine state whatever happened: ends any
+   * transaction (failed statement, or a client that sent BEGIN), then
+   * DISCARD ALL resets the role, session-level SETs, temp tables, prepared
+   * statements, advisory locks and LISTENs a request may have left behind.
+   */
+  async #reset(): Promise<void> {
+    if (this.#status !== 'I') await this.#simple('ROLLBACK');
+    await this.#simple('DISCARD ALL');
+    await this.#db.syncToFs();
+  }
+
+  async #send(message: Uint8Array): Promise<Message[]> {
+    // throwOnError: false so that we always consume the whole exchange up to
+    // ReadyForQuery and can report the first error ourselves.
+    const { messages } = await this.#db.execProtocol(message, { throwOnError: false, syncToFs: false });
+    for (const m of messages) {
+      if (m.name === 'readyForQuery') this.#status = (m as ReadyForQueryMessage).status;
+    }
+    return messages;
+  }
+
+  static #firstError(messages: Message[]): PgError | undefined {
+    for (const m of messages) {
+      if (m.name === 'error') return PgError.from(m) ?? new PgError(String(m), {});
+    }
+    return undefined;
+  }
+
+  /** Simple-query protocol, for our own control statements. */
+  async #simple(sql: string): Promise<void> {
+    const error = PgliteBackend.#firstError(await this.#send(serialize.query(sql)));
+    if (error) throw error;
+  }
+
+  /** Extended protocol: one statement, text params of unspecified type, text results. */
+  async #extended(query: QueryInput): Promise<RawQueryResult[]> {
+    const messages = await this.#send(
+      concat([
+        serialize.parse({ text: query.query }),
+        serialize.bind({ values: query.params }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+      ]),
+    );
+    const error = PgliteBackend.#firstError(messages);
+    if (error) throw error;
+
+    let fields: FieldDescription[] = [];
+    const rows: (string | null)[][] = [];
+    let tag = '';
+    for (const m of messages) {
+      if (m.name === 'rowDescription') {
+        fields = (m as RowDescriptionMessage).fields.map((f) => ({
+          name: f.name,
+          tableID: f.tableID,
+          columnID: f.columnID,
+          dataTypeID: f.dataTypeID,
+          dataTypeSize: f.dataTypeSize,
+          dataTypeModifier: f.dataTypeModifier,
+          format: 'text',
+        }));
+      } else if (m.name === 'dataRow') {
+        rows.push((m as DataRowMessage).fields);
+      } else if (m.name === 'commandComplete') {
+        tag = (m as CommandCompleteMessage).text;
+      }
+    }
+    return [{ ...parseCommandTag(tag), fields, rows }];
+  }
+}

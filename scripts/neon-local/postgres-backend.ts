@@ -1,0 +1,139 @@
+/**
+ * Backend on a real Postgres server. Like Neon's proxy, it logs in AS the
+ * user of the Neon-Connection-String (with its password); only host, port,
+ * database and TLS options come from the backend URL. One small pool per
+ * user lets concurrent requests run in parallel.
+ */
+import pg from 'pg';
+import type { CustomTypesConfig, PoolClient, QueryArrayConfig } from 'pg';
+import type { Backend, BackendRequest } from './backend';
+import { beginStatement, PgError, type QueryInput, type RawQueryResult } from './protocol';
+
+/** Hands every value back as the raw text Postgres sent. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+const rawText = { getTypeParser: () => (value: string) => value } as unknown as CustomTypesConfig;
+
+export interface PostgresBackendOptions {
+  /** e.g. postgres://postgres@127.0.0.1:5432/detecktiv_test */
+  databaseUrl: string;
+  /** Connections per user (default 5). */
+  maxConnectionsPerUser?: number;
+}
+
+export class PostgresBackend implements Backend {
+  readonly name = 'postgres' as const;
+  readonly #url: URL;
+  readonly #max: number;
+  readonly #pools = new Map<string, pg.Pool>();
+
+  constructor(options: PostgresBackendOptions) {
+    this.#url = new URL(options.databaseUrl);
+    this.#max = options.maxConnectionsPerUser ?? 5;
+  }
+
+  #pool(user: string, password: string | undefined): pg.Pool {
+    const key = JSON.stringify([user, password ?? null]);
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      // pg lets the connection string override explicit user/password, so put them in the URL.
+      const url = new URL(this.#url.href);
+      url.username = encodeURIComponent(user);
+      url.password = password === undefined ? '' : encodeURIComponent(password);
+      pool = new pg.Pool({ connectionString: url.href, max: this.#max, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
+      // An idle client dying (server restart) must not crash the process; the pool drops it.
+      pool.on('error', () => {});
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  async execute(request: BackendRequest): Promise<RawQueryResult[]> {
+    let client: PoolClient;
+    try {
+      client = await this.#pool(request.user, request.password).connect();
+    } catch (error) {
+      // Login failures (unknown role, bad password) are Postgres errors the client should see.
+      throw PgError.from(error) ?? error;
+    }
+    try {
+      const results = request.batch ? await this.#batch(client, request) : await this.#single(client, request);
+      client.release(await PostgresBackend.#settle(client));
+      return results;
+    } catch (error) {
+      // A Postgres error leaves the connection usable once settled; anything
+      // else (protocol/network) leaves it in an unknown state.
+      const broken = PgError.from(error) ? await PostgresBackend.#settle(client) : asError(error);
+      client.release(broken);
+      throw PgError.from(error) ?? error;
+    }
+  }
+
+  /** A single statement runs in Postgres' implicit transaction, as on Neon. */
+  async #single(client: PoolClient, request: BackendRequest): Promise<RawQueryResult[]> {
+    const [query] = request.queries;
+    return query ? [await PostgresBackend.#query(client, query)] : [];
+  }
+
+  async #batch(client: PoolClient, request: BackendRequest): Promise<RawQueryResult[]> {
+    await client.query(beginStatement(request));
+    const results: RawQueryResult[] = [];
+    for (const query of request.queries) results.push(await PostgresBackend.#query(client, query));
+    await client.query('COMMIT');
+    return results;
+  }
+
+  /**
+   * Returns the connection to the pool as a fresh session: rolls back any
+   * transaction left open (a failed batch, or a single BEGIN) and DISCARDs
+   * session state (SET, SET ROLE, temp tables...), so that, as with the
+   * PGlite backend, nothing a request does is seen by the next one. Returns an
+   * error (= "destroy this connection") if that fails.
+   */
+  static async #settle(client: PoolClient): Promise<Error | undefined> {
+    try {
+      if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK');
+      await client.query('DISCARD ALL');
+      return undefined;
+    } catch (error) {
+      return asError(error);
+    }
+  }
+
+  static async #query(client: PoolClient, query: QueryInput): Promise<RawQueryResult> {
+    // queryMode 'extended' even without params: Neon always uses the extended
+    // protocol, which (unlike pg's simple-query shortcut) rejects several
+    // statements in one query.
+    const config: QueryArrayConfig & { queryMode: 'extended' } = {
+      text: query.query,
+      values: query.params,
+      rowMode: 'array',
+      types: rawText,
+      queryMode: 'extended',
+    };
+    const result = await client.query<(string | null)[]>(config);
+    return {
+      command: result.command ?? '',
+      rowCount: result.rowCount ?? null,
+      fields: result.fields.map((f) => ({
+        name: f.name,
+        tableID: f.tableID,
+        columnID: f.columnID,
+        dataTypeID: f.dataTypeID,
+        dataTypeSize: f.dataTypeSize,
+        dataTypeModifier: f.dataTypeModifier,
+        format: 'text',
+      })),
+      rows: result.rows,
+    };
+  }
+
+  /** Idempotent: the server and its creator may both close it. */
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((pool) => pool.end()));
+  }
+}

@@ -1,0 +1,72 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./errors/api-error";
+import { onError } from "./errors/on-error";
+import { problemResponse } from "./errors/problem";
+import { validationHook } from "./errors/validation-hook";
+import { accessLog } from "./middleware/access-log";
+import { bodyLimit } from "./middleware/body-limit";
+import { config } from "./middleware/config";
+import { cors } from "./middleware/cors";
+import { database } from "./middleware/database";
+import { requestId } from "./middleware/request-id";
+import { securityHeaders } from "./middleware/security-headers";
+import { docs } from "./routes/system/docs";
+import { health } from "./routes/system/health";
+import { ready } from "./routes/system/ready";
+
+export const API_VERSION = "1.0.0";
+
+/** Builds the whole HTTP application: middleware in order, routes, error handling, OpenAPI. */
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId());
+  app.use(accessLog());
+  app.use(securityHeaders());
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(
+          new ApiError("method_not_allowed", `${c.req.method} is not supported here; use ${methods.join(", ")}.`, {
+            headers: { allow: methods.join(", ") },
+          }),
+          c.get("requestId"),
+          c.req.path,
+        ),
+    }),
+  );
+  app.use(config());
+  app.use(cors());
+  app.use(bodyLimit());
+  app.use(database());
+
+  app.route("/", health);
+  app.route("/", ready);
+  app.route("/", docs);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Detecktiv API",
+      version: API_VERSION,
+      description:
+        "Multi-tenant UK sales intelligence: companies, contacts, Companies House and website enrichment. " +
+        "Errors are RFC 9457 problem details; lists are cursor-paginated.",
+    },
+  });
+
+  app.notFound((c) =>
+    problemResponse(
+      new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`),
+      c.get("requestId"),
+      c.req.path,
+    ),
+  );
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,30 @@
+import type { ScrapeMessage } from "../jobs/scrape/message";
+import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
+
+/** Everything the Worker receives from wrangler.toml, secrets and `.dev.vars`. */
+export interface Env {
+  RATE_LIMITER: DurableObjectNamespace<TenantRateLimiter>;
+  SCRAPE_QUEUE: Queue<ScrapeMessage>;
+
+  ENVIRONMENT?: string;
+  LOG_LEVEL?: string;
+  DATABASE_URL?: string;
+  MAINTENANCE_DATABASE_URL?: string;
+  /** Development and tests only: send the Neon HTTP driver to a local server instead of Neon. */
+  NEON_FETCH_ENDPOINT?: string;
+  CORS_ORIGINS?: string;
+  MAX_BODY_BYTES?: string;
+  JWT_SECRET?: string;
+  JWT_JWKS_URL?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  JWT_ALGORITHMS?: string;
+  JWT_TENANT_CLAIM?: string;
+  JWT_CLOCK_TOLERANCE_S?: string;
+  RATE_LIMIT_FAIL_MODE?: string;
+  COMPANIES_HOUSE_API_KEY?: string;
+  COMPANIES_HOUSE_API_URL?: string;
+  SCRAPE_USER_AGENT?: string;
+  SCRAPE_MAX_PAGES?: string;
+  SCRAPE_ALLOW_PRIVATE_NETWORKS?: string;
+}

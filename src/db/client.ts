@@ -1,0 +1,37 @@
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { type SQL, sql } from "drizzle-orm";
+import { drizzle, type NeonHttpDatabase } from "drizzle-orm/neon-http";
+import * as schema from "./schema";
+
+export type Database = NeonHttpDatabase<typeof schema>;
+
+export interface DatabaseOptions {
+  url: string;
+  /** A local Neon-protocol server (development and tests); Neon itself when absent. */
+  fetchEndpoint?: string | undefined;
+  /** Tags every round trip so it can be found in Postgres logs and pg_stat_activity. */
+  requestId: string;
+}
+
+/**
+ * GET requests run as read-only transactions, writes as read-write ones (as PostgREST does),
+ * so a read path cannot write even by mistake. Each client is one HTTP round trip per
+ * `batch()` or query.
+ */
+export interface DatabaseClients {
+  read: Database;
+  write: Database;
+  /** `/* request_id='…' *\/`, prefixed to the first statement of each round trip. */
+  tag: SQL;
+}
+
+export function createDatabaseClients(options: DatabaseOptions): DatabaseClients {
+  // neonConfig is global to the isolate; the value is the same for every request of an isolate.
+  if (options.fetchEndpoint) neonConfig.fetchEndpoint = options.fetchEndpoint;
+  return {
+    read: drizzle({ client: neon(options.url, { readOnly: true }), schema }),
+    write: drizzle({ client: neon(options.url, { readOnly: false }), schema }),
+    // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware.
+    tag: sql.raw(`/* request_id='${options.requestId}' */ `),
+  };
+}

@@ -1,0 +1,44 @@
+import { sql } from "drizzle-orm";
+import { check, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { id } from "./columns";
+import { currentTenantId } from "./identity";
+import { appApi, appMaintenance } from "./roles";
+import { tenants } from "./tenants";
+
+export const ACTOR_TYPES = ["user", "api_key", "system"] as const;
+
+/**
+ * Append-only: the API role may insert and read its tenant's rows, never update or delete them.
+ * Tenant, actor and request id default to the identity set by app.begin_request, so a request
+ * cannot write an entry in someone else's name.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: id(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .default(sql`app.tenant_id()`)
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    actorType: text("actor_type", { enum: ACTOR_TYPES }).notNull().default(sql`app.actor_type()`),
+    actorId: uuid("actor_id").default(sql`app.actor_id()`),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    requestId: text("request_id").default(sql`app.request_id()`),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("audit_log_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    index("audit_log_tenant_target_idx").on(t.tenantId, t.targetType, t.targetId),
+    check("audit_log_actor_type_check", sql`${t.actorType} in ('user', 'api_key', 'system')`),
+    pgPolicy("audit_log_api_select", { for: "select", to: appApi, using: sql`${t.tenantId} = ${currentTenantId}` }),
+    pgPolicy("audit_log_api_insert", { for: "insert", to: appApi, withCheck: sql`${t.tenantId} = ${currentTenantId}` }),
+    // Retention purges run across tenants as the maintenance role.
+    pgPolicy("audit_log_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    pgPolicy("audit_log_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
+  ],
+).enableRLS();
+
+export type AuditLogEntry = typeof auditLog.$inferSelect;

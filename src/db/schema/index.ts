@@ -1,0 +1,5 @@
+export * from "./audit-log";
+export * from "./memberships";
+export * from "./roles";
+export * from "./tenants";
+export * from "./users";

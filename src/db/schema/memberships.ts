@@ -1,0 +1,39 @@
+import { sql } from "drizzle-orm";
+import { check, index, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { timestamps } from "./columns";
+import { currentTenantId } from "./identity";
+import { appApi, appAuth } from "./roles";
+import { tenants } from "./tenants";
+import { users } from "./users";
+
+/** Ordered from most to least privileged; app.role_rank() in SQL uses the same order. */
+export const ROLES = ["owner", "admin", "editor", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ name: "memberships_pkey", columns: [t.tenantId, t.userId] }),
+    index("memberships_user_id_idx").on(t.userId),
+    check("memberships_role_check", sql`${t.role} in ('owner', 'admin', 'editor', 'viewer')`),
+    pgPolicy("memberships_api_all", {
+      for: "all",
+      to: appApi,
+      using: sql`${t.tenantId} = ${currentTenantId}`,
+      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
+    }),
+    pgPolicy("memberships_auth_select", { for: "select", to: appAuth, using: sql`true` }),
+  ],
+).enableRLS();
+
+export type Membership = typeof memberships.$inferSelect;

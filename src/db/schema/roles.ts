@@ -1,0 +1,10 @@
+import { pgRole } from "drizzle-orm/pg-core";
+
+// Both roles are created by the hand-written migration 0000 (CREATE ROLE ... LOGIN), never by a
+// console/API, because on Neon those join neon_superuser, which has BYPASSRLS.
+/** The Worker's login role: owns nothing, cannot bypass RLS. */
+export const appApi = pgRole("app_api").existing();
+/** The cron's login role: only what retention purges and maintenance need. */
+export const appMaintenance = pgRole("app_maintenance").existing();
+/** Owns the SECURITY DEFINER identity functions; may read only what identity checks need. */
+export const appAuth = pgRole("app_auth").existing();

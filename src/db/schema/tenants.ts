@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import { check, pgPolicy, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { deletedAt, id, timestamps } from "./columns";
+import { currentTenantId } from "./identity";
+import { appApi, appAuth, appMaintenance } from "./roles";
+
+export const PLANS = ["free", "pro", "enterprise"] as const;
+export type Plan = (typeof PLANS)[number];
+
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: id(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    plan: text("plan", { enum: PLANS }).notNull().default("free"),
+    ...timestamps,
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    uniqueIndex("tenants_slug_key").on(t.slug),
+    check("tenants_plan_check", sql`${t.plan} in ('free', 'pro', 'enterprise')`),
+    check("tenants_slug_format", sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'`),
+    pgPolicy("tenants_api_select", { for: "select", to: appApi, using: sql`${t.id} = ${currentTenantId}` }),
+    pgPolicy("tenants_api_update", {
+      for: "update",
+      to: appApi,
+      using: sql`${t.id} = ${currentTenantId}`,
+      withCheck: sql`${t.id} = ${currentTenantId}`,
+    }),
+    pgPolicy("tenants_auth_select", { for: "select", to: appAuth, using: sql`true` }),
+    pgPolicy("tenants_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+  ],
+).enableRLS();
+
+export type Tenant = typeof tenants.$inferSelect;

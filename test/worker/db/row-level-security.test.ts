@@ -1,0 +1,104 @@
+import { NeonDbError } from "@neondatabase/serverless";
+import { beforeAll, describe, expect, it } from "vitest";
+import { addMember, createTenantWithMember, createUser } from "../factories";
+import { sqlAs } from "../harness";
+
+/** Isolation at the SQL level, as the Worker's own role, with no WHERE clause to help. */
+describe("row-level security as app_api", () => {
+  let a: Awaited<ReturnType<typeof createTenantWithMember>>;
+  let b: Awaited<ReturnType<typeof createTenantWithMember>>;
+  const api = () => sqlAs("app_api");
+  const begin = (tenantId: string, subject: string, role = "viewer") =>
+    api().query("SELECT * FROM app.begin_request($1, $2, $3, $4)", [tenantId, subject, role, "rls-test"]);
+
+  beforeAll(async () => {
+    a = await createTenantWithMember("owner");
+    b = await createTenantWithMember("editor");
+  });
+
+  it("sees nothing at all without an identity", async () => {
+    for (const table of ["tenants", "users", "memberships", "audit_log"]) {
+      const rows = await api().query(`SELECT count(*)::int AS n FROM ${table}`);
+      expect(rows, table).toEqual([{ n: 0 }]);
+    }
+  });
+
+  it("sees exactly its own tenant after begin_request, even with no tenant filter", async () => {
+    const sql = api();
+    const [identity, tenants, memberships] = await sql.transaction([
+      sql.query("SELECT * FROM app.begin_request($1, $2, 'viewer', 'rls-test')", [a.tenant.id, a.user.subject]),
+      sql.query("SELECT id FROM tenants"),
+      sql.query("SELECT tenant_id FROM memberships"),
+    ]);
+    expect(identity).toEqual([{ tenant_id: a.tenant.id, user_id: a.user.id, role: "owner" }]);
+    expect(tenants).toEqual([{ id: a.tenant.id }]);
+    expect(memberships).toEqual([{ tenant_id: a.tenant.id }]);
+  });
+
+  it("cannot write a row into another tenant", async () => {
+    const sql = api();
+    const outsider = await createUser();
+    await expect(
+      sql.transaction([
+        sql.query("SELECT * FROM app.begin_request($1, $2, 'admin', 'rls-test')", [a.tenant.id, a.user.subject]),
+        sql.query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')", [
+          b.tenant.id,
+          outsider.id,
+        ]),
+      ]),
+    ).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("keeps the audit log append-only", async () => {
+    const sql = api();
+    const [, inserted] = await sql.transaction([
+      sql.query("SELECT * FROM app.begin_request($1, $2, 'viewer', 'rls-audit')", [a.tenant.id, a.user.subject]),
+      sql.query("INSERT INTO audit_log (action) VALUES ('test.read') RETURNING tenant_id, actor_type, actor_id, request_id"),
+    ]);
+    // Tenant, actor and request id come from the identity, not from the statement.
+    expect(inserted).toEqual([{ tenant_id: a.tenant.id, actor_type: "user", actor_id: a.user.id, request_id: "rls-audit" }]);
+    await expect(
+      sql.transaction([
+        sql.query("SELECT * FROM app.begin_request($1, $2, 'owner', 'rls-audit')", [a.tenant.id, a.user.subject]),
+        sql.query("DELETE FROM audit_log"),
+      ]),
+    ).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it("refuses a tenant the user does not belong to as not found (DT404)", async () => {
+    const error = await begin(b.tenant.id, a.user.subject).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NeonDbError);
+    expect(error).toMatchObject({ code: "DT404" });
+  });
+
+  it("refuses an unknown user and an unknown tenant alike (DT404)", async () => {
+    await expect(begin(a.tenant.id, "nobody|x")).rejects.toMatchObject({ code: "DT404" });
+    await expect(begin(crypto.randomUUID(), a.user.subject)).rejects.toMatchObject({ code: "DT404" });
+  });
+
+  it("refuses a role below the one required (DT403)", async () => {
+    await expect(begin(b.tenant.id, b.user.subject, "admin")).rejects.toMatchObject({ code: "DT403" });
+    await expect(begin(b.tenant.id, b.user.subject, "editor")).resolves.toHaveLength(1);
+  });
+
+  it("sees a removed member lose access on the very next request", async () => {
+    const member = await createUser();
+    await addMember(a.tenant.id, member.id, "viewer");
+    await expect(begin(a.tenant.id, member.subject)).resolves.toHaveLength(1);
+    await sqlAs("owner").query("DELETE FROM memberships WHERE user_id = $1", [member.id]);
+    await expect(begin(a.tenant.id, member.subject)).rejects.toMatchObject({ code: "DT404" });
+  });
+
+  it("does not leak the identity into the next round trip", async () => {
+    await begin(a.tenant.id, a.user.subject);
+    const rows = await api().query("SELECT app.tenant_id() AS tenant, count(*)::int AS n FROM tenants");
+    expect(rows).toEqual([{ tenant: null, n: 0 }]);
+  });
+
+  it("cannot bypass RLS and owns no table", async () => {
+    const [role] = await api().query(
+      "SELECT rolsuper, rolbypassrls, (SELECT count(*)::int FROM pg_tables WHERE tableowner = current_user) AS owned FROM pg_roles WHERE rolname = current_user",
+    );
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false, owned: 0 });
+  });
+});

@@ -1,0 +1,44 @@
+import { sqlAs } from "./harness";
+
+export type Role = "owner" | "admin" | "editor" | "viewer";
+
+const unique = () => crypto.randomUUID().slice(0, 8);
+
+/** Fixtures are written as the owner role (which bypasses RLS), as an operator would seed. */
+export async function createTenant(overrides: { name?: string; plan?: string } = {}) {
+  const sql = sqlAs("owner");
+  const slug = `tenant-${unique()}`;
+  const [row] = await sql.query("INSERT INTO tenants (slug, name, plan) VALUES ($1, $2, $3) RETURNING id, slug", [
+    slug,
+    overrides.name ?? `Tenant ${slug}`,
+    overrides.plan ?? "free",
+  ]);
+  return row as { id: string; slug: string };
+}
+
+export async function createUser() {
+  const sql = sqlAs("owner");
+  const subject = `user|${unique()}`;
+  const [row] = await sql.query("INSERT INTO users (subject, email, name) VALUES ($1, $2, $3) RETURNING id, subject", [
+    subject,
+    `${subject.replace("|", ".")}@example.test`,
+    "Test User",
+  ]);
+  return row as { id: string; subject: string };
+}
+
+export async function addMember(tenantId: string, userId: string, role: Role) {
+  await sqlAs("owner").query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)", [
+    tenantId,
+    userId,
+    role,
+  ]);
+}
+
+/** A tenant with one member of the given role. */
+export async function createTenantWithMember(role: Role = "owner") {
+  const tenant = await createTenant();
+  const user = await createUser();
+  await addMember(tenant.id, user.id, role);
+  return { tenant, user };
+}

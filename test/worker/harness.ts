@@ -1,0 +1,55 @@
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { createExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { expect, inject } from "vitest";
+import { createApp } from "../../src/app";
+import type { Env } from "../../src/config/env";
+
+export const BASE_URL = "https://api.detecktiv.test";
+
+/** Sends a request through the Worker's real fetch handler (same isolate as the test). */
+export async function call(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(`${BASE_URL}${path}`, init));
+}
+
+/**
+ * Runs a fresh app against a modified environment. The configuration is parsed once per env
+ * object, so the overrides take effect without touching the shared Worker.
+ */
+export async function callWithEnv(overrides: Partial<Env>, path: string, init?: RequestInit): Promise<Response> {
+  return createApp().fetch(new Request(`${BASE_URL}${path}`, init), { ...env, ...overrides }, createExecutionContext());
+}
+
+/** A fresh request id, so a test can find its own round trips at the local Neon server. */
+export function newRequestId(): string {
+  return `test-${crypto.randomUUID()}`;
+}
+
+/** How many HTTP round trips to the database carried this request id. */
+export async function databaseRoundTrips(requestId: string): Promise<number> {
+  const statsUrl = new URL("/__stats", inject("neonEndpoint"));
+  statsUrl.searchParams.set("request_id", requestId);
+  const response = await fetch(statsUrl);
+  const stats = (await response.json()) as { byRequestId: number };
+  return stats.byRequestId;
+}
+
+/** SQL as a given role, straight to the local Neon server (for fixtures and RLS checks). */
+export function sqlAs(role: "owner" | "app_api" | "app_maintenance") {
+  neonConfig.fetchEndpoint = inject("neonEndpoint");
+  const url = role === "owner" ? inject("ownerDatabaseUrl") : inject("databaseUrl").replace("app_api", role);
+  return neon(url);
+}
+
+export async function problemOf(response: Response) {
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  return (await response.json()) as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    request_id: string;
+    errors?: { field: string; message: string }[];
+    [key: string]: unknown;
+  };
+}

@@ -22,7 +22,7 @@ export interface LocalDatabaseOptions {
 
 // The host part is ignored by the local server (it forwards to its backend); the user picks the
 // role. Passwords are placeholders: local servers use trust authentication.
-const urlFor = (user: string) => `postgres://${user}:local@localhost/detecktiv`;
+export const localUrl = (user: string) => `postgres://${user}:local@localhost/detecktiv`;
 
 /** Starts the local Neon-protocol server over PGlite or a real Postgres. */
 export async function startLocalDatabase(options: LocalDatabaseOptions = {}): Promise<LocalDatabase> {
@@ -33,9 +33,9 @@ export async function startLocalDatabase(options: LocalDatabaseOptions = {}): Pr
     : "postgres";
   return {
     fetchEndpoint: server.endpoint,
-    ownerUrl: urlFor(owner),
-    apiUrl: urlFor("app_api"),
-    maintenanceUrl: urlFor("app_maintenance"),
+    ownerUrl: localUrl(owner),
+    apiUrl: localUrl("app_api"),
+    maintenanceUrl: localUrl("app_maintenance"),
     backend: backend.name,
     close: () => server.close(),
   };

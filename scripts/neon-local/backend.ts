@@ -2,7 +2,7 @@
  * The contract between the HTTP front (server.ts) and a database backend
  * (embedded PGlite or a real Postgres server).
  */
-import type { IsolationLevel, QueryInput, RawQueryResult } from './protocol';
+import type { IsolationLevel, QueryInput, RawQueryResult } from "./protocol";
 
 export interface BackendRequest {
   /** Role the statements run as (user of Neon-Connection-String). */
@@ -20,7 +20,7 @@ export interface BackendRequest {
 }
 
 export interface Backend {
-  readonly name: 'pglite' | 'postgres';
+  readonly name: "pglite" | "postgres";
   /**
    * Runs the statements and returns one result per query, in order.
    * Rejects with a PgError for errors reported by Postgres (the server turns

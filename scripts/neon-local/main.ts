@@ -8,32 +8,33 @@
  * otherwise PGlite (persisted in --data-dir, in-memory without it).
  * Point the driver at it with neonConfig.fetchEndpoint = '<printed endpoint>'.
  */
-import { parseArgs } from 'node:util';
-import { createBackend, startNeonLocal } from './server';
+import { parseArgs } from "node:util";
+import { createBackend, startNeonLocal } from "./server";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      port: { type: 'string', default: '4444' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'data-dir': { type: 'string' },
-      'database-url': { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      port: { type: "string", default: "4444" },
+      host: { type: "string", default: "127.0.0.1" },
+      "data-dir": { type: "string" },
+      "database-url": { type: "string" },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
     console.log(
-      'usage: tsx scripts/neon-local/main.ts [--port 4444] [--host 127.0.0.1] [--data-dir DIR] [--database-url URL] [--quiet]',
+      "usage: tsx scripts/neon-local/main.ts [--port 4444] [--host 127.0.0.1] [--data-dir DIR] [--database-url URL] [--quiet]",
     );
     return;
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`);
 
-  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-  const dataDir = values['data-dir'];
-  if (databaseUrl && dataDir) throw new Error('--data-dir only applies to PGlite; drop it or --database-url/DATABASE_URL');
+  const databaseUrl = values["database-url"] ?? process.env.DATABASE_URL;
+  const dataDir = values["data-dir"];
+  if (databaseUrl && dataDir)
+    throw new Error("--data-dir only applies to PGlite; drop it or --database-url/DATABASE_URL");
 
   const backend = await createBackend({
     ...(databaseUrl ? { databaseUrl } : {}),
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     host: values.host,
     ...(values.quiet ? {} : { log: (line: string) => console.log(line) }),
   });
-  const where = databaseUrl ? new URL(databaseUrl).host : (dataDir ?? 'in-memory');
+  const where = databaseUrl ? new URL(databaseUrl).host : (dataDir ?? "in-memory");
   console.log(`neon-local (${backend.name}, ${where}) listening on ${server.endpoint}`);
 
   let stopping = false;
@@ -60,8 +61,8 @@ async function main(): Promise<void> {
     await server.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((error: unknown) => {

@@ -12,24 +12,24 @@
  * There is one session, so requests are serialised and every request leaves
  * the session as it found it (idle, default role, default settings).
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { PGlite, protocol } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import type { Backend, BackendRequest } from './backend';
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite, protocol } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
+import type { Backend, BackendRequest } from "./backend";
 import {
   beginStatement,
   type FieldDescription,
-  parseCommandTag,
   PgError,
+  parseCommandTag,
   type QueryInput,
   quoteIdentifier,
   type RawQueryResult,
-} from './protocol';
+} from "./protocol";
 
 // The protocol message classes are only exported as values, hence InstanceType.
-type Message = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
+type Message = Awaited<ReturnType<PGlite["execProtocol"]>>["messages"][number];
 type RowDescriptionMessage = InstanceType<typeof protocol.messages.RowDescriptionMessage>;
 type DataRowMessage = InstanceType<typeof protocol.messages.DataRowMessage>;
 type CommandCompleteMessage = InstanceType<typeof protocol.messages.CommandCompleteMessage>;
@@ -53,12 +53,13 @@ export interface PgliteBackendOptions {
 }
 
 export class PgliteBackend implements Backend {
-  readonly name = 'pglite' as const;
+  readonly name = "pglite" as const;
   readonly #db: PGlite;
   /** The role PGlite's session is authenticated as; requests by it need no role switch. */
   readonly #superuser: string;
   /** Transaction status from the last ReadyForQuery: I(dle), T(in transaction), E(rror). */
-  #status = 'I';
+  #status = "I";
+  #closing: Promise<void> | undefined;
 
   private constructor(db: PGlite, superuser: string) {
     this.#db = db;
@@ -74,7 +75,7 @@ export class PgliteBackend implements Backend {
     // Extensions must be registered at start-up so migrations can CREATE EXTENSION them.
     const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, pgcrypto } });
     const who = await db.query<{ user: string }>('SELECT current_user AS "user"');
-    return new PgliteBackend(db, who.rows[0]?.user ?? 'postgres');
+    return new PgliteBackend(db, who.rows[0]?.user ?? "postgres");
   }
 
   execute(request: BackendRequest): Promise<RawQueryResult[]> {
@@ -88,8 +89,6 @@ export class PgliteBackend implements Backend {
       }
     });
   }
-
-  #closing: Promise<void> | undefined;
 
   /** Idempotent: the server and its creator may both close it. Waits for queued requests. */
   close(): Promise<void> {
@@ -106,8 +105,7 @@ export class PgliteBackend implements Backend {
   async #single(request: BackendRequest): Promise<RawQueryResult[]> {
     if (request.user !== this.#superuser) await this.#simple(`SET ROLE ${quoteIdentifier(request.user)}`);
     const [query] = request.queries;
-    if (!query) return [];
-    return this.#extended(query);
+    return query ? [await this.#extended(query)] : [];
   }
 
   /** A batch is one transaction with the requested options, all or nothing. */
@@ -115,9 +113,9 @@ export class PgliteBackend implements Backend {
     await this.#simple(beginStatement(request));
     if (request.user !== this.#superuser) await this.#simple(`SET LOCAL ROLE ${quoteIdentifier(request.user)}`);
     const results: RawQueryResult[] = [];
-    for (const query of request.queries) results.push(...(await this.#extended(query)));
+    for (const query of request.queries) results.push(await this.#extended(query));
     // COMMIT can fail too (deferred constraints); #simple throws and #reset rolls back.
-    await this.#simple('COMMIT');
+    await this.#simple("COMMIT");
     return results;
   }
 
@@ -128,8 +126,16 @@ export class PgliteBackend implements Backend {
    * statements, advisory locks and LISTENs a request may have left behind.
    */
   async #reset(): Promise<void> {
-    if (this.#status !== 'I') await this.#simple('ROLLBACK');
-    await this.#simple('DISCARD ALL');
+    try {
+      if (this.#status !== "I") await this.#simple("ROLLBACK");
+      await this.#simple("DISCARD ALL");
+    } catch (error) {
+      // Not the client's fault, and the session may now leak state: report a
+      // server error (500), not a query error (400).
+      throw new Error(
+        `neon-local could not reset the PGlite session: ${error instanceof Error ? error.message : error}`,
+      );
+    }
     await this.#db.syncToFs();
   }
 
@@ -138,14 +144,14 @@ export class PgliteBackend implements Backend {
     // ReadyForQuery and can report the first error ourselves.
     const { messages } = await this.#db.execProtocol(message, { throwOnError: false, syncToFs: false });
     for (const m of messages) {
-      if (m.name === 'readyForQuery') this.#status = (m as ReadyForQueryMessage).status;
+      if (m.name === "readyForQuery") this.#status = (m as ReadyForQueryMessage).status;
     }
     return messages;
   }
 
   static #firstError(messages: Message[]): PgError | undefined {
     for (const m of messages) {
-      if (m.name === 'error') return PgError.from(m) ?? new PgError(String(m), {});
+      if (m.name === "error") return PgError.from(m) ?? new PgError(String(m), {});
     }
     return undefined;
   }
@@ -157,12 +163,12 @@ export class PgliteBackend implements Backend {
   }
 
   /** Extended protocol: one statement, text params of unspecified type, text results. */
-  async #extended(query: QueryInput): Promise<RawQueryResult[]> {
+  async #extended(query: QueryInput): Promise<RawQueryResult> {
     const messages = await this.#send(
       concat([
         serialize.parse({ text: query.query }),
         serialize.bind({ values: query.params }),
-        serialize.describe({ type: 'P' }),
+        serialize.describe({ type: "P" }),
         serialize.execute({}),
         serialize.sync(),
       ]),
@@ -172,9 +178,9 @@ export class PgliteBackend implements Backend {
 
     let fields: FieldDescription[] = [];
     const rows: (string | null)[][] = [];
-    let tag = '';
+    let tag = "";
     for (const m of messages) {
-      if (m.name === 'rowDescription') {
+      if (m.name === "rowDescription") {
         fields = (m as RowDescriptionMessage).fields.map((f) => ({
           name: f.name,
           tableID: f.tableID,
@@ -182,14 +188,14 @@ export class PgliteBackend implements Backend {
           dataTypeID: f.dataTypeID,
           dataTypeSize: f.dataTypeSize,
           dataTypeModifier: f.dataTypeModifier,
-          format: 'text',
+          format: "text",
         }));
-      } else if (m.name === 'dataRow') {
+      } else if (m.name === "dataRow") {
         rows.push((m as DataRowMessage).fields);
-      } else if (m.name === 'commandComplete') {
+      } else if (m.name === "commandComplete") {
         tag = (m as CommandCompleteMessage).text;
       }
     }
-    return [{ ...parseCommandTag(tag), fields, rows }];
+    return { ...parseCommandTag(tag), fields, rows };
   }
 }

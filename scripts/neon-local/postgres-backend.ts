@@ -4,10 +4,11 @@
  * database and TLS options come from the backend URL. One small pool per
  * user lets concurrent requests run in parallel.
  */
-import pg from 'pg';
-import type { CustomTypesConfig, PoolClient, QueryArrayConfig } from 'pg';
-import type { Backend, BackendRequest } from './backend';
-import { beginStatement, PgError, type QueryInput, type RawQueryResult } from './protocol';
+
+import type { CustomTypesConfig, PoolClient, QueryArrayConfig } from "pg";
+import pg from "pg";
+import type { Backend, BackendRequest } from "./backend";
+import { beginStatement, PgError, type QueryInput, type RawQueryResult } from "./protocol";
 
 /** Hands every value back as the raw text Postgres sent. */
 function asError(error: unknown): Error {
@@ -24,7 +25,7 @@ export interface PostgresBackendOptions {
 }
 
 export class PostgresBackend implements Backend {
-  readonly name = 'postgres' as const;
+  readonly name = "postgres" as const;
   readonly #url: URL;
   readonly #max: number;
   readonly #pools = new Map<string, pg.Pool>();
@@ -41,10 +42,15 @@ export class PostgresBackend implements Backend {
       // pg lets the connection string override explicit user/password, so put them in the URL.
       const url = new URL(this.#url.href);
       url.username = encodeURIComponent(user);
-      url.password = password === undefined ? '' : encodeURIComponent(password);
-      pool = new pg.Pool({ connectionString: url.href, max: this.#max, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
+      url.password = password === undefined ? "" : encodeURIComponent(password);
+      pool = new pg.Pool({
+        connectionString: url.href,
+        max: this.#max,
+        idleTimeoutMillis: 10_000,
+        allowExitOnIdle: true,
+      });
       // An idle client dying (server restart) must not crash the process; the pool drops it.
-      pool.on('error', () => {});
+      pool.on("error", () => {});
       this.#pools.set(key, pool);
     }
     return pool;
@@ -81,7 +87,7 @@ export class PostgresBackend implements Backend {
     await client.query(beginStatement(request));
     const results: RawQueryResult[] = [];
     for (const query of request.queries) results.push(await PostgresBackend.#query(client, query));
-    await client.query('COMMIT');
+    await client.query("COMMIT");
     return results;
   }
 
@@ -94,8 +100,8 @@ export class PostgresBackend implements Backend {
    */
   static async #settle(client: PoolClient): Promise<Error | undefined> {
     try {
-      if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK');
-      await client.query('DISCARD ALL');
+      if (client.getTransactionStatus() !== "I") await client.query("ROLLBACK");
+      await client.query("DISCARD ALL");
       return undefined;
     } catch (error) {
       return asError(error);
@@ -106,16 +112,16 @@ export class PostgresBackend implements Backend {
     // queryMode 'extended' even without params: Neon always uses the extended
     // protocol, which (unlike pg's simple-query shortcut) rejects several
     // statements in one query.
-    const config: QueryArrayConfig & { queryMode: 'extended' } = {
+    const config: QueryArrayConfig & { queryMode: "extended" } = {
       text: query.query,
       values: query.params,
-      rowMode: 'array',
+      rowMode: "array",
       types: rawText,
-      queryMode: 'extended',
+      queryMode: "extended",
     };
     const result = await client.query<(string | null)[]>(config);
     return {
-      command: result.command ?? '',
+      command: result.command ?? "",
       rowCount: result.rowCount ?? null,
       fields: result.fields.map((f) => ({
         name: f.name,
@@ -124,7 +130,7 @@ export class PostgresBackend implements Backend {
         dataTypeID: f.dataTypeID,
         dataTypeSize: f.dataTypeSize,
         dataTypeModifier: f.dataTypeModifier,
-        format: 'text',
+        format: "text",
       })),
       rows: result.rows,
     };

@@ -4,9 +4,9 @@
  * (`proxy/src/serverless/sql_over_http.rs`): request parsing/validation and
  * the response/error shapes. Nothing here touches a database.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from "node:http";
 
-export const ISOLATION_LEVELS = ['ReadUncommitted', 'ReadCommitted', 'RepeatableRead', 'Serializable'] as const;
+export const ISOLATION_LEVELS = ["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable"] as const;
 export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];
 
 /** One statement as received: params are already Postgres text (or SQL NULL). */
@@ -42,7 +42,7 @@ export interface FieldDescription {
   dataTypeID: number;
   dataTypeSize: number;
   dataTypeModifier: number;
-  format: 'text';
+  format: "text";
 }
 
 /** What a backend returns for one statement: rows are always positional raw text. */
@@ -64,22 +64,22 @@ export interface QueryResponse {
 
 /** Error fields Postgres may report; the driver copies exactly these onto NeonDbError. */
 export const PG_ERROR_FIELDS = [
-  'severity',
-  'code',
-  'detail',
-  'hint',
-  'position',
-  'internalPosition',
-  'internalQuery',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'dataType',
-  'constraint',
-  'file',
-  'line',
-  'routine',
+  "severity",
+  "code",
+  "detail",
+  "hint",
+  "position",
+  "internalPosition",
+  "internalQuery",
+  "where",
+  "schema",
+  "table",
+  "column",
+  "dataType",
+  "constraint",
+  "file",
+  "line",
+  "routine",
 ] as const;
 export type PgErrorField = (typeof PG_ERROR_FIELDS)[number];
 export type PgErrorBody = { message: string } & Partial<Record<PgErrorField, string>>;
@@ -89,7 +89,7 @@ export class PgError extends Error {
   readonly fields: Partial<Record<PgErrorField, string>>;
   constructor(message: string, fields: Partial<Record<PgErrorField, string>>) {
     super(message);
-    this.name = 'PgError';
+    this.name = "PgError";
     this.fields = fields;
   }
 
@@ -102,12 +102,12 @@ export class PgError extends Error {
     if (error instanceof PgError) return error;
     if (!(error instanceof Error)) return undefined;
     const record = error as unknown as Record<string, unknown>;
-    if (typeof record.severity !== 'string') return undefined;
+    if (typeof record.severity !== "string") return undefined;
     const fields: Partial<Record<PgErrorField, string>> = {};
     for (const key of PG_ERROR_FIELDS) {
       const value = record[key];
-      if (typeof value === 'string') fields[key] = value;
-      else if (typeof value === 'number') fields[key] = String(value);
+      if (typeof value === "string") fields[key] = value;
+      else if (typeof value === "number") fields[key] = String(value);
     }
     return new PgError(error.message, fields);
   }
@@ -122,7 +122,7 @@ export class ProtocolError extends Error {
   readonly status: number;
   constructor(status: number, message: string) {
     super(message);
-    this.name = 'ProtocolError';
+    this.name = "ProtocolError";
     this.status = status;
   }
 }
@@ -134,7 +134,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 
 /** Neon treats anything but the exact string `true` as false. */
 function flag(headers: IncomingHttpHeaders, name: string): boolean {
-  return header(headers, name) === 'true';
+  return header(headers, name) === "true";
 }
 
 interface Credentials {
@@ -149,24 +149,24 @@ export function parseConnectionString(connectionString: string): Credentials {
   try {
     url = new URL(connectionString);
   } catch {
-    throw new ProtocolError(400, 'Neon-Connection-String is not a valid URL');
+    throw new ProtocolError(400, "Neon-Connection-String is not a valid URL");
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ProtocolError(400, 'Neon-Connection-String must use the postgres:// or postgresql:// scheme');
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ProtocolError(400, "Neon-Connection-String must use the postgres:// or postgresql:// scheme");
   }
   const decode = (part: string): string => {
     try {
       return decodeURIComponent(part);
     } catch {
-      throw new ProtocolError(400, 'Neon-Connection-String has invalid percent-encoding');
+      throw new ProtocolError(400, "Neon-Connection-String has invalid percent-encoding");
     }
   };
   const user = decode(url.username);
-  if (user === '') throw new ProtocolError(400, 'Neon-Connection-String has no user');
+  if (user === "") throw new ProtocolError(400, "Neon-Connection-String has no user");
   const credentials: Credentials = { user };
-  if (url.password !== '') credentials.password = decode(url.password);
-  const database = decode(url.pathname.replace(/^\//, ''));
-  if (database !== '') credentials.database = database;
+  if (url.password !== "") credentials.password = decode(url.password);
+  const database = decode(url.pathname.replace(/^\//, ""));
+  if (database !== "") credentials.database = database;
   return credentials;
 }
 
@@ -178,31 +178,31 @@ export function parseConnectionString(connectionString: string): Credentials {
  */
 function paramToPgText(value: unknown): string | null {
   if (value === null) return null;
-  if (typeof value === 'string') return value;
+  if (typeof value === "string") return value;
   if (Array.isArray(value)) return jsonArrayToPgArray(value);
   return JSON.stringify(value);
 }
 
 function jsonArrayToPgArray(value: unknown): string {
-  if (value === null) return 'NULL';
-  if (Array.isArray(value)) return `{${value.map(jsonArrayToPgArray).join(',')}}`;
+  if (value === null) return "NULL";
+  if (Array.isArray(value)) return `{${value.map(jsonArrayToPgArray).join(",")}}`;
   // Strings are JSON-quoted, which is also valid Postgres array-element quoting;
   // objects become quoted JSON text.
-  if (typeof value === 'object') return JSON.stringify(JSON.stringify(value));
+  if (typeof value === "object") return JSON.stringify(JSON.stringify(value));
   return JSON.stringify(value);
 }
 
 function parseQuery(value: unknown, where: string): QueryInput {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ProtocolError(400, `${where} must be an object with a "query" string`);
   }
   const record = value as Record<string, unknown>;
-  if (typeof record.query !== 'string') throw new ProtocolError(400, `${where}.query must be a string`);
+  if (typeof record.query !== "string") throw new ProtocolError(400, `${where}.query must be a string`);
   const rawParams = record.params ?? [];
   if (!Array.isArray(rawParams)) throw new ProtocolError(400, `${where}.params must be an array`);
   const input: QueryInput = { query: record.query, params: rawParams.map(paramToPgText) };
   if (record.arrayMode !== undefined && record.arrayMode !== null) {
-    if (typeof record.arrayMode !== 'boolean') throw new ProtocolError(400, `${where}.arrayMode must be a boolean`);
+    if (typeof record.arrayMode !== "boolean") throw new ProtocolError(400, `${where}.arrayMode must be a boolean`);
     input.arrayMode = record.arrayMode;
   }
   return input;
@@ -210,33 +210,33 @@ function parseQuery(value: unknown, where: string): QueryInput {
 
 /** Validates headers and body of a `POST /sql`; throws ProtocolError on anything malformed. */
 export function parseSqlRequest(headers: IncomingHttpHeaders, body: string): SqlRequest {
-  const connectionString = header(headers, 'Neon-Connection-String');
-  if (connectionString === undefined || connectionString === '') {
-    throw new ProtocolError(400, 'missing Neon-Connection-String header');
+  const connectionString = header(headers, "Neon-Connection-String");
+  if (connectionString === undefined || connectionString === "") {
+    throw new ProtocolError(400, "missing Neon-Connection-String header");
   }
   const credentials = parseConnectionString(connectionString);
 
-  const isolation = header(headers, 'Neon-Batch-Isolation-Level');
+  const isolation = header(headers, "Neon-Batch-Isolation-Level");
   if (isolation !== undefined && !(ISOLATION_LEVELS as readonly string[]).includes(isolation)) {
-    throw new ProtocolError(400, 'invalid isolation level');
+    throw new ProtocolError(400, "invalid isolation level");
   }
 
   let payload: unknown;
   try {
     payload = JSON.parse(body);
   } catch {
-    throw new ProtocolError(400, 'request body is not valid JSON');
+    throw new ProtocolError(400, "request body is not valid JSON");
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new ProtocolError(400, 'request body must be a JSON object');
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    throw new ProtocolError(400, "request body must be a JSON object");
   }
   const record = payload as Record<string, unknown>;
 
   let queries: QueryInput[];
   let batch: boolean;
   // Same precedence as Neon's untagged enum: a `query` makes it a single statement.
-  if ('query' in record) {
-    queries = [parseQuery(record, 'body')];
+  if ("query" in record) {
+    queries = [parseQuery(record, "body")];
     batch = false;
   } else if (Array.isArray(record.queries)) {
     queries = record.queries.map((q, i) => parseQuery(q, `queries[${i}]`));
@@ -249,13 +249,13 @@ export function parseSqlRequest(headers: IncomingHttpHeaders, body: string): Sql
     ...credentials,
     queries,
     batch,
-    arrayMode: flag(headers, 'Neon-Array-Mode'),
+    arrayMode: flag(headers, "Neon-Array-Mode"),
   };
   // Like Neon, transaction options only apply to batches.
   if (batch) {
     if (isolation !== undefined) request.isolationLevel = isolation as IsolationLevel;
-    request.readOnly = flag(headers, 'Neon-Batch-Read-Only');
-    request.deferrable = flag(headers, 'Neon-Batch-Deferrable');
+    request.readOnly = flag(headers, "Neon-Batch-Read-Only");
+    request.deferrable = flag(headers, "Neon-Batch-Deferrable");
   }
   return request;
 }
@@ -279,12 +279,12 @@ export function toQueryResponse(result: RawQueryResult, arrayMode: boolean): Que
  * `UPDATE 2` → UPDATE/2, `CREATE TABLE` → CREATE/null, `` → ''/null.
  */
 export function parseCommandTag(tag: string): { command: string; rowCount: number | null } {
-  const space = tag.indexOf(' ');
+  const space = tag.indexOf(" ");
   if (space === -1) return { command: tag, rowCount: null };
   const command = tag.slice(0, space);
   let rest = tag.slice(space + 1);
-  if (command === 'INSERT') {
-    const second = rest.indexOf(' ');
+  if (command === "INSERT") {
+    const second = rest.indexOf(" ");
     if (second === -1) return { command, rowCount: null };
     rest = rest.slice(second + 1);
   }
@@ -295,29 +295,29 @@ export function parseCommandTag(tag: string): { command: string; rowCount: numbe
 export function batchResponseHeaders(request: SqlRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   if (!request.batch) return headers;
-  if (request.readOnly) headers['Neon-Batch-Read-Only'] = 'true';
-  if (request.deferrable) headers['Neon-Batch-Deferrable'] = 'true';
-  if (request.isolationLevel) headers['Neon-Batch-Isolation-Level'] = request.isolationLevel;
+  if (request.readOnly) headers["Neon-Batch-Read-Only"] = "true";
+  if (request.deferrable) headers["Neon-Batch-Deferrable"] = "true";
+  if (request.isolationLevel) headers["Neon-Batch-Isolation-Level"] = request.isolationLevel;
   return headers;
 }
 
 /** `BEGIN` with the batch's options (values come from a closed list, so no quoting is needed). */
-export function beginStatement(request: Pick<SqlRequest, 'isolationLevel' | 'readOnly' | 'deferrable'>): string {
-  const parts = ['BEGIN'];
+export function beginStatement(request: Pick<SqlRequest, "isolationLevel" | "readOnly" | "deferrable">): string {
+  const parts = ["BEGIN"];
   const isolation: Record<IsolationLevel, string> = {
-    ReadUncommitted: 'READ UNCOMMITTED',
-    ReadCommitted: 'READ COMMITTED',
-    RepeatableRead: 'REPEATABLE READ',
-    Serializable: 'SERIALIZABLE',
+    ReadUncommitted: "READ UNCOMMITTED",
+    ReadCommitted: "READ COMMITTED",
+    RepeatableRead: "REPEATABLE READ",
+    Serializable: "SERIALIZABLE",
   };
   if (request.isolationLevel) parts.push(`ISOLATION LEVEL ${isolation[request.isolationLevel]}`);
-  if (request.readOnly) parts.push('READ ONLY');
-  if (request.deferrable) parts.push('DEFERRABLE');
-  return parts.join(' ');
+  if (request.readOnly) parts.push("READ ONLY");
+  if (request.deferrable) parts.push("DEFERRABLE");
+  return parts.join(" ");
 }
 
 /** Quotes an SQL identifier (role names come from the client). */
 export function quoteIdentifier(name: string): string {
-  if (name.includes('\0')) throw new ProtocolError(400, 'identifier contains a NUL character');
+  if (name.includes("\0")) throw new ProtocolError(400, "identifier contains a NUL character");
   return `"${name.replaceAll('"', '""')}"`;
 }

@@ -8,11 +8,18 @@
  *   GET  /__stats    request counters for tests (?request_id=X)
  *   GET  /__health   liveness, for scripts waiting on start-up
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Backend } from './backend';
-import { batchResponseHeaders, PgError, ProtocolError, parseSqlRequest, type SqlRequest, toQueryResponse } from './protocol';
-import { RequestStats } from './stats';
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Backend } from "./backend";
+import {
+  batchResponseHeaders,
+  PgError,
+  ProtocolError,
+  parseSqlRequest,
+  type SqlRequest,
+  toQueryResponse,
+} from "./protocol";
+import { RequestStats } from "./stats";
 
 /** Neon's proxy rejects bodies above 10 MiB as well. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -46,10 +53,10 @@ export interface CreateBackendOptions {
 /** Picks the backend: Postgres when a URL is given, else PGlite. Imported lazily so each loads only what it needs. */
 export async function createBackend(options: CreateBackendOptions = {}): Promise<Backend> {
   if (options.databaseUrl) {
-    const { PostgresBackend } = await import('./postgres-backend');
+    const { PostgresBackend } = await import("./postgres-backend");
     return new PostgresBackend({ databaseUrl: options.databaseUrl });
   }
-  const { PgliteBackend } = await import('./pglite-backend');
+  const { PgliteBackend } = await import("./pglite-backend");
   return PgliteBackend.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
 }
 
@@ -59,7 +66,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         reject(new BodyTooLargeError());
@@ -68,18 +75,18 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
   });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(json),
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(json),
     // Neon's endpoint is callable from browsers too.
-    'Access-Control-Allow-Origin': '*',
+    "Access-Control-Allow-Origin": "*",
     ...headers,
   });
   res.end(json);
@@ -87,7 +94,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 export async function startNeonLocal(options: NeonLocalOptions): Promise<NeonLocalServer> {
   const { backend, log } = options;
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? "127.0.0.1";
   const stats = new RequestStats();
 
   /** Returns [status, query count] for the log line. */
@@ -111,7 +118,9 @@ export async function startNeonLocal(options: NeonLocalOptions): Promise<NeonLoc
 
     try {
       const results = await backend.execute(request);
-      const shaped = results.map((result, i) => toQueryResponse(result, request.queries[i]?.arrayMode ?? request.arrayMode));
+      const shaped = results.map((result, i) =>
+        toQueryResponse(result, request.queries[i]?.arrayMode ?? request.arrayMode),
+      );
       const body = request.batch ? { results: shaped } : shaped[0];
       send(res, 200, body, batchResponseHeaders(request));
       return [200, request.queries.length];
@@ -127,26 +136,26 @@ export async function startNeonLocal(options: NeonLocalOptions): Promise<NeonLoc
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = new URL(req.url ?? "/", "http://localhost");
     let status: number;
     let queries = 0;
     try {
-      if (url.pathname === '/sql') {
-        if (req.method === 'POST') {
+      if (url.pathname === "/sql") {
+        if (req.method === "POST") {
           [status, queries] = await handleSql(req, res);
         } else {
           status = 405;
-          send(res, status, { message: 'use POST' }, { Allow: 'POST' });
+          send(res, status, { message: "use POST" }, { Allow: "POST" });
         }
-      } else if (url.pathname === '/__stats' && req.method === 'GET') {
+      } else if (url.pathname === "/__stats" && req.method === "GET") {
         status = 200;
-        send(res, status, stats.snapshot(url.searchParams.get('request_id') ?? undefined));
-      } else if (url.pathname === '/__health' && req.method === 'GET') {
+        send(res, status, stats.snapshot(url.searchParams.get("request_id") ?? undefined));
+      } else if (url.pathname === "/__health" && req.method === "GET") {
         status = 200;
         send(res, status, { ok: true, backend: backend.name });
       } else {
         status = 404;
-        send(res, status, { message: 'not found' });
+        send(res, status, { message: "not found" });
       }
     } catch (error) {
       // Not a Postgres error: the backend failed (connection refused, bug...).
@@ -156,21 +165,21 @@ export async function startNeonLocal(options: NeonLocalOptions): Promise<NeonLoc
       if (!res.headersSent) send(res, status, { message });
       else res.destroy();
     }
-    log?.(`${req.method ?? '?'} ${url.pathname} ${status} ${Math.round(performance.now() - started)}ms ${queries}q`);
+    log?.(`${req.method ?? "?"} ${url.pathname} ${status} ${Math.round(performance.now() - started)}ms ${queries}q`);
   }
 
   const server = createServer((req, res) => {
     void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.off("error", reject);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {

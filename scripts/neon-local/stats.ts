@@ -18,7 +18,7 @@ export function requestIdOf(query: string): string | undefined {
   if (comment === undefined) return undefined;
   const raw = REQUEST_ID.exec(comment)?.[1];
   if (raw === undefined) return undefined;
-  const unescaped = raw.replace(/\\(.)/g, '$1');
+  const unescaped = raw.replace(/\\(.)/g, "$1");
   try {
     return decodeURIComponent(unescaped);
   } catch {

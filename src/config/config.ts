@@ -10,38 +10,37 @@ const list = (value: string) =>
 const bool = z.enum(["true", "false"]).transform((value) => value === "true");
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" });
 
-const configSchema = z
-  .object({
-    ENVIRONMENT: z.enum(["development", "test", "staging", "production"]).default("development"),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-    DATABASE_URL: postgresUrl,
-    MAINTENANCE_DATABASE_URL: postgresUrl.optional(),
-    NEON_FETCH_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-    CORS_ORIGINS: z.string().default("").transform(list),
-    MAX_BODY_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(100 * 1024 * 1024)
-      .default(1024 * 1024),
-    JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
-    JWT_ISSUER: z.string().min(1).optional(),
-    JWT_AUDIENCE: z.string().min(1).optional(),
-    JWT_ALGORITHMS: z
-      .string()
-      .default("HS256")
-      .transform(list)
-      .pipe(z.array(z.enum(["HS256", "RS256", "ES256"])).min(1)),
-    JWT_TENANT_CLAIM: z.string().min(1).default("tenant_id"),
-    JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
-    RATE_LIMIT_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
-    COMPANIES_HOUSE_API_KEY: z.string().min(1).optional(),
-    COMPANIES_HOUSE_API_URL: z.url().default("https://api.company-information.service.gov.uk"),
-    SCRAPE_USER_AGENT: z.string().min(1).default("DetecktivBot/1.0 (+https://detecktiv.co.uk/bot)"),
-    SCRAPE_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
-    SCRAPE_ALLOW_PRIVATE_NETWORKS: bool.default(false),
-  });
+const configSchema = z.object({
+  ENVIRONMENT: z.enum(["development", "test", "staging", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  DATABASE_URL: postgresUrl,
+  MAINTENANCE_DATABASE_URL: postgresUrl.optional(),
+  NEON_FETCH_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  CORS_ORIGINS: z.string().default("").transform(list),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_ALGORITHMS: z
+    .string()
+    .default("HS256")
+    .transform(list)
+    .pipe(z.array(z.enum(["HS256", "RS256", "ES256"])).min(1)),
+  JWT_TENANT_CLAIM: z.string().min(1).default("tenant_id"),
+  JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
+  RATE_LIMIT_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
+  COMPANIES_HOUSE_API_KEY: z.string().min(1).optional(),
+  COMPANIES_HOUSE_API_URL: z.url().default("https://api.company-information.service.gov.uk"),
+  SCRAPE_USER_AGENT: z.string().min(1).default("DetecktivBot/1.0 (+https://detecktiv.co.uk/bot)"),
+  SCRAPE_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
+  SCRAPE_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+});
 
 export type Config = z.output<typeof configSchema>;
 
@@ -57,7 +56,8 @@ function crossChecks(raw: Record<string, unknown>): Problem[] {
     problems.push({ variable: "JWT_SECRET", message: "set JWT_SECRET or JWT_JWKS_URL" });
   }
   if (raw.ENVIRONMENT === "production") {
-    if (raw.NEON_FETCH_ENDPOINT) problems.push({ variable: "NEON_FETCH_ENDPOINT", message: "must not be set in production" });
+    if (raw.NEON_FETCH_ENDPOINT)
+      problems.push({ variable: "NEON_FETCH_ENDPOINT", message: "must not be set in production" });
     if (raw.SCRAPE_ALLOW_PRIVATE_NETWORKS === "true") {
       problems.push({ variable: "SCRAPE_ALLOW_PRIVATE_NETWORKS", message: "must be false in production" });
     }
@@ -83,7 +83,8 @@ export function loadConfig(env: Env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = configSchema.safeParse(present);
   const problems = [
-    ...(parsed.error?.issues.map((issue) => ({ variable: String(issue.path[0] ?? "env"), message: issue.message })) ?? []),
+    ...(parsed.error?.issues.map((issue) => ({ variable: String(issue.path[0] ?? "env"), message: issue.message })) ??
+      []),
     ...crossChecks(present),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

@@ -15,12 +15,3 @@ export default async function setup(project: TestProject) {
   project.provide("databaseBackend", database.backend);
   return () => database.close();
 }
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    neonEndpoint: string;
-    databaseUrl: string;
-    ownerDatabaseUrl: string;
-    databaseBackend: "pglite" | "postgres";
-  }
-}

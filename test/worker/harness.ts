@@ -1,6 +1,6 @@
-import { neon, neonConfig } from "@neondatabase/serverless";
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { neon, neonConfig } from "@neondatabase/serverless";
 import { expect, inject } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env } from "../../src/config/env";

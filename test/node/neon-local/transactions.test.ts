@@ -103,7 +103,10 @@ describe.each(backendCases)("errors and transactions over neon-local ($name)", (
     );
     const sql = h.sql();
     const error = await caught(
-      sql.transaction([sql`INSERT INTO ${sql.unsafe(table)} VALUES (1)`, sql`INSERT INTO ${sql.unsafe(table)} VALUES (1)`]),
+      sql.transaction([
+        sql`INSERT INTO ${sql.unsafe(table)} VALUES (1)`,
+        sql`INSERT INTO ${sql.unsafe(table)} VALUES (1)`,
+      ]),
     );
     expect(error).toMatchObject({ code: "23505", constraint: `${table}_id_key` });
     expect(await sql`SELECT count(*)::int AS n FROM ${sql.unsafe(table)}`).toEqual([{ n: 0 }]);

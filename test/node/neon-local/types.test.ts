@@ -3,7 +3,7 @@
  * as with Neon: the server returns Postgres' text output and the real type
  * OIDs, and the driver's own parsers turn them into JS values.
  */
-import pg, { type CustomTypesConfig as PgTypesConfig, type FieldDef, type QueryArrayResult } from "pg";
+import pg, { type FieldDef, type CustomTypesConfig as PgTypesConfig, type QueryArrayResult } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backendCases, type Harness, rawTypes, startHarness } from "./harness";
 
@@ -77,7 +77,15 @@ describe.each(backendCases)("types over neon-local ($name)", (backendCase) => {
       // pg-types parses a date as local midnight.
       d: new Date(2024, 1, 29),
       ts: new Date("2024-02-29T10:34:56.789Z"),
-      iv: expect.objectContaining({ years: 1, months: 2, days: 3, hours: 4, minutes: 5, seconds: 6, milliseconds: 500 }),
+      iv: expect.objectContaining({
+        years: 1,
+        months: 2,
+        days: 3,
+        hours: 4,
+        minutes: 5,
+        seconds: 6,
+        milliseconds: 500,
+      }),
       j: { a: [1, 2], b: null },
       jb: { a: [1, 2], b: null },
       ia: [1, 2, null],
@@ -125,7 +133,10 @@ describe.each(backendCases)("types over neon-local ($name)", (backendCase) => {
 
   it("describes table columns: table/column ids and type modifiers", async () => {
     const table = h.unique("nl_types");
-    await h.createTable(table, `CREATE TABLE ${table} (id serial PRIMARY KEY, code varchar(10) NOT NULL, at timestamptz)`);
+    await h.createTable(
+      table,
+      `CREATE TABLE ${table} (id serial PRIMARY KEY, code varchar(10) NOT NULL, at timestamptz)`,
+    );
     const sql = h.sql();
     const inserted = await sql.query(
       `INSERT INTO ${table} (code, at) VALUES ($1, $2), ($3, NULL) RETURNING id, code, at`,

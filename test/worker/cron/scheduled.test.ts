@@ -11,16 +11,19 @@ describe("scheduled()", () => {
     expect(cronJobFor("0 0 1 1 *")).toBeUndefined();
   });
 
-  it.each(Object.entries(CRON_SCHEDULES))("runs the %s job for its cron and logs start and finish", async (job, cron) => {
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    const controller = createScheduledController({ cron, scheduledTime: Date.UTC(2026, 10, 23, 3, 17) });
-    const ctx = createExecutionContext();
-    await worker.scheduled(controller, env, ctx);
-    await waitOnExecutionContext(ctx);
-    const lines = log.mock.calls.map((args) => JSON.parse(String(args[0])) as Record<string, unknown>);
-    expect(lines).toContainEqual(expect.objectContaining({ message: "cron finished", job, cron }));
-    log.mockRestore();
-  });
+  it.each(Object.entries(CRON_SCHEDULES))(
+    "runs the %s job for its cron and logs start and finish",
+    async (job, cron) => {
+      const log = vi.spyOn(console, "log").mockImplementation(() => {});
+      const controller = createScheduledController({ cron, scheduledTime: Date.UTC(2026, 10, 23, 3, 17) });
+      const ctx = createExecutionContext();
+      await worker.scheduled(controller, env, ctx);
+      await waitOnExecutionContext(ctx);
+      const lines = log.mock.calls.map((args) => JSON.parse(String(args[0])) as Record<string, unknown>);
+      expect(lines).toContainEqual(expect.objectContaining({ message: "cron finished", job, cron }));
+      log.mockRestore();
+    },
+  );
 
   it("logs an error for a cron with no handler", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});

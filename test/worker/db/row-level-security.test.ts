@@ -53,10 +53,14 @@ describe("row-level security as app_api", () => {
     const sql = api();
     const [, inserted] = await sql.transaction([
       sql.query("SELECT * FROM app.begin_request($1, $2, 'viewer', 'rls-audit')", [a.tenant.id, a.user.subject]),
-      sql.query("INSERT INTO audit_log (action) VALUES ('test.read') RETURNING tenant_id, actor_type, actor_id, request_id"),
+      sql.query(
+        "INSERT INTO audit_log (action) VALUES ('test.read') RETURNING tenant_id, actor_type, actor_id, request_id",
+      ),
     ]);
     // Tenant, actor and request id come from the identity, not from the statement.
-    expect(inserted).toEqual([{ tenant_id: a.tenant.id, actor_type: "user", actor_id: a.user.id, request_id: "rls-audit" }]);
+    expect(inserted).toEqual([
+      { tenant_id: a.tenant.id, actor_type: "user", actor_id: a.user.id, request_id: "rls-audit" },
+    ]);
     await expect(
       sql.transaction([
         sql.query("SELECT * FROM app.begin_request($1, $2, 'owner', 'rls-audit')", [a.tenant.id, a.user.subject]),

@@ -36,7 +36,10 @@ describe("GET /ready", () => {
   });
 
   it("is a 503 problem when the role cannot see the migration history", async () => {
-    const response = await callWithEnv({ DATABASE_URL: env.DATABASE_URL?.replace("app_api", "app_maintenance") }, "/ready");
+    const response = await callWithEnv(
+      { DATABASE_URL: env.DATABASE_URL?.replace("app_api", "app_maintenance") },
+      "/ready",
+    );
     expect(response.status).toBe(503);
     const problem = await problemOf(response);
     expect(problem.checks).toEqual({ database: "ok", migrations: "missing" });

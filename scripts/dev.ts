@@ -1,0 +1,116 @@
+/**
+ * npm run dev — the one command a developer runs:
+ *   1. creates .dev.vars from .dev.vars.example (with a random JWT_SECRET) if it is missing;
+ *   2. starts the local Neon server on 127.0.0.1:4444 over PGlite in .data/pglite (data survives
+ *      restarts), or over the Postgres in DATABASE_URL;
+ *   3. applies migrations and seeds a demo tenant with an owner;
+ *   4. prints a dev JWT and a curl line;
+ *   5. runs `wrangler dev` on :8787 with scheduled-handler testing. Ctrl-C stops everything.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { neonConfig } from "@neondatabase/serverless";
+import { startLocalDatabase } from "./db/local-database";
+import { applyMigrations } from "./db/migrate";
+import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "./db/seed";
+import { DEV_DATA_DIR, DEV_NEON_PORT, DEV_VARS_PATH, ROOT, readDevVars } from "./lib/dev-vars";
+import { mintDevToken } from "./lib/jwt";
+
+const API_PORT = Number(process.env.PORT ?? 8787);
+
+function ensureDevVars(): Record<string, string> {
+  if (!existsSync(DEV_VARS_PATH)) {
+    copyFileSync(join(ROOT, ".dev.vars.example"), DEV_VARS_PATH);
+    const secret = randomBytes(32).toString("base64url");
+    writeFileSync(
+      DEV_VARS_PATH,
+      readFileSync(DEV_VARS_PATH, "utf8").replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${secret}`),
+    );
+    console.log("created .dev.vars with a random JWT_SECRET");
+  }
+  return readDevVars();
+}
+
+async function main() {
+  const vars = ensureDevVars();
+  const databaseUrl = process.env.DATABASE_URL;
+  const database = await startLocalDatabase({
+    ...(databaseUrl ? { databaseUrl } : { dataDir: DEV_DATA_DIR }),
+    port: DEV_NEON_PORT,
+  });
+  neonConfig.fetchEndpoint = database.fetchEndpoint;
+  console.log(
+    `database: ${database.backend} (${databaseUrl ? new URL(databaseUrl).host : ".data/pglite"}) at ${database.fetchEndpoint}`,
+  );
+  await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint });
+  await seedDemo(database.ownerUrl);
+
+  const secret = vars.JWT_SECRET;
+  if (!secret) throw new Error(".dev.vars has no JWT_SECRET");
+  const token = await mintDevToken({
+    secret,
+    subject: DEMO_OWNER.subject,
+    tenantId: DEMO_TENANT_ID,
+    tenantClaim: vars.JWT_TENANT_CLAIM,
+    email: DEMO_OWNER.email,
+    name: DEMO_OWNER.name,
+  });
+  console.log(`
+demo tenant  ${DEMO_TENANT_ID}
+demo owner   ${DEMO_OWNER.subject} (${DEMO_OWNER.email})
+dev JWT      ${token}
+
+  curl -s http://localhost:${API_PORT}/ready
+  curl -s -H "Authorization: Bearer ${token}" http://localhost:${API_PORT}/ready
+
+API reference: http://localhost:${API_PORT}/docs
+`);
+
+  // Its own process group, so Ctrl-C can stop wrangler and the workerd it spawns together.
+  const wrangler: ChildProcess = spawn(
+    "wrangler",
+    [
+      "dev",
+      "--port",
+      String(API_PORT),
+      "--test-scheduled",
+      "--var",
+      `DATABASE_URL:${database.apiUrl}`,
+      "--var",
+      `NEON_FETCH_ENDPOINT:${database.fetchEndpoint}`,
+      "--var",
+      "SCRAPE_ALLOW_PRIVATE_NETWORKS:true",
+    ],
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+      detached: true,
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+    },
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (wrangler.pid && wrangler.exitCode === null) {
+      try {
+        process.kill(-wrangler.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    await database.close();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  wrangler.on("exit", (code) => void stop(code ?? 0));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_CORS_ORIGIN, TEST_JWT_SECRET } from "./test/worker/constants";
+import { TEST_CORS_ORIGIN, TEST_JWT_SECRET } from "./test/worker/constants.ts";
 
 export default defineConfig({
   test: {

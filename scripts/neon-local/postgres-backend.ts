@@ -4,17 +4,16 @@
  * database and TLS options come from the backend URL. One small pool per
  * user lets concurrent requests run in parallel.
  */
-
 import type { CustomTypesConfig, PoolClient, QueryArrayConfig } from "pg";
 import pg from "pg";
 import type { Backend, BackendRequest } from "./backend";
 import { beginStatement, PgError, type QueryInput, type RawQueryResult } from "./protocol";
 
-/** Hands every value back as the raw text Postgres sent. */
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** Hands every value back as the raw text Postgres sent (pg's typings cannot express the identity parser). */
 const rawText = { getTypeParser: () => (value: string) => value } as unknown as CustomTypesConfig;
 
 export interface PostgresBackendOptions {

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { id } from "./columns";
 import { currentTenantId } from "./identity";
-import { appApi, appMaintenance } from "./roles";
+import { appApi, appAuth, appMaintenance } from "./roles";
 import { tenants } from "./tenants";
 
 export const ACTOR_TYPES = ["user", "api_key", "system"] as const;
@@ -35,6 +35,8 @@ export const auditLog = pgTable(
     check("audit_log_actor_type_check", sql`${t.actorType} in ('user', 'api_key', 'system')`),
     pgPolicy("audit_log_api_select", { for: "select", to: appApi, using: sql`${t.tenantId} = ${currentTenantId}` }),
     pgPolicy("audit_log_api_insert", { for: "insert", to: appApi, withCheck: sql`${t.tenantId} = ${currentTenantId}` }),
+    // The audit trigger runs as app_auth so it can record tenant creation before any identity.
+    pgPolicy("audit_log_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
     // Retention purges run across tenants as the maintenance role.
     pgPolicy("audit_log_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("audit_log_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns";
-import { currentTenantId } from "./identity";
+import { currentTenantId, currentUserId } from "./identity";
 import { appApi, appAuth } from "./roles";
 import { tenants } from "./tenants";
 import { users } from "./users";
@@ -32,7 +32,13 @@ export const memberships = pgTable(
       using: sql`${t.tenantId} = ${currentTenantId}`,
       withCheck: sql`${t.tenantId} = ${currentTenantId}`,
     }),
+    pgPolicy("memberships_api_select_own", {
+      for: "select",
+      to: appApi,
+      using: sql`${currentTenantId} is null and ${t.userId} = ${currentUserId}`,
+    }),
     pgPolicy("memberships_auth_select", { for: "select", to: appAuth, using: sql`true` }),
+    pgPolicy("memberships_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
   ],
 ).enableRLS();
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, pgPolicy, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { deletedAt, id, timestamps } from "./columns";
-import { currentTenantId } from "./identity";
+import { currentTenantId, currentUserId } from "./identity";
 import { appApi, appAuth, appMaintenance } from "./roles";
 
 export const PLANS = ["free", "pro", "enterprise"] as const;
@@ -28,7 +28,15 @@ export const tenants = pgTable(
       using: sql`${t.id} = ${currentTenantId}`,
       withCheck: sql`${t.id} = ${currentTenantId}`,
     }),
+    // Without a tenant (GET /v1/me), a user sees the tenants they belong to.
+    pgPolicy("tenants_api_select_own", {
+      for: "select",
+      to: appApi,
+      using: sql`${currentTenantId} is null and ${t.id} in (
+        select m.tenant_id from memberships m where m.user_id = ${currentUserId})`,
+    }),
     pgPolicy("tenants_auth_select", { for: "select", to: appAuth, using: sql`true` }),
+    pgPolicy("tenants_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
     pgPolicy("tenants_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
   ],
 ).enableRLS();

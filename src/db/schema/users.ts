@@ -26,6 +26,8 @@ export const users = pgTable(
         select m.user_id from memberships m where m.tenant_id = ${currentTenantId})`,
     }),
     pgPolicy("users_auth_select", { for: "select", to: appAuth, using: sql`true` }),
+    pgPolicy("users_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
+    pgPolicy("users_auth_update", { for: "update", to: appAuth, using: sql`true`, withCheck: sql`true` }),
     pgPolicy("users_api_update_self", {
       for: "update",
       to: appApi,

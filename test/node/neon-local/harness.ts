@@ -2,7 +2,7 @@
  * Test helpers: start the local Neon server over a backend and talk to it with
  * the real `@neondatabase/serverless` driver.
  *
- * Backends: in-memory PGlite always; a real Postgres too when TEST_DATABASE_URL
+ * Backends: in-memory PGlite always; a real Postgres too when NEON_LOCAL_TEST_DATABASE_URL
  * is set (e.g. postgres://postgres@127.0.0.1:5432/neonlocal_dev). Objects
  * created on a real Postgres get unique names and are dropped in close(), so
  * the suite can run again and again against the same database.
@@ -19,7 +19,7 @@ export interface BackendCase {
   databaseUrl?: string;
 }
 
-const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+const testDatabaseUrl = process.env.NEON_LOCAL_TEST_DATABASE_URL;
 
 /** What to parametrise suites over: `describe.each(backendCases)("$name", ...)`. */
 export const backendCases: BackendCase[] = [
@@ -43,7 +43,7 @@ export interface Harness {
   backend: BackendName;
   /** http://127.0.0.1:PORT/sql */
   endpoint: string;
-  /** The superuser the backend runs as (postgres on PGlite, TEST_DATABASE_URL's user otherwise). */
+  /** The superuser the backend runs as (postgres on PGlite, NEON_LOCAL_TEST_DATABASE_URL's user otherwise). */
   adminUser: string;
   /** A connection string for `user` that routes to this server. */
   url(user?: string, password?: string): string;

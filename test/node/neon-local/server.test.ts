@@ -145,6 +145,19 @@ describe.each(backendCases)("neon-local HTTP server ($name)", (backendCase) => {
     expect((await h.stats()).requests - before.requests).toBe(5);
   });
 
+  it.runIf(backendCase.name === "pglite")("ships the pg_trgm and pgcrypto extensions", async () => {
+    const sql = h.sql();
+    await sql.query("CREATE EXTENSION IF NOT EXISTS pg_trgm");
+    await sql.query("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+    const [row] = await sql.query(
+      "SELECT similarity('detecktiv', 'detektiv') > 0.5 AS similar, encode(digest('abc', 'sha256'), 'hex') AS sha",
+    );
+    expect(row).toEqual({
+      similar: true,
+      sha: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    });
+  });
+
   it("works with drizzle's neon-http driver", async () => {
     const name = h.unique("nl_drizzle");
     const items = pgTable(name, {

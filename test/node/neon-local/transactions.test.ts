@@ -61,6 +61,14 @@ describe.each(backendCases)("errors and transactions over neon-local ($name)", (
     expect(error).toMatchObject({ code: "23502", column: "email", table: users });
   });
 
+  it("carries hint, detail and where of an error raised in PL/pgSQL", async () => {
+    const error = await caught(
+      h.sql().query("DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = 'the detail', HINT = 'try again'; END $$"),
+    );
+    expect(error).toMatchObject({ message: "boom", code: "P0001", detail: "the detail", hint: "try again" });
+    expect(error.where).toContain("PL/pgSQL function inline_code_block");
+  });
+
   it("rejects several statements in one query, like Neon's extended protocol", async () => {
     const error = await caught(h.sql().query("SELECT 1; SELECT 2"));
     expect(error.code).toBe("42601");

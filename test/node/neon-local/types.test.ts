@@ -164,8 +164,8 @@ describe.each(backendCases)("types over neon-local ($name)", (backendCase) => {
     expect([selected.command, selected.rowCount, selected.rows]).toEqual(["SELECT", 1, [{ code: "ABC" }]]);
   });
 
-  it.runIf(process.env.TEST_DATABASE_URL)("matches a real Postgres byte for byte (TEST_DATABASE_URL)", async () => {
-    const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  it.runIf(process.env.NEON_LOCAL_TEST_DATABASE_URL)("matches a real Postgres byte for byte (NEON_LOCAL_TEST_DATABASE_URL)", async () => {
+    const client = new pg.Client({ connectionString: process.env.NEON_LOCAL_TEST_DATABASE_URL });
     await client.connect();
     let direct: QueryArrayResult<(string | null)[]>;
     try {

@@ -9,7 +9,12 @@ describe("row-level security as app_api", () => {
   let b: Awaited<ReturnType<typeof createTenantWithMember>>;
   const api = () => sqlAs("app_api");
   const begin = (tenantId: string, subject: string, role = "viewer") =>
-    api().query("SELECT * FROM app.begin_request($1, $2, $3, $4)", [tenantId, subject, role, "rls-test"]);
+    api().query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, $3, NULL, false, $4)", [
+      tenantId,
+      subject,
+      role,
+      "rls-test",
+    ]);
 
   beforeAll(async () => {
     a = await createTenantWithMember("owner");
@@ -26,11 +31,14 @@ describe("row-level security as app_api", () => {
   it("sees exactly its own tenant after begin_request, even with no tenant filter", async () => {
     const sql = api();
     const [identity, tenants, memberships] = await sql.transaction([
-      sql.query("SELECT * FROM app.begin_request($1, $2, 'viewer', 'rls-test')", [a.tenant.id, a.user.subject]),
+      sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'viewer', NULL, false, 'rls-test')", [
+        a.tenant.id,
+        a.user.subject,
+      ]),
       sql.query("SELECT id FROM tenants"),
       sql.query("SELECT tenant_id FROM memberships"),
     ]);
-    expect(identity).toEqual([{ tenant_id: a.tenant.id, user_id: a.user.id, role: "owner" }]);
+    expect(identity).toEqual([{ tenant_id: a.tenant.id, user_id: a.user.id, api_key_id: null, role: "owner" }]);
     expect(tenants).toEqual([{ id: a.tenant.id }]);
     expect(memberships).toEqual([{ tenant_id: a.tenant.id }]);
   });
@@ -40,7 +48,10 @@ describe("row-level security as app_api", () => {
     const outsider = await createUser();
     await expect(
       sql.transaction([
-        sql.query("SELECT * FROM app.begin_request($1, $2, 'admin', 'rls-test')", [a.tenant.id, a.user.subject]),
+        sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'admin', NULL, false, 'rls-test')", [
+          a.tenant.id,
+          a.user.subject,
+        ]),
         sql.query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')", [
           b.tenant.id,
           outsider.id,
@@ -52,7 +63,10 @@ describe("row-level security as app_api", () => {
   it("keeps the audit log append-only", async () => {
     const sql = api();
     const [, inserted] = await sql.transaction([
-      sql.query("SELECT * FROM app.begin_request($1, $2, 'viewer', 'rls-audit')", [a.tenant.id, a.user.subject]),
+      sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'viewer', NULL, false, 'rls-audit')", [
+        a.tenant.id,
+        a.user.subject,
+      ]),
       sql.query(
         "INSERT INTO audit_log (action) VALUES ('test.read') RETURNING tenant_id, actor_type, actor_id, request_id",
       ),
@@ -63,7 +77,10 @@ describe("row-level security as app_api", () => {
     ]);
     await expect(
       sql.transaction([
-        sql.query("SELECT * FROM app.begin_request($1, $2, 'owner', 'rls-audit')", [a.tenant.id, a.user.subject]),
+        sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'owner', NULL, false, 'rls-audit')", [
+          a.tenant.id,
+          a.user.subject,
+        ]),
         sql.query("DELETE FROM audit_log"),
       ]),
     ).rejects.toMatchObject({ code: "42501" });
@@ -76,7 +93,7 @@ describe("row-level security as app_api", () => {
   });
 
   it("refuses an unknown user and an unknown tenant alike (DT404)", async () => {
-    await expect(begin(a.tenant.id, "nobody|x")).rejects.toMatchObject({ code: "DT404" });
+    await expect(begin(a.tenant.id, `nobody|${crypto.randomUUID()}`)).rejects.toMatchObject({ code: "DT404" });
     await expect(begin(crypto.randomUUID(), a.user.subject)).rejects.toMatchObject({ code: "DT404" });
   });
 

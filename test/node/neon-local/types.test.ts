@@ -164,26 +164,33 @@ describe.each(backendCases)("types over neon-local ($name)", (backendCase) => {
     expect([selected.command, selected.rowCount, selected.rows]).toEqual(["SELECT", 1, [{ code: "ABC" }]]);
   });
 
-  it.runIf(process.env.NEON_LOCAL_TEST_DATABASE_URL)("matches a real Postgres byte for byte (NEON_LOCAL_TEST_DATABASE_URL)", async () => {
-    const client = new pg.Client({ connectionString: process.env.NEON_LOCAL_TEST_DATABASE_URL });
-    await client.connect();
-    let direct: QueryArrayResult<(string | null)[]>;
-    try {
-      await client.query("BEGIN");
-      await client.query("SET LOCAL TimeZone = 'UTC'");
-      direct = await client.query({ text: TYPES_QUERY, rowMode: "array", types: rawTypes as unknown as PgTypesConfig });
-      await client.query("COMMIT");
-    } finally {
-      await client.end();
-    }
-    const sql = h.sql();
-    const [, viaNeonLocal] = await sql.transaction(
-      [sql`SET LOCAL TimeZone = 'UTC'`, sql.query(TYPES_QUERY, [], { types: rawTypes })],
-      { fullResults: true, arrayMode: true },
-    );
-    expect(viaNeonLocal?.rows).toEqual(direct.rows);
-    const describe = (fields: FieldDef[]) =>
-      fields.map((f) => [f.name, f.dataTypeID, f.dataTypeSize, f.dataTypeModifier]);
-    expect(describe(viaNeonLocal?.fields ?? [])).toEqual(describe(direct.fields));
-  });
+  it.runIf(process.env.NEON_LOCAL_TEST_DATABASE_URL)(
+    "matches a real Postgres byte for byte (NEON_LOCAL_TEST_DATABASE_URL)",
+    async () => {
+      const client = new pg.Client({ connectionString: process.env.NEON_LOCAL_TEST_DATABASE_URL });
+      await client.connect();
+      let direct: QueryArrayResult<(string | null)[]>;
+      try {
+        await client.query("BEGIN");
+        await client.query("SET LOCAL TimeZone = 'UTC'");
+        direct = await client.query({
+          text: TYPES_QUERY,
+          rowMode: "array",
+          types: rawTypes as unknown as PgTypesConfig,
+        });
+        await client.query("COMMIT");
+      } finally {
+        await client.end();
+      }
+      const sql = h.sql();
+      const [, viaNeonLocal] = await sql.transaction(
+        [sql`SET LOCAL TimeZone = 'UTC'`, sql.query(TYPES_QUERY, [], { types: rawTypes })],
+        { fullResults: true, arrayMode: true },
+      );
+      expect(viaNeonLocal?.rows).toEqual(direct.rows);
+      const describe = (fields: FieldDef[]) =>
+        fields.map((f) => [f.name, f.dataTypeID, f.dataTypeSize, f.dataTypeModifier]);
+      expect(describe(viaNeonLocal?.fields ?? [])).toEqual(describe(direct.fields));
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_CORS_ORIGIN, TEST_JWT_SECRET } from "./test/worker/constants.ts";
+import { TEST_CORS_ORIGIN, TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from "./test/worker/constants.ts";
 
 export default defineConfig({
   test: {
@@ -27,6 +27,10 @@ export default defineConfig({
                 DATABASE_URL: inject("databaseUrl"),
                 NEON_FETCH_ENDPOINT: inject("neonEndpoint"),
                 JWT_SECRET: TEST_JWT_SECRET,
+                JWT_JWKS_URL: inject("jwksUrl"),
+                JWT_ALGORITHMS: "HS256,RS256,ES256",
+                JWT_ISSUER: TEST_JWT_ISSUER,
+                JWT_AUDIENCE: TEST_JWT_AUDIENCE,
                 CORS_ORIGINS: TEST_CORS_ORIGIN,
                 MAX_BODY_BYTES: "16384",
               },

@@ -1,6 +1,8 @@
+import type { Principal } from "./auth/principal";
 import type { Config } from "./config/config";
 import type { Env } from "./config/env";
-import type { DatabaseClients } from "./db/client";
+import type { DatabaseClient } from "./db/client";
+import type { ScopedDatabase } from "./db/scoped-database";
 import type { Logger } from "./observability/logger";
 
 /** The one Hono environment type: bindings plus what middleware puts on the context. */
@@ -10,7 +12,11 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     config: Config;
-    db: DatabaseClients;
+    database: DatabaseClient;
+    /** Set by `authenticate()`. */
+    principal: Principal;
+    /** Set by `authorize()`: the database as this caller sees it. */
+    scoped: ScopedDatabase;
     /** Set once the request is known to act for a tenant; the access log reports it. */
     tenantId?: string;
   };

@@ -12,9 +12,14 @@ import { cors } from "./middleware/cors";
 import { database } from "./middleware/database";
 import { requestId } from "./middleware/request-id";
 import { securityHeaders } from "./middleware/security-headers";
+import { apiKeyRoutes } from "./routes/api-keys";
+import { auditLogRoutes } from "./routes/audit-log";
+import { meRoutes } from "./routes/me";
+import { memberRoutes } from "./routes/members";
 import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
 import { ready } from "./routes/system/ready";
+import { tenantRoutes } from "./routes/tenants";
 
 export const API_VERSION = "1.0.0";
 
@@ -46,6 +51,24 @@ export function createApp() {
   app.route("/", health);
   app.route("/", ready);
   app.route("/", docs);
+  app.route("/", meRoutes);
+  app.route("/", tenantRoutes);
+  app.route("/", memberRoutes);
+  app.route("/", apiKeyRoutes);
+  app.route("/", auditLogRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "A JWT (HS256 with the shared secret, or RS256/ES256 from the configured JWKS), or an API key `dtk_…`.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "apiKey",
+    in: "header",
+    name: "X-API-Key",
+  });
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

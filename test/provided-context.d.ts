@@ -7,5 +7,9 @@ declare module "vitest" {
     databaseUrl: string;
     ownerDatabaseUrl: string;
     databaseBackend: "pglite" | "postgres";
+    identityProviderUrl: string;
+    jwksUrl: string;
+    /** Private JWKs of the fake identity provider (see test/servers/fake-identity-provider.ts). */
+    signingKeys: { kid: string; alg: "RS256" | "ES256"; privateJwk: import("jose").JWK }[];
   }
 }

@@ -13,24 +13,20 @@ export interface DatabaseOptions {
   requestId: string;
 }
 
-/**
- * GET requests run as read-only transactions, writes as read-write ones (as PostgREST does),
- * so a read path cannot write even by mistake. Each client is one HTTP round trip per
- * `batch()` or query.
- */
-export interface DatabaseClients {
-  read: Database;
-  write: Database;
+/** One HTTP round trip per `batch()` or query. */
+export interface DatabaseClient {
+  db: Database;
   /** `/* request_id='…' *\/`, prefixed to the first statement of each round trip. */
   tag: SQL;
 }
 
-export function createDatabaseClients(options: DatabaseOptions): DatabaseClients {
+export function createDatabaseClient(options: DatabaseOptions): DatabaseClient {
   // neonConfig is global to the isolate; the value is the same for every request of an isolate.
   if (options.fetchEndpoint) neonConfig.fetchEndpoint = options.fetchEndpoint;
   return {
-    read: drizzle({ client: neon(options.url, { readOnly: true }), schema }),
-    write: drizzle({ client: neon(options.url, { readOnly: false }), schema }),
+    // Batches are read-write at the HTTP level so app.begin_request can keep users and API keys
+    // current; it then makes GET transactions read-only for every statement after it.
+    db: drizzle({ client: neon(options.url), schema }),
     // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware.
     tag: sql.raw(`/* request_id='${options.requestId}' */ `),
   };

@@ -1,3 +1,4 @@
+import { invalidCredentials } from "../auth/unauthorized";
 import { ApiError } from "../errors/api-error";
 
 /** The Postgres error fields the Neon driver passes through (NeonDbError). */
@@ -42,7 +43,11 @@ export function toApiError(error: unknown): ApiError | undefined {
     case "DT403":
       return new ApiError("forbidden", pg.message, { cause: error });
     case "DT401":
-      return new ApiError("unauthorized", "The credentials are not valid.", { cause: error });
+      return invalidCredentials(undefined, error);
+    case "DT409":
+      return new ApiError("conflict", pg.message, { cause: error });
+    case "DT422":
+      return new ApiError("unprocessable", pg.detail ? `${pg.message}: ${pg.detail}` : pg.message, { cause: error });
     case "23505":
       return new ApiError("conflict", "A resource with the same unique value already exists.", {
         cause: error,

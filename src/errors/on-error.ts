@@ -45,6 +45,9 @@ export function onError(error: unknown, c: Context<AppEnv>): Response {
   const logger = c.get("logger") ?? createLogger({ request_id: c.get("requestId") });
   if (error instanceof ConfigError) {
     logger.error("invalid environment", { problems: error.problems });
+  } else if (problem.code === "unavailable") {
+    // A dependency is down: expected, retried by clients, not a bug in our code.
+    logger.warn("request failed", { code: problem.code, ...describeError(error, { stack: false }) });
   } else if (problem.status >= 500) {
     logger.error("request failed", { code: problem.code, ...describeError(error) });
   }

@@ -33,14 +33,14 @@ export function createLogger(base: LogFields = {}, minLevel: LogLevel = "info"):
 }
 
 /** Error details safe to log: name, message, SQLSTATE and stack, walking `cause`. */
-export function describeError(error: unknown): LogFields {
+export function describeError(error: unknown, options: { stack?: boolean } = {}): LogFields {
   if (!(error instanceof Error)) return { error: String(error) };
   const code = (error as { code?: unknown }).code;
   return {
     error: error.name,
     error_message: error.message,
     ...(typeof code === "string" ? { error_code: code } : {}),
-    stack: error.stack,
-    ...(error.cause ? { cause: describeError(error.cause) } : {}),
+    ...(options.stack === false ? {} : { stack: error.stack }),
+    ...(error.cause ? { cause: describeError(error.cause, options) } : {}),
   };
 }

@@ -1,3 +1,5 @@
 /** Values shared by vitest.config.ts (which binds them into the Worker) and the tests. */
 export const TEST_JWT_SECRET = "test-secret-that-is-at-least-32-characters-long";
 export const TEST_CORS_ORIGIN = "https://app.example.test";
+export const TEST_JWT_ISSUER = "https://idp.example.test/";
+export const TEST_JWT_AUDIENCE = "https://api.detecktiv.test";

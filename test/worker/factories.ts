@@ -1,4 +1,5 @@
-import { sqlAs } from "./harness";
+import { call, sqlAs } from "./harness";
+import { bearer, hsToken } from "./tokens";
 
 export type Role = "owner" | "admin" | "editor" | "viewer";
 
@@ -41,4 +42,27 @@ export async function createTenantWithMember(role: Role = "owner") {
   const user = await createUser();
   await addMember(tenant.id, user.id, role);
   return { tenant, user };
+}
+
+/** A member with a ready-to-use HS256 token (no tenant claim: requests name it in X-Tenant-Id). */
+export async function signedIn(role: Role = "owner", tenant?: { id: string; slug: string }) {
+  const t = tenant ?? (await createTenant());
+  const user = await createUser();
+  await addMember(t.id, user.id, role);
+  const token = await hsToken(user.subject);
+  return { tenant: t, user, token, headers: bearer(token, t.id) };
+}
+
+/** An API key for the tenant, created through the API by an admin. */
+export async function createApiKeyVia(
+  admin: { headers: Record<string, string> },
+  body: { role: "admin" | "editor" | "viewer"; scopes: string[]; name?: string; expires_at?: string },
+) {
+  const response = await call("/v1/api-keys", {
+    method: "POST",
+    headers: { ...admin.headers, "content-type": "application/json" },
+    body: JSON.stringify({ name: body.name ?? "test key", ...body }),
+  });
+  if (response.status !== 201) throw new Error(`creating an API key: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; key: string; prefix: string };
 }

@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { startLocalDatabase } from "../../scripts/db/local-database";
 import { applyMigrations } from "../../scripts/db/migrate";
+import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
 
 /**
  * Starts the local Neon server over a freshly migrated database — in-memory PGlite, or the real
@@ -13,5 +14,12 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", database.apiUrl);
   project.provide("ownerDatabaseUrl", database.ownerUrl);
   project.provide("databaseBackend", database.backend);
-  return () => database.close();
+  const identityProvider = await startFakeIdentityProvider();
+  project.provide("identityProviderUrl", identityProvider.baseUrl);
+  project.provide("jwksUrl", identityProvider.jwksUrl);
+  project.provide("signingKeys", identityProvider.signingKeys);
+  return async () => {
+    await identityProvider.close();
+    await database.close();
+  };
 }

@@ -40,10 +40,10 @@ const unavailable = (detail: string, checks: Record<string, string>, cause?: unk
   new ApiError("unavailable", detail, { cause, headers: { "retry-after": "5" }, extensions: { checks } });
 
 export const ready = new OpenAPIHono<AppEnv>().openapi(readyRoute, async (c) => {
-  const { db, logger } = c.var;
+  const { database, logger } = c.var;
   let row: ReadinessRow | undefined;
   try {
-    const result = await db.read.execute<ReadinessRow>(sql`${db.tag}select
+    const result = await database.db.execute<ReadinessRow>(sql`${database.tag}select
       (select max(created_at) from drizzle.__drizzle_migrations)::text as applied,
       (select rolsuper or rolbypassrls from pg_catalog.pg_roles where rolname = current_user) as bypasses_rls`);
     row = result.rows[0];

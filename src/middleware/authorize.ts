@@ -1,0 +1,49 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import type { Access } from "../auth/access";
+import { createScopedDatabase } from "../db/scoped-database";
+import { ApiError } from "../errors/api-error";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const TENANT_HEADER = "X-Tenant-Id";
+
+export const tenantNotFound = () =>
+  new ApiError("not_found", "The tenant does not exist or you are not a member of it.");
+
+/**
+ * Declares what a route needs and builds its identity-bound database: every batch it sends
+ * starts with app.begin_request for this caller, tenant, role and scope. The tenant comes from
+ * the token's tenant claim or, for tokens without one and for API keys, from X-Tenant-Id.
+ */
+export function authorize(access: Access, options: { privilegedRead?: boolean } = {}) {
+  return createMiddleware<AppEnv>(async function authorizeMiddleware(c, next) {
+    const principal = c.get("principal");
+    const header = c.req.header(TENANT_HEADER)?.trim() || null;
+    let tenantId: string | null = null;
+    if (access.role !== null) {
+      const claimed = principal.kind === "user" ? principal.tenantId : null;
+      if (claimed && header && claimed !== header) {
+        throw new ApiError("forbidden", `The token is scoped to another tenant than ${TENANT_HEADER}.`);
+      }
+      tenantId = claimed ?? header;
+      if (!tenantId && principal.kind === "user") {
+        throw new ApiError("bad_request", `Name the tenant with ${TENANT_HEADER} or use a token with a tenant claim.`);
+      }
+      if (tenantId && !UUID.test(tenantId)) throw tenantNotFound();
+      if (tenantId) c.set("tenantId", tenantId.toLowerCase());
+    }
+    c.set(
+      "scoped",
+      createScopedDatabase(c.get("database"), {
+        principal,
+        tenantId: tenantId?.toLowerCase() ?? null,
+        access,
+        // GET requests run read-only after the identity step (see app.begin_request).
+        readOnly: (c.req.method === "GET" || c.req.method === "HEAD") && !options.privilegedRead,
+        requestId: c.get("requestId"),
+      }),
+    );
+    await next();
+  });
+}

@@ -1,0 +1,69 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { eq, sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { memberships, ROLES } from "../../db/schema/memberships";
+import { tenants } from "../../db/schema/tenants";
+import { users } from "../../db/schema/users";
+import { isoTimestamp } from "../../http/timestamps";
+import { tenantBody, tenantSchema } from "../tenants/schemas";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+
+export const meSchema = z
+  .object({
+    user: z.object({
+      id: z.uuid(),
+      subject: z.string(),
+      email: z.string().nullable(),
+      name: z.string().nullable(),
+      created_at: z.iso.datetime(),
+    }),
+    memberships: z.array(z.object({ tenant: tenantSchema, role: z.enum(ROLES), joined_at: z.iso.datetime() })),
+  })
+  .openapi("Me");
+
+export const getMeRoute = createRoute({
+  method: "get",
+  path: "/v1/me",
+  tags: ["Me"],
+  summary: "The signed-in user and their tenants",
+  description: "The first request of a new identity creates its user; `email` and `name` claims keep it current.",
+  ...v1Access({ role: null, scope: null }),
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "The caller", content: { "application/json": { schema: meSchema } } },
+  },
+});
+
+export const getMe = new OpenAPIHono<AppEnv>().openapi(getMeRoute, async (c) => {
+  const {
+    results: [userRows, membershipRows],
+  } = await c.var.scoped.batch((db) => [
+    db.select().from(users).where(sql`${users.id} = app.user_id()`),
+    // Without a tenant in the identity, RLS shows exactly the caller's own memberships.
+    db
+      .select({ tenant: tenants, role: memberships.role, joinedAt: memberships.createdAt })
+      .from(memberships)
+      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+      .where(sql`${tenants.deletedAt} is null`)
+      .orderBy(tenants.name, tenants.id),
+  ]);
+  const [user] = userRows;
+  if (!user) throw new Error("begin_request did not create the user");
+  return c.json(
+    {
+      user: {
+        id: user.id,
+        subject: user.subject,
+        email: user.email,
+        name: user.name,
+        created_at: isoTimestamp(user.createdAt),
+      },
+      memberships: membershipRows.map((m) => ({
+        tenant: tenantBody(m.tenant),
+        role: m.role,
+        joined_at: isoTimestamp(m.joinedAt),
+      })),
+    },
+    200,
+  );
+});

@@ -1,0 +1,45 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import type { Tenant } from "../../db/schema/tenants";
+import { problemResponses } from "../../errors/problem";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { slugSchema, tenantBody, tenantNameSchema, tenantSchema } from "./schemas";
+
+export const createTenantBodySchema = z.object({ slug: slugSchema, name: tenantNameSchema }).openapi("CreateTenant");
+
+export const createTenantRoute = createRoute({
+  method: "post",
+  path: "/v1/tenants",
+  tags: ["Tenants"],
+  summary: "Create a tenant",
+  description: "Creates a tenant and makes the caller its owner. Slugs are unique.",
+  ...v1Access({ role: null, scope: null }),
+  request: { body: { required: true, content: { "application/json": { schema: createTenantBodySchema } } } },
+  responses: {
+    ...V1_PROBLEMS,
+    201: { description: "Created", content: { "application/json": { schema: tenantSchema } } },
+    ...problemResponses(409),
+  },
+});
+
+interface TenantRow extends Record<string, unknown> {
+  id: string;
+  slug: string;
+  name: string;
+  plan: Tenant["plan"];
+  created_at: string;
+  updated_at: string;
+}
+
+export const createTenant = new OpenAPIHono<AppEnv>().openapi(createTenantRoute, async (c) => {
+  const { slug, name } = c.req.valid("json");
+  const {
+    results: [created],
+  } = await c.var.scoped.batch((db) => [db.execute<TenantRow>(sql`select * from app.create_tenant(${slug}, ${name})`)]);
+  const row = created.rows[0];
+  if (!row) throw new Error("app.create_tenant returned no row");
+  const body = tenantBody({ ...row, createdAt: row.created_at, updatedAt: row.updated_at });
+  c.header("Location", "/v1/tenant");
+  return c.json(body, 201);
+});

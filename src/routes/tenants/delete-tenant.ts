@@ -1,0 +1,27 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { tenants } from "../../db/schema/tenants";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+
+export const deleteTenantRoute = createRoute({
+  method: "delete",
+  path: "/v1/tenant",
+  tags: ["Tenants"],
+  summary: "Delete the current tenant",
+  description:
+    "Soft delete: from the next request on, the tenant answers 404 to everyone. Its data is purged " +
+    "after the retention window.",
+  ...v1Access({ role: "owner", scope: "tenant:write" }),
+  responses: {
+    ...V1_PROBLEMS,
+    204: { description: "Deleted" },
+  },
+});
+
+export const deleteTenant = new OpenAPIHono<AppEnv>().openapi(deleteTenantRoute, async (c) => {
+  await c.var.scoped.batch((db) => [
+    db.update(tenants).set({ deletedAt: sql`now()` }).where(sql`${tenants.id} = app.tenant_id()`),
+  ]);
+  return c.body(null, 204);
+});

@@ -1,0 +1,28 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { tenants } from "../../db/schema/tenants";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { tenantBody, tenantSchema } from "./schemas";
+
+export const getTenantRoute = createRoute({
+  method: "get",
+  path: "/v1/tenant",
+  tags: ["Tenants"],
+  summary: "The current tenant",
+  ...v1Access({ role: "viewer", scope: "tenant:read" }),
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "The tenant", content: { "application/json": { schema: tenantSchema } } },
+  },
+});
+
+export const getTenant = new OpenAPIHono<AppEnv>().openapi(getTenantRoute, async (c) => {
+  const {
+    results: [rows],
+  } = await c.var.scoped.batch((db) => [db.select().from(tenants).where(sql`${tenants.id} = app.tenant_id()`)]);
+  const [tenant] = rows;
+  // begin_request already proved the tenant exists and the caller belongs to it.
+  if (!tenant) throw new Error("tenant vanished within its own transaction");
+  return c.json(tenantBody(tenant), 200);
+});

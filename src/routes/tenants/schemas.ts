@@ -1,0 +1,33 @@
+import { z } from "@hono/zod-openapi";
+import { PLANS, type Tenant } from "../../db/schema/tenants";
+import { isoTimestamp } from "../../http/timestamps";
+
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "lower-case letters, digits and inner hyphens; 1-63 characters")
+  .openapi({ example: "acme-sales" });
+export const tenantNameSchema = z.string().trim().min(1).max(200).openapi({ example: "Acme Sales" });
+
+export const tenantSchema = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    plan: z.enum(PLANS),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .openapi("Tenant");
+
+export type TenantBody = z.infer<typeof tenantSchema>;
+
+export function tenantBody(row: Pick<Tenant, "id" | "slug" | "name" | "plan" | "createdAt" | "updatedAt">): TenantBody {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    plan: row.plan,
+    created_at: isoTimestamp(row.createdAt),
+    updated_at: isoTimestamp(row.updatedAt),
+  };
+}

@@ -1,0 +1,39 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { tenants } from "../../db/schema/tenants";
+import { problemResponses } from "../../errors/problem";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { slugSchema, tenantBody, tenantNameSchema, tenantSchema } from "./schemas";
+
+export const updateTenantBodySchema = z
+  .object({ slug: slugSchema.optional(), name: tenantNameSchema.optional() })
+  .strict()
+  .refine((body) => body.slug !== undefined || body.name !== undefined, "give at least one of slug, name")
+  .openapi("UpdateTenant");
+
+export const updateTenantRoute = createRoute({
+  method: "patch",
+  path: "/v1/tenant",
+  tags: ["Tenants"],
+  summary: "Rename the current tenant or change its slug",
+  ...v1Access({ role: "admin", scope: "tenant:write" }),
+  request: { body: { required: true, content: { "application/json": { schema: updateTenantBodySchema } } } },
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "Updated", content: { "application/json": { schema: tenantSchema } } },
+    ...problemResponses(409),
+  },
+});
+
+export const updateTenant = new OpenAPIHono<AppEnv>().openapi(updateTenantRoute, async (c) => {
+  const changes = c.req.valid("json");
+  const {
+    results: [rows],
+  } = await c.var.scoped.batch((db) => [
+    db.update(tenants).set(changes).where(sql`${tenants.id} = app.tenant_id()`).returning(),
+  ]);
+  const [tenant] = rows;
+  if (!tenant) throw new Error("tenant vanished within its own transaction");
+  return c.json(tenantBody(tenant), 200);
+});

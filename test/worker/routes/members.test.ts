@@ -19,7 +19,7 @@ describe("GET /v1/members", () => {
     expect(first.status).toBe(200);
     const page1 = (await first.json()) as { items: unknown[]; next_cursor: string | null };
     expect(page1.items).toHaveLength(3);
-    page1.items.forEach((item) => memberSchema.parse(item));
+    for (const item of page1.items) memberSchema.parse(item);
     expect(page1.next_cursor).toEqual(expect.any(String));
     const second = await call(`/v1/members?limit=3&cursor=${page1.next_cursor}`, { headers: owner.headers });
     const page2 = (await second.json()) as { items: { user_id: string }[]; next_cursor: string | null };

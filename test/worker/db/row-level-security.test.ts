@@ -123,3 +123,68 @@ describe("row-level security as app_api", () => {
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false, owned: 0 });
   });
 });
+
+/** Every table that holds tenant data, with a row it may insert; a new table must be added here. */
+const TENANT_TABLES: Record<string, (tenantId: string, userId: string) => [string, unknown[]]> = {
+  memberships: (tenantId, userId) => [
+    "INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')",
+    [tenantId, userId],
+  ],
+  api_keys: (tenantId) => [
+    "INSERT INTO api_keys (tenant_id, name, prefix, key_hash, role) VALUES ($1, 'x', 'dtk_x', $2, 'viewer')",
+    [tenantId, `${crypto.randomUUID()}${crypto.randomUUID()}`.replace(/-/g, "")],
+  ],
+  audit_log: (tenantId) => ["INSERT INTO audit_log (tenant_id, action) VALUES ($1, 'forged')", [tenantId]],
+};
+
+describe("every tenant table, in raw SQL as app_api", () => {
+  let a: Awaited<ReturnType<typeof createTenantWithMember>>;
+  let b: Awaited<ReturnType<typeof createTenantWithMember>>;
+  beforeAll(async () => {
+    a = await createTenantWithMember("owner");
+    b = await createTenantWithMember("owner");
+  });
+
+  it("lists every table with a tenant_id column", async () => {
+    const rows = await sqlAs("owner").query(
+      "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY 1",
+    );
+    expect(rows.map((r) => r.table_name).sort()).toEqual(Object.keys(TENANT_TABLES).sort());
+  });
+
+  it.each(Object.keys(TENANT_TABLES))(
+    "%s: SELECT * shows only the identity's tenant; INSERT for another is refused",
+    async (table) => {
+      const sql = sqlAs("app_api");
+      const begin = (tenantId: string, subject: string) =>
+        sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'owner', NULL, false, 'rls-table')", [
+          tenantId,
+          subject,
+        ]);
+      // Make sure both tenants have rows in the table.
+      const own = TENANT_TABLES[table];
+      if (!own) throw new Error(table);
+      for (const t of [a, b]) {
+        const extra = await createUser();
+        const [text, params] = own(t.tenant.id, extra.id);
+        await sql.transaction([begin(t.tenant.id, t.user.subject), sql.query(text, params)]);
+      }
+      const [, rows = []] = await sql.transaction([
+        begin(a.tenant.id, a.user.subject),
+        sql.query(`SELECT tenant_id FROM ${table}`),
+      ]);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set([a.tenant.id]));
+
+      expect(await sql.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
+
+      const stranger = await createUser();
+      const [text, params] = own(b.tenant.id, stranger.id);
+      await expect(
+        sql.transaction([begin(a.tenant.id, a.user.subject), sql.query(text, params)]),
+      ).rejects.toMatchObject({
+        code: "42501",
+      });
+    },
+  );
+});

@@ -43,7 +43,10 @@ describe("problem+json errors", () => {
 
   it("turns a missing secret into a clear 500 problem and logs which variable, never values", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const response = await callWithEnv({ DATABASE_URL: undefined, JWT_SECRET: undefined }, "/health");
+    const response = await callWithEnv(
+      { DATABASE_URL: undefined, JWT_SECRET: undefined, JWT_JWKS_URL: undefined },
+      "/health",
+    );
     expect(response.status).toBe(500);
     const problem = await problemOf(response);
     expect(problem.type).toBe("https://detecktiv.co.uk/problems/misconfigured");

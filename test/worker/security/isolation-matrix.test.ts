@@ -1,0 +1,144 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../../src/app";
+import { createApiKeyVia, signedIn } from "../factories";
+import { call, sqlAs } from "../harness";
+import { bearer } from "../tokens";
+
+type Member = Awaited<ReturnType<typeof signedIn>>;
+
+interface Fixture {
+  a: Member;
+  aMember: Member;
+  aKey: { id: string; key: string };
+  b: Member;
+}
+
+const send = (path: string, method: string, headers: Record<string, string>, body?: unknown) =>
+  call(path, {
+    method,
+    headers: { ...headers, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+/** B acting inside A's tenant: B's own token, A's tenant id. */
+const bInA = (f: Fixture) => bearer(f.b.token, f.a.tenant.id);
+
+/**
+ * How tenant B attacks each route to reach tenant A. Every `/v1` route of the app must be here:
+ * a new route without a case fails the coverage test below.
+ */
+const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
+  "POST /v1/tenants": async (f) => {
+    // Tenantless: B can create its own tenant, never join A's by slug.
+    const response = await send("/v1/tenants", "POST", bearer(f.b.token), { slug: f.a.tenant.slug, name: "Take over" });
+    expect(response.status).toBe(409);
+    expect(JSON.stringify(await response.json())).not.toContain(f.a.tenant.id);
+  },
+  "GET /v1/me": async (f) => {
+    const body = await (await call("/v1/me", { headers: bearer(f.b.token) })).text();
+    expect(body).not.toContain(f.a.tenant.id);
+  },
+  "GET /v1/tenant": async (f) => {
+    expect((await call("/v1/tenant", { headers: bInA(f) })).status).toBe(404);
+  },
+  "PATCH /v1/tenant": async (f) => {
+    expect((await send("/v1/tenant", "PATCH", bInA(f), { name: "Owned by B" })).status).toBe(404);
+  },
+  "DELETE /v1/tenant": async (f) => {
+    expect((await send("/v1/tenant", "DELETE", bInA(f))).status).toBe(404);
+  },
+  "POST /v1/tenant/transfer-ownership": async (f) => {
+    expect((await send("/v1/tenant/transfer-ownership", "POST", bInA(f), { user_id: f.b.user.id })).status).toBe(404);
+    // In B's own tenant, A's member is not a member (422); a key may not transfer at all (403).
+    const own = await send("/v1/tenant/transfer-ownership", "POST", f.b.headers, { user_id: f.aMember.user.id });
+    expect([403, 422]).toContain(own.status);
+  },
+  "GET /v1/members": async (f) => {
+    expect((await call("/v1/members", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/members?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.a.user.id);
+    expect(own).not.toContain(f.aMember.user.id);
+  },
+  "POST /v1/members": async (f) => {
+    expect((await send("/v1/members", "POST", bInA(f), { user_id: f.b.user.id, role: "owner" })).status).toBe(404);
+  },
+  "PATCH /v1/members/:userId": async (f) => {
+    expect((await send(`/v1/members/${f.aMember.user.id}`, "PATCH", f.b.headers, { role: "admin" })).status).toBe(404);
+    expect((await send(`/v1/members/${f.aMember.user.id}`, "PATCH", bInA(f), { role: "admin" })).status).toBe(404);
+  },
+  "DELETE /v1/members/:userId": async (f) => {
+    expect((await send(`/v1/members/${f.aMember.user.id}`, "DELETE", f.b.headers)).status).toBe(404);
+    expect((await send(`/v1/members/${f.aMember.user.id}`, "DELETE", bInA(f))).status).toBe(404);
+  },
+  "GET /v1/api-keys": async (f) => {
+    expect((await call("/v1/api-keys", { headers: bInA(f) })).status).toBe(404);
+    expect(await (await call("/v1/api-keys?limit=100", { headers: f.b.headers })).text()).not.toContain(f.aKey.id);
+  },
+  "POST /v1/api-keys": async (f) => {
+    expect((await send("/v1/api-keys", "POST", bInA(f), { name: "x", role: "admin", scopes: ["*"] })).status).toBe(404);
+  },
+  "DELETE /v1/api-keys/:id": async (f) => {
+    expect((await send(`/v1/api-keys/${f.aKey.id}`, "DELETE", f.b.headers)).status).toBe(404);
+    expect((await send(`/v1/api-keys/${f.aKey.id}`, "DELETE", bInA(f))).status).toBe(404);
+  },
+  "GET /v1/audit-log": async (f) => {
+    expect((await call("/v1/audit-log", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/audit-log?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.a.tenant.id);
+    expect(own).not.toContain(f.aKey.id);
+  },
+};
+
+/** Tenant A as stored, to prove that none of B's attempts changed it. */
+async function snapshotOf(tenantId: string) {
+  const sql = sqlAs("owner");
+  const [tenant, members, keys] = await sql.transaction([
+    sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
+    sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
+    sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+  ]);
+  return { tenant, members, keys };
+}
+
+describe("tenant isolation matrix", () => {
+  const routes = createApp()
+    .routes.filter((route) => route.path.startsWith("/v1/") && route.method !== "ALL")
+    .map((route) => `${route.method} ${route.path}`);
+
+  it("covers every /v1 route of the app", () => {
+    expect(routes.length).toBeGreaterThan(10);
+    const missing = routes.filter((route) => !(route in ATTACKS));
+    expect(missing, "routes without an isolation case").toEqual([]);
+  });
+
+  describe.each(["jwt", "api key"] as const)("tenant B (%s) against tenant A", (credential) => {
+    let f: Fixture;
+    let before: Awaited<ReturnType<typeof snapshotOf>>;
+    beforeAll(async () => {
+      const a = await signedIn("owner");
+      const aMember = await signedIn("viewer", a.tenant);
+      const aKey = await createApiKeyVia(a, { role: "admin", scopes: ["*"] });
+      let b = await signedIn("owner");
+      if (credential === "api key") {
+        const bKey = await createApiKeyVia(b, { role: "admin", scopes: ["*"] });
+        b = { ...b, token: bKey.key, headers: bearer(bKey.key) };
+      }
+      f = { a, aMember, aKey, b };
+      before = await snapshotOf(a.tenant.id);
+    });
+
+    it.each(Object.keys(ATTACKS))("%s: 404 or empty, never A's data, never a write to A", async (route) => {
+      const attack = ATTACKS[route];
+      if (!attack) throw new Error(`no case for ${route}`);
+      if (credential === "api key" && (route === "POST /v1/tenants" || route === "GET /v1/me")) {
+        // Keys cannot act as a person at all.
+        const [method, path] = route.split(" ") as [string, string];
+        const body = method === "POST" ? { slug: "x-key", name: "x" } : undefined;
+        expect((await send(path, method, f.b.headers, body)).status).toBe(403);
+      } else {
+        await attack(f);
+      }
+      expect(await snapshotOf(f.a.tenant.id)).toEqual(before);
+    });
+  });
+});

@@ -63,7 +63,8 @@ demo owner   ${DEMO_OWNER.subject} (${DEMO_OWNER.email})
 dev JWT      ${token}
 
   curl -s http://localhost:${API_PORT}/ready
-  curl -s -H "Authorization: Bearer ${token}" http://localhost:${API_PORT}/ready
+  curl -s -H "Authorization: Bearer ${token}" http://localhost:${API_PORT}/v1/me
+  curl -s -H "Authorization: Bearer ${token}" http://localhost:${API_PORT}/v1/members
 
 API reference: http://localhost:${API_PORT}/docs
 `);

@@ -9,13 +9,27 @@ describe("API reference", () => {
       openapi: string;
       info: { title: string };
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
-      components: { schemas: Record<string, unknown> };
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
     };
     expect(spec.openapi).toBe("3.1.0");
     expect(spec.info.title).toBe("Detecktiv API");
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/health", "/ready"]));
     expect(spec.paths["/ready"]?.get?.responses).toHaveProperty("503");
     expect(spec.components.schemas).toHaveProperty("Problem");
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/tenants",
+        "/v1/tenant",
+        "/v1/me",
+        "/v1/members/{userId}",
+        "/v1/api-keys",
+        "/v1/audit-log",
+      ]),
+    );
+    const addMember = spec.paths["/v1/members"]?.post as unknown as Record<string, unknown>;
+    expect(addMember["x-required-role"]).toBe("admin");
+    expect(addMember["x-api-key-scope"]).toBe("members:write");
+    expect(addMember.security).toEqual([{ bearerAuth: [] }, { apiKey: [] }]);
   });
 
   it("serves an interactive reference page at /docs with a CSP that lets it load", async () => {

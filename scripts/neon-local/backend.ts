@@ -2,22 +2,10 @@
  * The contract between the HTTP front (server.ts) and a database backend
  * (embedded PGlite or a real Postgres server).
  */
-import type { IsolationLevel, QueryInput, RawQueryResult } from "./protocol";
+import type { RawQueryResult, SqlRequest } from "./protocol";
 
-export interface BackendRequest {
-  /** Role the statements run as (user of Neon-Connection-String). */
-  user: string;
-  /** Used to log in by the postgres backend; PGlite has no authentication. */
-  password?: string;
-  queries: QueryInput[];
-  /** true: one transaction for all queries (all or nothing), with the options below. */
-  batch: boolean;
-  isolationLevel?: IsolationLevel;
-  readOnly?: boolean;
-  deferrable?: boolean;
-  /** Row shape wanted by the client; backends always return positional rows and the server shapes them. */
-  arrayMode: boolean;
-}
+/** A validated `/sql` request as a backend needs it (the database name is the backend's own). */
+export type BackendRequest = Omit<SqlRequest, "database">;
 
 export interface Backend {
   readonly name: "pglite" | "postgres";

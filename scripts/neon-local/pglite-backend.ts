@@ -26,6 +26,7 @@ import {
   type QueryInput,
   quoteIdentifier,
   type RawQueryResult,
+  textField,
 } from "./protocol";
 
 // The protocol message classes are only exported as values, hence InstanceType.
@@ -181,15 +182,7 @@ export class PgliteBackend implements Backend {
     let tag = "";
     for (const m of messages) {
       if (m.name === "rowDescription") {
-        fields = (m as RowDescriptionMessage).fields.map((f) => ({
-          name: f.name,
-          tableID: f.tableID,
-          columnID: f.columnID,
-          dataTypeID: f.dataTypeID,
-          dataTypeSize: f.dataTypeSize,
-          dataTypeModifier: f.dataTypeModifier,
-          format: "text",
-        }));
+        fields = (m as RowDescriptionMessage).fields.map(textField);
       } else if (m.name === "dataRow") {
         rows.push((m as DataRowMessage).fields);
       } else if (m.name === "commandComplete") {

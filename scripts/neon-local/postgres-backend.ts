@@ -7,7 +7,7 @@
 import type { CustomTypesConfig, PoolClient, QueryArrayConfig } from "pg";
 import pg from "pg";
 import type { Backend, BackendRequest } from "./backend";
-import { beginStatement, PgError, type QueryInput, type RawQueryResult } from "./protocol";
+import { beginStatement, PgError, type QueryInput, type RawQueryResult, textField } from "./protocol";
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
@@ -122,15 +122,7 @@ export class PostgresBackend implements Backend {
     return {
       command: result.command ?? "",
       rowCount: result.rowCount ?? null,
-      fields: result.fields.map((f) => ({
-        name: f.name,
-        tableID: f.tableID,
-        columnID: f.columnID,
-        dataTypeID: f.dataTypeID,
-        dataTypeSize: f.dataTypeSize,
-        dataTypeModifier: f.dataTypeModifier,
-        format: "text",
-      })),
+      fields: result.fields.map(textField),
       rows: result.rows,
     };
   }

@@ -45,6 +45,19 @@ export interface FieldDescription {
   format: "text";
 }
 
+/** The wire's column metadata, from pg's FieldDef or PGlite's RowDescription (same keys). */
+export function textField(field: Omit<FieldDescription, "format">): FieldDescription {
+  return {
+    name: field.name,
+    tableID: field.tableID,
+    columnID: field.columnID,
+    dataTypeID: field.dataTypeID,
+    dataTypeSize: field.dataTypeSize,
+    dataTypeModifier: field.dataTypeModifier,
+    format: "text",
+  };
+}
+
 /** What a backend returns for one statement: rows are always positional raw text. */
 export interface RawQueryResult {
   command: string;

@@ -1,6 +1,12 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_CORS_ORIGIN, TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from "./test/worker/constants.ts";
+import {
+  TEST_CORS_ORIGIN,
+  TEST_JWT_AUDIENCE,
+  TEST_JWT_ISSUER,
+  TEST_JWT_SECRET,
+  TEST_OPERATOR_TOKEN,
+} from "./test/worker/constants.ts";
 
 export default defineConfig({
   test: {
@@ -25,6 +31,15 @@ export default defineConfig({
                 ENVIRONMENT: "test",
                 LOG_LEVEL: "warn",
                 DATABASE_URL: inject("databaseUrl"),
+                MAINTENANCE_DATABASE_URL: inject("databaseUrl").replace("app_api", "app_maintenance"),
+                OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+                // Generous, so the rest of the suite never meets a limit; rate-limit tests set their own.
+                RATE_LIMIT_PLANS: JSON.stringify({
+                  free: { per_minute: 600000, burst: 100000 },
+                  pro: { per_minute: 600000, burst: 100000 },
+                  enterprise: { per_minute: 600000, burst: 100000 },
+                  anonymous: { per_minute: 600000, burst: 100000 },
+                }),
                 NEON_FETCH_ENDPOINT: inject("neonEndpoint"),
                 JWT_SECRET: TEST_JWT_SECRET,
                 JWT_JWKS_URL: inject("jwksUrl"),

@@ -2,8 +2,9 @@ import type { Principal } from "./auth/principal";
 import type { Config } from "./config/config";
 import type { Env } from "./config/env";
 import type { DatabaseClient } from "./db/client";
-import type { ScopedDatabase } from "./db/scoped-database";
+import type { RequestIdentity, ScopedDatabase } from "./db/scoped-database";
 import type { Logger } from "./observability/logger";
+import type { RateLimiter } from "./rate-limit/rate-limiter";
 
 /** The one Hono environment type: bindings plus what middleware puts on the context. */
 export interface AppEnv {
@@ -13,10 +14,17 @@ export interface AppEnv {
     logger: Logger;
     config: Config;
     database: DatabaseClient;
+    /** As app_maintenance (operator routes); null when MAINTENANCE_DATABASE_URL is not set. */
+    maintenanceDatabase: DatabaseClient | null;
     /** Set by `authenticate()`. */
     principal: Principal;
     /** Set by `authorize()`: the database as this caller sees it. */
     scoped: ScopedDatabase;
+    /** Set by the first batch of the request: who Postgres says the caller is. */
+    identity?: RequestIdentity;
+    rateLimiter: RateLimiter;
+    /** RateLimit / RateLimit-Policy for the response, once the limiter has decided. */
+    rateLimitHeaders?: Record<string, string>;
     /** Set once the request is known to act for a tenant; the access log reports it. */
     tenantId?: string;
   };

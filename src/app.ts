@@ -9,13 +9,14 @@ import { accessLog } from "./middleware/access-log";
 import { bodyLimit } from "./middleware/body-limit";
 import { config } from "./middleware/config";
 import { cors } from "./middleware/cors";
-import { database } from "./middleware/database";
 import { requestId } from "./middleware/request-id";
 import { securityHeaders } from "./middleware/security-headers";
+import { services } from "./middleware/services";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
+import { setPlan } from "./routes/operator/set-plan";
 import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
 import { ready } from "./routes/system/ready";
@@ -46,7 +47,7 @@ export function createApp() {
   app.use(config());
   app.use(cors());
   app.use(bodyLimit());
-  app.use(database());
+  app.use(services());
 
   app.route("/", health);
   app.route("/", ready);
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/", memberRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
+  app.route("/", setPlan);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -64,6 +66,7 @@ export function createApp() {
     description:
       "A JWT (HS256 with the shared secret, or RS256/ES256 from the configured JWKS), or an API key `dtk_…`.",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", { type: "http", scheme: "bearer" });
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "apiKey",
     in: "header",

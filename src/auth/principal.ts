@@ -13,4 +13,6 @@ export type Principal =
       kind: "api_key";
       /** SHA-256 of the presented key, hex; the key itself never leaves the edge. */
       keyHash: string;
+      /** The tenant the key names (verified by the database against the hash). */
+      tenantId: string;
     };

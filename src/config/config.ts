@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parsePolicies } from "../rate-limit/policy";
 import type { Env } from "./env";
 
 const list = (value: string) =>
@@ -15,6 +16,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   DATABASE_URL: postgresUrl,
   MAINTENANCE_DATABASE_URL: postgresUrl.optional(),
+  OPERATOR_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   NEON_FETCH_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   CORS_ORIGINS: z.string().default("").transform(list),
   MAX_BODY_BYTES: z.coerce
@@ -35,6 +37,18 @@ const configSchema = z.object({
   JWT_TENANT_CLAIM: z.string().min(1).default("tenant_id"),
   JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   RATE_LIMIT_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
+  RATE_LIMIT_ENABLED: bool.default(true),
+  RATE_LIMIT_PLANS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parsePolicies(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be JSON like {"free":{"per_minute":60,"burst":30}}' });
+        return z.NEVER;
+      }
+    }),
   COMPANIES_HOUSE_API_KEY: z.string().min(1).optional(),
   COMPANIES_HOUSE_API_URL: z.url().default("https://api.company-information.service.gov.uk"),
   SCRAPE_USER_AGENT: z.string().min(1).default("DetecktivBot/1.0 (+https://detecktiv.co.uk/bot)"),

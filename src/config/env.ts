@@ -10,6 +10,7 @@ export interface Env {
   LOG_LEVEL?: string;
   DATABASE_URL?: string;
   MAINTENANCE_DATABASE_URL?: string;
+  OPERATOR_TOKEN?: string;
   /** Development and tests only: send the Neon HTTP driver to a local server instead of Neon. */
   NEON_FETCH_ENDPOINT?: string;
   CORS_ORIGINS?: string;
@@ -22,6 +23,8 @@ export interface Env {
   JWT_TENANT_CLAIM?: string;
   JWT_CLOCK_TOLERANCE_S?: string;
   RATE_LIMIT_FAIL_MODE?: string;
+  RATE_LIMIT_ENABLED?: string;
+  RATE_LIMIT_PLANS?: string;
   COMPANIES_HOUSE_API_KEY?: string;
   COMPANIES_HOUSE_API_URL?: string;
   SCRAPE_USER_AGENT?: string;

@@ -1,14 +1,26 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { hashApiKey, isWellFormedApiKey, looksLikeApiKey } from "../auth/api-keys";
+import { apiKeyTenant, hashApiKey, looksLikeApiKey } from "../auth/api-keys";
 import { verifyJwt } from "../auth/jwt";
 import type { Principal } from "../auth/principal";
 import { invalidCredentials, missingCredentials } from "../auth/unauthorized";
+import { ApiError } from "../errors/api-error";
+import { charge, clientAddress } from "./rate-limit";
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
 const stringClaim = (value: unknown, max: number): string | null =>
   typeof value === "string" && value.length > 0 && value.length <= max ? value : null;
+
+/**
+ * Failed or missing credentials draw on the client address's anonymous budget, so guessing
+ * keys or tokens is throttled (429 once the budget is spent) before it is refused (401).
+ */
+async function refuse(c: Context<AppEnv>, error: ApiError): Promise<never> {
+  await charge(c, { kind: "anonymous", address: clientAddress(c) }, 1);
+  throw error;
+}
 
 /**
  * Establishes who is calling, at the edge: a JWT (`Authorization: Bearer <jwt>`) verified with
@@ -21,19 +33,23 @@ export function authenticate() {
     let credential: string | undefined;
     if (authorization !== undefined) {
       credential = BEARER.exec(authorization)?.[1];
-      if (!credential) throw invalidCredentials("Use the Bearer authorization scheme.");
+      if (!credential) return refuse(c, invalidCredentials("Use the Bearer authorization scheme."));
     } else {
       credential = c.req.header("x-api-key")?.trim() || undefined;
     }
-    if (!credential) throw missingCredentials();
+    if (!credential) return refuse(c, missingCredentials());
 
     let principal: Principal;
     if (looksLikeApiKey(credential)) {
-      if (!isWellFormedApiKey(credential)) throw invalidCredentials();
-      principal = { kind: "api_key", keyHash: await hashApiKey(credential) };
+      const tenantId = apiKeyTenant(credential);
+      if (!tenantId) return refuse(c, invalidCredentials());
+      principal = { kind: "api_key", keyHash: await hashApiKey(credential), tenantId };
     } else {
       const config = c.get("config");
-      const { subject, claims } = await verifyJwt(credential, config);
+      const verified = await verifyJwt(credential, config).catch((error: unknown) =>
+        error instanceof ApiError && error.code === "unauthorized" ? refuse(c, error) : Promise.reject(error),
+      );
+      const { subject, claims } = verified;
       principal = {
         kind: "user",
         subject,

@@ -22,8 +22,9 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
     const header = c.req.header(TENANT_HEADER)?.trim() || null;
     let tenantId: string | null = null;
     if (access.role !== null) {
-      const claimed = principal.kind === "user" ? principal.tenantId : null;
-      if (claimed && header && claimed !== header) {
+      const claimed = principal.tenantId;
+      if (principal.kind === "api_key" && header && header.toLowerCase() !== claimed) throw tenantNotFound();
+      if (principal.kind === "user" && claimed && header && claimed !== header) {
         throw new ApiError("forbidden", `The token is scoped to another tenant than ${TENANT_HEADER}.`);
       }
       tenantId = claimed ?? header;
@@ -42,6 +43,7 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
         // GET requests run read-only after the identity step (see app.begin_request).
         readOnly: (c.req.method === "GET" || c.req.method === "HEAD") && !options.privilegedRead,
         requestId: c.get("requestId"),
+        onIdentity: (identity) => c.set("identity", identity),
       }),
     );
     await next();

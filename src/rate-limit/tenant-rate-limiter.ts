@@ -1,9 +1,106 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../config/env";
+import type { Plan } from "../db/schema/tenants";
+import type { Decision } from "./decision";
+import type { BucketPolicy, Policies, PolicyName } from "./policy";
+
+interface BucketState {
+  tokens: number;
+  /** Milliseconds since the epoch of the last refill. */
+  updatedAt: number;
+  /** The tenant's plan as last pushed by the Worker; absent until learned. */
+  plan?: Plan;
+}
+
+export interface ConsumeRequest {
+  cost: number;
+  /** `tenant`: the instance is a tenant's; `anonymous`: a client address's. */
+  kind: "tenant" | "anonymous";
+  policies: Policies;
+  /** Tests drive time through the object instead of sleeping. */
+  now?: number;
+}
+
+const STATE_KEY = "bucket";
+/** An idle bucket is forgotten this long after it has refilled completely. */
+const IDLE_EXPIRY_MS = 60 * 60 * 1000;
 
 /**
- * One instance per tenant (anonymous traffic: one per client address), addressed by name.
- * SQLite-backed (wrangler.toml migration v1). The limiting algorithm arrives with the
- * rate-limit issue; the class exists now so the binding and its migration are deployable.
+ * One instance per tenant (named `tenant:<id>`) or per client address (`ip:<address>`), holding
+ * a token bucket. A Durable Object runs one call at a time and `consume` has no await, so N
+ * concurrent requests against a budget of B admit exactly min(N, B). State lives in the
+ * object's SQLite storage (it survives eviction); an alarm deletes it once idle.
  */
-export class TenantRateLimiter extends DurableObject<Env> {}
+export class TenantRateLimiter extends DurableObject<Env> {
+  consume(request: ConsumeRequest): Decision {
+    const now = request.now ?? Date.now();
+    const state = this.load();
+    const name: PolicyName = request.kind === "anonymous" ? "anonymous" : (state?.plan ?? "free");
+    const policy = request.policies[name];
+    const tokens = refill(state, policy, now);
+    const allowed = tokens >= request.cost;
+    const left = allowed ? tokens - request.cost : tokens;
+    this.save({ tokens: left, updatedAt: now, ...(state?.plan ? { plan: state.plan } : {}) });
+    const ratePerSecond = policy.perMinute / 60;
+    return {
+      allowed,
+      policy: name,
+      planKnown: request.kind === "anonymous" || state?.plan !== undefined,
+      burst: policy.burst,
+      perMinute: policy.perMinute,
+      remaining: Math.floor(left),
+      resetSeconds: Math.ceil((policy.burst - left) / ratePerSecond),
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((request.cost - left) / ratePerSecond)),
+    };
+  }
+
+  /** Gives tokens back: the request turned out not to be the tenant's (not a member, bad key). */
+  refund(cost: number, policies: Policies, now = Date.now()): void {
+    const state = this.load();
+    if (!state) return;
+    const policy = policies[state.plan ?? "free"];
+    this.save({ ...state, tokens: Math.min(policy.burst, refill(state, policy, now) + cost), updatedAt: now });
+  }
+
+  /** The tenant's plan changed (or was learned): it applies from the next request. */
+  setPlan(plan: Plan): void {
+    const state = this.load();
+    // A bucket never used yet starts full (updatedAt 0 refills it completely).
+    this.save({ tokens: state?.tokens ?? 0, updatedAt: state?.updatedAt ?? 0, plan });
+  }
+
+  /** The bucket as it stands, without consuming (GET /v1/tenant/usage). */
+  peek(policies: Policies, now = Date.now()): { plan: Plan | null; remaining: number; policy: BucketPolicy } {
+    const state = this.load();
+    const policy = policies[state?.plan ?? "free"];
+    return { plan: state?.plan ?? null, remaining: Math.floor(refill(state, policy, now)), policy };
+  }
+
+  override async alarm(): Promise<void> {
+    const state = this.load();
+    // Used within the hour: look again later. Idle for an hour, the bucket is full anyway, and a
+    // tenant's plan is cheap to relearn, so the whole state can go.
+    if (state && Date.now() - state.updatedAt < IDLE_EXPIRY_MS) {
+      await this.ctx.storage.setAlarm(state.updatedAt + IDLE_EXPIRY_MS);
+      return;
+    }
+    await this.ctx.storage.deleteAll();
+  }
+
+  private load(): BucketState | undefined {
+    return this.ctx.storage.kv.get<BucketState>(STATE_KEY);
+  }
+
+  private save(state: BucketState): void {
+    const isNew = this.load() === undefined;
+    this.ctx.storage.kv.put(STATE_KEY, state);
+    // One alarm per bucket's life; alarm() pushes it back while the bucket is in use.
+    if (isNew) void this.ctx.storage.setAlarm(Date.now() + IDLE_EXPIRY_MS);
+  }
+}
+
+function refill(state: BucketState | undefined, policy: BucketPolicy, now: number): number {
+  if (!state) return policy.burst;
+  const elapsedSeconds = Math.max(0, now - state.updatedAt) / 1000;
+  return Math.min(policy.burst, state.tokens + elapsedSeconds * (policy.perMinute / 60));
+}

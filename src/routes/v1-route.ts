@@ -2,6 +2,7 @@ import type { Access } from "../auth/access";
 import { problemResponses } from "../errors/problem";
 import { authenticate } from "../middleware/authenticate";
 import { authorize } from "../middleware/authorize";
+import { rateLimit } from "../middleware/rate-limit";
 
 /**
  * What makes a `/v1` route: authenticated at the edge, then authorised by Postgres in the
@@ -10,13 +11,15 @@ import { authorize } from "../middleware/authorize";
  * and cannot be forgotten.
  *
  * `privilegedRead`: a GET that records itself in the audit log needs a read-write transaction.
+ * `cost`: tokens the request takes from the tenant's rate-limit bucket (default 1; imports and
+ * scrape requests cost more).
  */
 const SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKey: [] }];
 
-export function v1Access(access: Access, options: { privilegedRead?: boolean } = {}) {
+export function v1Access(access: Access, options: { privilegedRead?: boolean; cost?: number } = {}) {
   return {
     security: SECURITY,
-    middleware: [authenticate(), authorize(access, options)],
+    middleware: [authenticate(), authorize(access, options), rateLimit(options.cost ?? 1)],
     "x-required-role": access.role ?? "any signed-in user (not API keys)",
     ...(access.scope ? { "x-api-key-scope": access.scope } : {}),
   };

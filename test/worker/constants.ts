@@ -3,3 +3,4 @@ export const TEST_JWT_SECRET = "test-secret-that-is-at-least-32-characters-long"
 export const TEST_CORS_ORIGIN = "https://app.example.test";
 export const TEST_JWT_ISSUER = "https://idp.example.test/";
 export const TEST_JWT_AUDIENCE = "https://api.detecktiv.test";
+export const TEST_OPERATOR_TOKEN = "operator-token-for-tests-at-least-32-chars";

@@ -38,6 +38,13 @@ export const tenants = pgTable(
     pgPolicy("tenants_auth_select", { for: "select", to: appAuth, using: sql`true` }),
     pgPolicy("tenants_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
     pgPolicy("tenants_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    // Plan changes come from billing, through the operator API, as the maintenance role.
+    pgPolicy("tenants_maintenance_update", {
+      for: "update",
+      to: appMaintenance,
+      using: sql`true`,
+      withCheck: sql`true`,
+    }),
   ],
 ).enableRLS();
 

@@ -50,7 +50,9 @@ export const createApiKeyRoute = createRoute({
 
 export const createApiKey = new OpenAPIHono<AppEnv>().openapi(createApiKeyRoute, async (c) => {
   const body = c.req.valid("json");
-  const { key, prefix } = generateApiKey();
+  const tenantId = c.get("tenantId");
+  if (!tenantId) throw new Error("authorize() sets the tenant of tenant-scoped routes");
+  const { key, prefix } = generateApiKey(tenantId);
   const keyHash = await hashApiKey(key);
   const {
     results: [rows],
@@ -58,7 +60,7 @@ export const createApiKey = new OpenAPIHono<AppEnv>().openapi(createApiKeyRoute,
     db
       .insert(apiKeys)
       .values({
-        tenantId: sql`app.tenant_id()`,
+        tenantId,
         name: body.name,
         prefix,
         keyHash,

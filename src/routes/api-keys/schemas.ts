@@ -6,7 +6,10 @@ export const apiKeySchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    prefix: z.string().openapi({ example: "dtk_Xy3k9QpL", description: "The first characters of the key" }),
+    prefix: z.string().openapi({
+      example: "dtk_AAAAAAAAQACAAAAAAAAAAA_Xy3k9Q",
+      description: "The tenant part and the first characters of the secret",
+    }),
     role: z.enum(API_KEY_ROLES),
     scopes: z.array(z.string()),
     expires_at: z.iso.datetime().nullable(),

@@ -3,12 +3,14 @@ import type { AppEnv } from "../../app-env";
 import { createTenant } from "./create-tenant";
 import { deleteTenant } from "./delete-tenant";
 import { getTenant } from "./get-tenant";
+import { getUsage } from "./get-usage";
 import { transferOwnership } from "./transfer-ownership";
 import { updateTenant } from "./update-tenant";
 
 export const tenantRoutes = new OpenAPIHono<AppEnv>()
   .route("/", createTenant)
   .route("/", getTenant)
+  .route("/", getUsage)
   .route("/", updateTenant)
   .route("/", deleteTenant)
   .route("/", transferOwnership);

@@ -12,7 +12,7 @@ describe("API keys", () => {
   it("shows the secret once, stores only its hash, and lists the key without it", async () => {
     const admin = await signedIn("admin");
     const created = await createApiKeyVia(admin, { role: "viewer", scopes: ["members:read"] });
-    expect(created.key).toMatch(/^dtk_[A-Za-z0-9_-]{43}$/);
+    expect(created.key).toMatch(/^dtk_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}$/);
     expect(created.key.startsWith(created.prefix)).toBe(true);
     const [stored] = await sqlAs("owner").query("SELECT key_hash, prefix FROM api_keys WHERE id = $1", [created.id]);
     expect(stored?.key_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -88,8 +88,15 @@ describe("API keys", () => {
   });
 
   it("refuses unknown and malformed keys alike", async () => {
-    const unknown = `dtk_${"A".repeat(43)}`;
-    expect((await call("/v1/tenant", { headers: withKey(unknown) })).status).toBe(401);
+    const admin = await signedIn("admin");
+    const { key } = await createApiKeyVia(admin, { role: "viewer", scopes: ["*"] });
+    const wrongSecret = `${key.slice(0, -43)}${"A".repeat(43)}`;
+    expect((await call("/v1/tenant", { headers: withKey(wrongSecret) })).status).toBe(401);
+    // A real secret under another tenant's name is refused: the hash covers the whole key.
+    const other = await signedIn("owner");
+    const otherPart = (await createApiKeyVia(other, { role: "viewer", scopes: ["*"] })).key.slice(4, 26);
+    const forged = `dtk_${otherPart}${key.slice(26)}`;
+    expect((await call("/v1/tenant", { headers: withKey(forged) })).status).toBe(401);
     expect((await call("/v1/tenant", { headers: withKey("dtk_short") })).status).toBe(401);
   });
 

@@ -41,6 +41,9 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "GET /v1/tenant": async (f) => {
     expect((await call("/v1/tenant", { headers: bInA(f) })).status).toBe(404);
   },
+  "GET /v1/tenant/usage": async (f) => {
+    expect((await call("/v1/tenant/usage", { headers: bInA(f) })).status).toBe(404);
+  },
   "PATCH /v1/tenant": async (f) => {
     expect((await send("/v1/tenant", "PATCH", bInA(f), { name: "Owned by B" })).status).toBe(404);
   },

@@ -23,6 +23,7 @@ interface Action {
 const ACTIONS: Action[] = [
   { name: "read the tenant", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/tenant" }) },
   { name: "list members", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/members" }) },
+  { name: "read usage", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/tenant/usage" }) },
   {
     name: "rename the tenant",
     minRole: "admin",

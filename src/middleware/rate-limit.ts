@@ -1,0 +1,103 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import { ApiError } from "../errors/api-error";
+import { describeError } from "../observability/logger";
+import type { Decision } from "../rate-limit/decision";
+import { rateLimitHeaders } from "../rate-limit/decision";
+import { windowSeconds } from "../rate-limit/policy";
+import type { LimitKey } from "../rate-limit/rate-limiter";
+
+/** A limiter that does not answer within this budget counts as unreachable. */
+const LIMITER_TIMEOUT_MS = 1000;
+
+export const clientAddress = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
+
+/**
+ * Charges `key` `cost` tokens. Returns the decision (null when the limiter is off, or
+ * unreachable with RATE_LIMIT_FAIL_MODE=open) or throws the 429 / 503 problem.
+ */
+export async function charge(c: Context<AppEnv>, key: LimitKey, cost: number): Promise<Decision | null> {
+  const { RATE_LIMIT_ENABLED, RATE_LIMIT_FAIL_MODE, RATE_LIMIT_PLANS } = c.get("config");
+  if (!RATE_LIMIT_ENABLED) return null;
+  let decision: Decision;
+  try {
+    decision = await withTimeout(c.get("rateLimiter").consume(key, cost), LIMITER_TIMEOUT_MS);
+  } catch (error) {
+    c.get("logger").error("rate limiter unreachable", {
+      fail_mode: RATE_LIMIT_FAIL_MODE,
+      limit_key: key.kind,
+      ...describeError(error, { stack: false }),
+    });
+    if (RATE_LIMIT_FAIL_MODE === "open") return null;
+    throw new ApiError("unavailable", "Rate limiting is unavailable; the request was not processed.", {
+      headers: { "retry-after": "5" },
+    });
+  }
+  const headers = rateLimitHeaders(decision, windowSeconds(RATE_LIMIT_PLANS[decision.policy]));
+  if (!decision.allowed) {
+    const who =
+      key.kind === "tenant" ? `The tenant's ${decision.policy} plan` : "Unauthenticated traffic from your address";
+    throw new ApiError(
+      "rate_limited",
+      `${who} allows bursts of ${decision.burst} requests, refilled at ${decision.perMinute} per minute; retry in ${decision.retryAfterSeconds} s.`,
+      {
+        headers: { ...headers, "retry-after": String(decision.retryAfterSeconds) },
+        extensions: { policy: decision.policy, retry_after: decision.retryAfterSeconds },
+      },
+    );
+  }
+  c.set("rateLimitHeaders", headers);
+  return decision;
+}
+
+/**
+ * Runs after authentication and before the database, so a throttled request costs no database
+ * round trip. Tenant routes draw on the tenant's bucket; tenantless ones on the client
+ * address's. After the response it teaches the limiter the tenant's plan (learned from the
+ * request's own batch) and gives tokens back when the tenant turned out not to be the caller's.
+ */
+export function rateLimit(cost: number) {
+  return createMiddleware<AppEnv>(async function rateLimitMiddleware(c, next) {
+    const tenantId = c.get("tenantId");
+    const key: LimitKey = tenantId ? { kind: "tenant", tenantId } : { kind: "anonymous", address: clientAddress(c) };
+    const decision = await charge(c, key, cost);
+    await next();
+    const headers = c.get("rateLimitHeaders");
+    if (headers) for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    if (!decision || key.kind !== "tenant") return;
+
+    const identity = c.get("identity");
+    const limiter = c.get("rateLimiter");
+    const background = (work: Promise<unknown>) =>
+      c.executionCtx.waitUntil(
+        work.catch((error: unknown) =>
+          c.get("logger").warn("rate limiter update failed", describeError(error, { stack: false })),
+        ),
+      );
+    if (identity?.plan && (!decision.planKnown || identity.plan !== decision.policy)) {
+      background(limiter.setPlan(key.tenantId, identity.plan));
+    } else if (!identity && (c.res.status === 401 || c.res.status === 404)) {
+      // Not this tenant's request after all: its budget must not pay for strangers.
+      background(
+        Promise.all([limiter.refund(key, cost), charge(c, { kind: "anonymous", address: clientAddress(c) }, cost)]),
+      );
+    }
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,31 @@
+import type { Plan } from "../db/schema/tenants";
+import type { Decision } from "./decision";
+import type { BucketPolicy, Policies } from "./policy";
+import type { TenantRateLimiter } from "./tenant-rate-limiter";
+
+/** Whose budget a request draws on. */
+export type LimitKey = { kind: "tenant"; tenantId: string } | { kind: "anonymous"; address: string };
+
+/** The limiter as the HTTP layer sees it; the Durable Object is one implementation. */
+export interface RateLimiter {
+  consume(key: LimitKey, cost: number): Promise<Decision>;
+  refund(key: LimitKey, cost: number): Promise<void>;
+  setPlan(tenantId: string, plan: Plan): Promise<void>;
+  peek(tenantId: string): Promise<{ plan: Plan | null; remaining: number; policy: BucketPolicy }>;
+}
+
+const instanceName = (key: LimitKey) => (key.kind === "tenant" ? `tenant:${key.tenantId}` : `ip:${key.address}`);
+
+/** Each call is one RPC to the key's instance (created on first use, close to the caller). */
+export function durableObjectRateLimiter(
+  namespace: DurableObjectNamespace<TenantRateLimiter>,
+  policies: Policies,
+): RateLimiter {
+  const stub = (key: LimitKey) => namespace.get(namespace.idFromName(instanceName(key)));
+  return {
+    consume: (key, cost) => stub(key).consume({ cost, kind: key.kind, policies }),
+    refund: (key, cost) => stub(key).refund(cost, policies),
+    setPlan: (tenantId, plan) => stub({ kind: "tenant", tenantId }).setPlan(plan),
+    peek: (tenantId) => stub({ kind: "tenant", tenantId }).peek(policies),
+  };
+}

@@ -25,7 +25,7 @@ export function durableObjectRateLimiter(
   return {
     consume: (key, cost) => stub(key).consume({ cost, kind: key.kind, policies }),
     refund: (key, cost) => stub(key).refund(cost, policies),
-    setPlan: (tenantId, plan) => stub({ kind: "tenant", tenantId }).setPlan(plan),
+    setPlan: (tenantId, plan) => stub({ kind: "tenant", tenantId }).setPlan(plan, policies),
     peek: (tenantId) => stub({ kind: "tenant", tenantId }).peek(policies),
   };
 }

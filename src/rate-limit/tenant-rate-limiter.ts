@@ -62,11 +62,22 @@ export class TenantRateLimiter extends DurableObject<Env> {
     this.save({ ...state, tokens: Math.min(policy.burst, refill(state, policy, now) + cost), updatedAt: now });
   }
 
-  /** The tenant's plan changed (or was learned): it applies from the next request. */
-  setPlan(plan: Plan): void {
+  /**
+   * The tenant's plan changed (or was learned): it applies from the next request. The bucket
+   * keeps what it has spent, so an upgrade grants the extra burst at once and a downgrade
+   * takes it away.
+   */
+  setPlan(plan: Plan, policies: Policies, now = Date.now()): void {
     const state = this.load();
-    // A bucket never used yet starts full (updatedAt 0 refills it completely).
-    this.save({ tokens: state?.tokens ?? 0, updatedAt: state?.updatedAt ?? 0, plan });
+    if (!state) {
+      // Never used yet: starts full (updatedAt 0 refills it completely).
+      this.save({ tokens: 0, updatedAt: 0, plan });
+      return;
+    }
+    const before = policies[state.plan ?? "free"];
+    const after = policies[plan];
+    const tokens = refill(state, before, now) + (after.burst - before.burst);
+    this.save({ tokens: Math.max(0, Math.min(after.burst, tokens)), updatedAt: now, plan });
   }
 
   /** The bucket as it stands, without consuming (GET /v1/tenant/usage). */

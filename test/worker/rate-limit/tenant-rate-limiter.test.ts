@@ -1,0 +1,79 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_POLICIES, type Policies } from "../../../src/rate-limit/policy";
+import type { TenantRateLimiter } from "../../../src/rate-limit/tenant-rate-limiter";
+
+const tight: Policies = { ...DEFAULT_POLICIES, free: { perMinute: 60, burst: 10 }, pro: { perMinute: 600, burst: 50 } };
+const stubFor = () => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`tenant:${crypto.randomUUID()}`));
+const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+describe("TenantRateLimiter", () => {
+  it("admits exactly min(N, B) of N concurrent requests", async () => {
+    const stub = stubFor();
+    const decisions = await Promise.all(
+      Array.from({ length: 25 }, () => stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 })),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+    expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfterSeconds === 1)).toBe(true);
+  });
+
+  it("refills at the policy's rate (time driven through the object)", async () => {
+    const stub = stubFor();
+    for (let i = 0; i < 10; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    expect((await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 })).allowed).toBe(false);
+    // 60 per minute: one token a second.
+    const later = await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 + 1000 });
+    expect(later).toMatchObject({ allowed: true, remaining: 0 });
+    expect((await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 + 1000 })).allowed).toBe(false);
+    const full = await stub.consume({ cost: 3, kind: "tenant", policies: tight, now: T0 + 61_000 });
+    expect(full).toMatchObject({ allowed: true, remaining: 7, resetSeconds: 3 });
+  });
+
+  it("charges a request's cost and says when a costly request would fit", async () => {
+    const stub = stubFor();
+    await stub.consume({ cost: 8, kind: "tenant", policies: tight, now: T0 });
+    const refused = await stub.consume({ cost: 5, kind: "tenant", policies: tight, now: T0 });
+    expect(refused).toMatchObject({ allowed: false, remaining: 2, retryAfterSeconds: 3 });
+  });
+
+  it("applies the plan it is told, from the next request", async () => {
+    const stub = stubFor();
+    const unknown = await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    expect(unknown).toMatchObject({ policy: "free", planKnown: false, burst: 10 });
+    await stub.setPlan("pro", tight, T0);
+    const known = await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    // 9 left of free's 10, plus the 40 extra that pro's burst allows, minus this request.
+    expect(known).toMatchObject({ policy: "pro", planKnown: true, burst: 50, remaining: 48 });
+  });
+
+  it("keeps its state across eviction", async () => {
+    const stub = stubFor();
+    for (let i = 0; i < 6; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    await stub.setPlan("free", tight, T0);
+    await evictDurableObject(stub);
+    const after = await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    expect(after).toMatchObject({ allowed: true, remaining: 3, planKnown: true });
+  });
+
+  it("forgets an idle bucket when its alarm fires, and keeps a busy one", async () => {
+    const stub = stubFor();
+    await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: Date.now() });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(
+      await runInDurableObject(stub, (_: TenantRateLimiter, state) => state.storage.kv.get("bucket")),
+    ).toBeDefined();
+
+    await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: Date.now() - 2 * 3600_000 });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const stored = await runInDurableObject(stub, (_: TenantRateLimiter, state) => [...state.storage.kv.list()]);
+    expect(stored).toEqual([]);
+  });
+
+  it("refunds tokens that a stranger's request took", async () => {
+    const stub = stubFor();
+    for (let i = 0; i < 10; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    await stub.refund(4, tight, T0);
+    expect(await stub.peek(tight, T0)).toMatchObject({ remaining: 4 });
+  });
+});

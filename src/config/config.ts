@@ -39,11 +39,11 @@ const configSchema = z.object({
   RATE_LIMIT_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
   RATE_LIMIT_ENABLED: bool.default(true),
   RATE_LIMIT_PLANS: z
-    .string()
+    .union([z.string(), z.record(z.string(), z.unknown())])
     .optional()
     .transform((value, ctx) => {
       try {
-        return parsePolicies(value);
+        return parsePolicies(typeof value === "object" ? JSON.stringify(value) : value);
       } catch {
         ctx.addIssue({ code: "custom", message: 'must be JSON like {"free":{"per_minute":60,"burst":30}}' });
         return z.NEVER;

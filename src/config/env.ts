@@ -24,7 +24,8 @@ export interface Env {
   JWT_CLOCK_TOLERANCE_S?: string;
   RATE_LIMIT_FAIL_MODE?: string;
   RATE_LIMIT_ENABLED?: string;
-  RATE_LIMIT_PLANS?: string;
+  /** JSON text, or an object when set as a TOML table in wrangler.toml. */
+  RATE_LIMIT_PLANS?: string | Record<string, unknown>;
   COMPANIES_HOUSE_API_KEY?: string;
   COMPANIES_HOUSE_API_URL?: string;
   SCRAPE_USER_AGENT?: string;

@@ -32,6 +32,9 @@ const IDLE_EXPIRY_MS = 60 * 60 * 1000;
  * object's SQLite storage (it survives eviction); an alarm deletes it once idle.
  */
 export class TenantRateLimiter extends DurableObject<Env> {
+  /** The stored state, read once per instance life; storage is written through. */
+  private cached: BucketState | undefined | null = null;
+
   consume(request: ConsumeRequest): Decision {
     const now = request.now ?? Date.now();
     const state = this.load();
@@ -96,17 +99,22 @@ export class TenantRateLimiter extends DurableObject<Env> {
       return;
     }
     await this.ctx.storage.deleteAll();
+    this.cached = undefined;
   }
 
   private load(): BucketState | undefined {
-    return this.ctx.storage.kv.get<BucketState>(STATE_KEY);
+    if (this.cached === null) this.cached = this.ctx.storage.kv.get<BucketState>(STATE_KEY);
+    return this.cached;
   }
 
   private save(state: BucketState): void {
     const isNew = this.load() === undefined;
-    this.ctx.storage.kv.put(STATE_KEY, state);
+    this.cached = state;
+    // The answer does not wait for the write to be confirmed: a limiter may forget its last few
+    // decisions in a crash, but must not add a storage round trip to every API request.
+    void this.ctx.storage.put(STATE_KEY, state, { allowUnconfirmed: true });
     // One alarm per bucket's life; alarm() pushes it back while the bucket is in use.
-    if (isNew) void this.ctx.storage.setAlarm(Date.now() + IDLE_EXPIRY_MS);
+    if (isNew) void this.ctx.storage.setAlarm(Date.now() + IDLE_EXPIRY_MS, { allowUnconfirmed: true });
   }
 }
 

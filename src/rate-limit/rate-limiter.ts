@@ -18,7 +18,7 @@ export interface RateLimiter {
 // (measured locally: ~1.4 ms instead of ~2.4 ms per request). A stub that has failed may be
 // broken for good, so it is dropped on any error. Bounded, oldest first out.
 const MAX_CACHED_STUBS = 1000;
-const stubs = new Map<string, DurableObjectStub<TenantRateLimiter>>();
+const stubsByNamespace = new WeakMap<object, Map<string, DurableObjectStub<TenantRateLimiter>>>();
 
 const instanceName = (key: LimitKey) => (key.kind === "tenant" ? `tenant:${key.tenantId}` : `ip:${key.address}`);
 
@@ -27,21 +27,27 @@ export function durableObjectRateLimiter(
   namespace: DurableObjectNamespace<TenantRateLimiter>,
   policies: Policies,
 ): RateLimiter {
+  let stubs = stubsByNamespace.get(namespace);
+  if (!stubs) {
+    stubs = new Map();
+    stubsByNamespace.set(namespace, stubs);
+  }
+  const cache = stubs;
   async function call<T>(
     key: LimitKey,
     method: (stub: DurableObjectStub<TenantRateLimiter>) => Promise<T>,
   ): Promise<T> {
     const name = instanceName(key);
-    let stub = stubs.get(name);
+    let stub = cache.get(name);
     if (!stub) {
       stub = namespace.get(namespace.idFromName(name));
-      if (stubs.size >= MAX_CACHED_STUBS) stubs.delete(stubs.keys().next().value ?? "");
-      stubs.set(name, stub);
+      if (cache.size >= MAX_CACHED_STUBS) cache.delete(cache.keys().next().value ?? "");
+      cache.set(name, stub);
     }
     try {
       return await method(stub);
     } catch (error) {
-      stubs.delete(name);
+      cache.delete(name);
       throw error;
     }
   }

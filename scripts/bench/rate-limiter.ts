@@ -50,6 +50,8 @@ export async function rateLimiterScenario(): Promise<Record<string, unknown>> {
         const response = await request(worker);
         await response.arrayBuffer();
         if (response.status !== 200) throw new Error(`${worker}: HTTP ${response.status}`);
+        // A limiter that failed open would make the "on" figures meaningless.
+        if ((worker === "on") !== response.headers.has("ratelimit")) throw new Error(`${worker}: RateLimit header`);
         latencies[worker].push(performance.now() - started);
       }
     }

@@ -14,6 +14,7 @@ import { securityHeaders } from "./middleware/security-headers";
 import { services } from "./middleware/services";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
+import { companyRoutes } from "./routes/companies";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
 import { setPlan } from "./routes/operator/set-plan";
@@ -57,6 +58,7 @@ export function createApp() {
   app.route("/", memberRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
+  app.route("/", companyRoutes);
   app.route("/", setPlan);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -12,6 +12,8 @@ export const SCOPES = [
   "api_keys:read",
   "api_keys:write",
   "audit_log:read",
+  "companies:read",
+  "companies:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -135,6 +135,11 @@ const TENANT_TABLES: Record<string, (tenantId: string, userId: string) => [strin
     [tenantId, `${crypto.randomUUID()}${crypto.randomUUID()}`.replace(/-/g, "")],
   ],
   audit_log: (tenantId) => ["INSERT INTO audit_log (tenant_id, action) VALUES ($1, 'forged')", [tenantId]],
+  companies: (tenantId) => ["INSERT INTO companies (tenant_id, name) VALUES ($1, 'Raw SQL Ltd')", [tenantId]],
+  idempotency_keys: (tenantId) => [
+    "INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES ($1, $2, 'x')",
+    [tenantId, crypto.randomUUID()],
+  ],
 };
 
 describe("every tenant table, in raw SQL as app_api", () => {

@@ -10,6 +10,7 @@ interface Fixture {
   a: Member;
   aMember: Member;
   aKey: { id: string; key: string };
+  aCompany: { id: string };
   b: Member;
 }
 
@@ -84,6 +85,27 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect((await send(`/v1/api-keys/${f.aKey.id}`, "DELETE", f.b.headers)).status).toBe(404);
     expect((await send(`/v1/api-keys/${f.aKey.id}`, "DELETE", bInA(f))).status).toBe(404);
   },
+  "GET /v1/companies": async (f) => {
+    expect((await call("/v1/companies", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/companies?q=isolated&limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aCompany.id);
+  },
+  "POST /v1/companies": async (f) => {
+    expect((await send("/v1/companies", "POST", bInA(f), { name: "Planted" })).status).toBe(404);
+  },
+  "GET /v1/companies/:id": async (f) => {
+    expect((await call(`/v1/companies/${f.aCompany.id}`, { headers: f.b.headers })).status).toBe(404);
+    expect((await call(`/v1/companies/${f.aCompany.id}`, { headers: bInA(f) })).status).toBe(404);
+  },
+  "PATCH /v1/companies/:id": async (f) => {
+    expect((await send(`/v1/companies/${f.aCompany.id}`, "PATCH", f.b.headers, { name: "Hijacked" })).status).toBe(404);
+  },
+  "DELETE /v1/companies/:id": async (f) => {
+    expect((await send(`/v1/companies/${f.aCompany.id}`, "DELETE", f.b.headers)).status).toBe(404);
+  },
+  "POST /v1/companies/:id/restore": async (f) => {
+    expect((await send(`/v1/companies/${f.aCompany.id}/restore`, "POST", f.b.headers)).status).toBe(404);
+  },
   "GET /v1/audit-log": async (f) => {
     expect((await call("/v1/audit-log", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/audit-log?limit=100", { headers: f.b.headers })).text();
@@ -95,12 +117,13 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys] = await sql.transaction([
+  const [tenant, members, keys, companies] = await sql.transaction([
     sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
     sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
     sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    sql.query("SELECT id, name, version, deleted_at FROM companies WHERE tenant_id = $1 ORDER BY id", [tenantId]),
   ]);
-  return { tenant, members, keys };
+  return { tenant, members, keys, companies };
 }
 
 describe("tenant isolation matrix", () => {
@@ -126,7 +149,10 @@ describe("tenant isolation matrix", () => {
         const bKey = await createApiKeyVia(b, { role: "admin", scopes: ["*"] });
         b = { ...b, token: bKey.key, headers: bearer(bKey.key) };
       }
-      f = { a, aMember, aKey, b };
+      const aCompany = (await (
+        await send("/v1/companies", "POST", a.headers, { name: "Isolated Industries Ltd", company_number: "SC000001" })
+      ).json()) as { id: string };
+      f = { a, aMember, aKey, aCompany, b };
       before = await snapshotOf(a.tenant.id);
     });
 

@@ -68,6 +68,13 @@ const ACTIONS: Action[] = [
     ok: 204,
     request: (w) => ({ method: "POST", path: "/v1/tenant/transfer-ownership", body: { user_id: w.targetUserId } }),
   },
+  { name: "list companies", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/companies" }) },
+  {
+    name: "add a company",
+    minRole: "editor",
+    ok: 201,
+    request: () => ({ method: "POST", path: "/v1/companies", body: { name: "Role Matrix Ltd" } }),
+  },
   { name: "delete the tenant", minRole: "owner", ok: 204, request: () => ({ method: "DELETE", path: "/v1/tenant" }) },
 ];
 

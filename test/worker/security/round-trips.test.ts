@@ -22,6 +22,8 @@ describe("database round trips per request", () => {
       ["POST", "/v1/api-keys", { name: "rt", role: "viewer", scopes: ["*"] }],
       ["DELETE", `/v1/api-keys/${key.id}`],
       ["GET", "/v1/audit-log"],
+      ["POST", "/v1/companies", { name: "Round Trip Ltd" }],
+      ["GET", "/v1/companies?q=round%20trip"],
       ["POST", "/v1/tenants", { slug: `rt-${crypto.randomUUID().slice(0, 8)}`, name: "RT" }],
     ];
     for (const [method, path, body] of requests) {

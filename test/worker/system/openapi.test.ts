@@ -30,6 +30,7 @@ describe("API reference", () => {
     expect(addMember["x-required-role"]).toBe("admin");
     expect(addMember["x-api-key-scope"]).toBe("members:write");
     expect(addMember.security).toEqual([{ bearerAuth: [] }, { apiKey: [] }]);
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/v1/companies", "/v1/companies/{id}/restore"]));
   });
 
   it("serves an interactive reference page at /docs with a CSP that lets it load", async () => {

@@ -1,0 +1,89 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgPolicy,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { deletedAt, id, timestamps } from "./columns";
+import { currentTenantId } from "./identity";
+import { appApi, appMaintenance } from "./roles";
+import { tenants } from "./tenants";
+
+export const COMPANY_SOURCES = ["manual", "companies_house", "scrape", "import"] as const;
+export type CompanySource = (typeof COMPANY_SOURCES)[number];
+
+/** Registered office as Companies House describes it. */
+export interface RegisteredOffice {
+  care_of?: string;
+  po_box?: string;
+  premises?: string;
+  address_line_1?: string;
+  address_line_2?: string;
+  locality?: string;
+  region?: string;
+  postal_code?: string;
+  country?: string;
+}
+
+export const companies = pgTable(
+  "companies",
+  {
+    id: id(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .default(sql`app.tenant_id()`)
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    companyNumber: text("company_number"),
+    status: text("status"),
+    type: text("type"),
+    dateOfCreation: date("date_of_creation", { mode: "string" }),
+    dateOfCessation: date("date_of_cessation", { mode: "string" }),
+    jurisdiction: text("jurisdiction"),
+    sicCodes: text("sic_codes").array().notNull().default(sql`'{}'::text[]`),
+    registeredOffice: jsonb("registered_office").$type<RegisteredOffice>(),
+    /** Upper-cased, space-free postcode of the registered office, for prefix filters. */
+    postcode: text("postcode"),
+    website: text("website"),
+    domain: text("domain"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    source: text("source", { enum: COMPANY_SOURCES }).notNull().default("manual"),
+    sourceRef: text("source_ref"),
+    fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }),
+    /** Bumped on every change: the ETag. */
+    version: integer("version").notNull().default(1),
+    ...timestamps,
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    // Unique per tenant, deleted rows included: a re-create must restore (or purge) the old one.
+    uniqueIndex("companies_tenant_number_key").on(t.tenantId, t.companyNumber),
+    index("companies_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    index("companies_tenant_name_idx").on(t.tenantId, sql`lower(${t.name}) text_pattern_ops`, t.id),
+    index("companies_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
+    index("companies_tenant_postcode_idx").on(t.tenantId, sql`${t.postcode} text_pattern_ops`),
+    index("companies_sic_idx").using("gin", t.sicCodes),
+    index("companies_tags_idx").using("gin", t.tags),
+    check("companies_source_check", sql`${t.source} in ('manual', 'companies_house', 'scrape', 'import')`),
+    check("companies_number_format", sql`${t.companyNumber} ~ '^[A-Z0-9]{8}$'`),
+    check("companies_name_length", sql`length(${t.name}) between 1 and 300`),
+    pgPolicy("companies_api_all", {
+      for: "all",
+      to: appApi,
+      using: sql`${t.tenantId} = ${currentTenantId}`,
+      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
+    }),
+    pgPolicy("companies_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    pgPolicy("companies_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
+  ],
+).enableRLS();
+
+export type Company = typeof companies.$inferSelect;

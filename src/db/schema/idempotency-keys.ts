@@ -1,0 +1,39 @@
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { currentTenantId } from "./identity";
+import { appApi, appMaintenance } from "./roles";
+import { tenants } from "./tenants";
+
+/**
+ * Idempotency-Key records (IETF httpapi draft), per tenant and key. The first request stores the
+ * hash of its payload and, in the same transaction as its effect, the response it produced.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .default(sql`app.tenant_id()`)
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    /** Method, path and SHA-256 of the body: another payload under the same key is a 422. */
+    requestHash: text("request_hash").notNull(),
+    status: integer("status"),
+    response: jsonb("response"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" })
+      .notNull()
+      .default(sql`now() + interval '24 hours'`),
+  },
+  (t) => [
+    primaryKey({ name: "idempotency_keys_pkey", columns: [t.tenantId, t.key] }),
+    index("idempotency_keys_expires_idx").on(t.expiresAt),
+    pgPolicy("idempotency_keys_api_all", {
+      for: "all",
+      to: appApi,
+      using: sql`${t.tenantId} = ${currentTenantId}`,
+      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
+    }),
+    pgPolicy("idempotency_keys_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
+  ],
+).enableRLS();

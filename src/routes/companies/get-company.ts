@@ -1,0 +1,45 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyIdParamSchema, companySchema, etagOf } from "./schemas";
+
+export const getCompanyRoute = createRoute({
+  method: "get",
+  path: "/v1/companies/{id}",
+  tags: ["Companies"],
+  summary: "A company",
+  description: "Deleted companies are shown (with `deleted_at`) until purged, so they can be restored.",
+  ...v1Access({ role: "viewer", scope: "companies:read" }),
+  request: { params: companyIdParamSchema },
+  responses: {
+    ...V1_PROBLEMS,
+    200: {
+      description: "The company; ETag carries its version",
+      content: { "application/json": { schema: companySchema } },
+    },
+    304: { description: "Not modified (If-None-Match)" },
+  },
+});
+
+export const getCompany = new OpenAPIHono<AppEnv>().openapi(getCompanyRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const {
+    results: [result],
+  } = await c.var.scoped.batch((db) => [
+    db.execute<CompanyRow>(sql`select ${sql.raw(COMPANY_COLUMNS)} from companies where id = ${id}`),
+  ]);
+  const [row] = result.rows;
+  if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");
+  const etag = etagOf(row);
+  c.header("ETag", etag);
+  if (
+    c.req
+      .header("if-none-match")
+      ?.split(",")
+      .some((tag) => tag.trim() === etag)
+  )
+    return c.body(null, 304);
+  return c.json(companyBody(row), 200);
+});

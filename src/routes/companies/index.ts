@@ -1,0 +1,16 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { createCompany } from "./create-company";
+import { deleteCompany } from "./delete-company";
+import { getCompany } from "./get-company";
+import { listCompanies } from "./list-companies";
+import { restoreCompany } from "./restore-company";
+import { updateCompany } from "./update-company";
+
+export const companyRoutes = new OpenAPIHono<AppEnv>()
+  .route("/", listCompanies)
+  .route("/", createCompany)
+  .route("/", getCompany)
+  .route("/", updateCompany)
+  .route("/", deleteCompany)
+  .route("/", restoreCompany);

@@ -1,0 +1,123 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { type SQL, sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from "../../http/pagination";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { COMPANY_COLUMNS, type CompanyRow, companyBody, companySchema } from "./schemas";
+
+const csv = z
+  .string()
+  .max(500)
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+export const listCompaniesQuerySchema = pageQuerySchema.extend({
+  q: z.string().trim().min(1).max(200).optional().openapi({
+    description: "Search: exact company number first, then names starting with it, then similar names (trigram)",
+  }),
+  company_number: z.string().trim().toUpperCase().max(8).optional(),
+  status: z.string().trim().max(50).optional(),
+  sic: csv.optional().openapi({ description: "Comma-separated SIC codes; any of them", example: "62012,62020" }),
+  postcode: z
+    .string()
+    .trim()
+    .max(10)
+    .transform((value) => value.toUpperCase().replace(/\s+/g, ""))
+    .optional()
+    .openapi({ description: "Registered-office postcode prefix", example: "EC1A" }),
+  tag: z.string().trim().toLowerCase().max(50).optional(),
+  created_after: z.iso.datetime({ offset: true }).optional(),
+  sort: z.enum(["relevance", "name", "recent"]).optional().openapi({
+    description: "Default: relevance when `q` is given, else recent",
+  }),
+});
+
+export const listCompaniesRoute = createRoute({
+  method: "get",
+  path: "/v1/companies",
+  tags: ["Companies"],
+  summary: "List and search companies",
+  ...v1Access({ role: "viewer", scope: "companies:read" }),
+  request: { query: listCompaniesQuerySchema },
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "A page of companies", content: { "application/json": { schema: pageSchema(companySchema) } } },
+  },
+});
+
+interface ListedRow extends CompanyRow {
+  rank: number;
+  neg_score: number;
+  lname: string;
+}
+
+/** Keyset orders: the cursor is the last row's sort key, compared as a row value. */
+const ORDERS = {
+  relevance: { key: ["rank", "neg_score", "lname", "id"], types: ["int", "real", "text", "uuid"], direction: "asc" },
+  name: { key: ["lname", "id"], types: ["text", "uuid"], direction: "asc" },
+  recent: { key: ["created_at", "id"], types: ["timestamptz", "uuid"], direction: "desc" },
+} as const;
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRoute, async (c) => {
+  const query = c.req.valid("query");
+  const sort = query.sort ?? (query.q ? "relevance" : "recent");
+  if (sort === "relevance" && !query.q) {
+    throw new ApiError("validation_failed", "Sorting by relevance needs a search.", {
+      errors: [{ field: "query.sort", message: "relevance needs q" }],
+    });
+  }
+  const order = ORDERS[sort];
+  const after = decodeCursor(query.cursor, order.key.length);
+  const q = query.q?.toLowerCase() ?? null;
+  const qNumber = query.q ? query.q.toUpperCase().replace(/\s+/g, "") : null;
+
+  const filters: SQL[] = [sql`deleted_at is null`];
+  if (q) {
+    filters.push(sql`(company_number = ${qNumber} or lower(name) like ${`${escapeLike(q)}%`} or lower(name) % ${q})`);
+  }
+  if (query.company_number) filters.push(sql`company_number = ${query.company_number}`);
+  if (query.status) filters.push(sql`status = ${query.status}`);
+  if (query.sic?.length)
+    filters.push(sql`sic_codes && array(select jsonb_array_elements_text(${JSON.stringify(query.sic)}::jsonb))`);
+  if (query.postcode) filters.push(sql`postcode like ${`${escapeLike(query.postcode)}%`}`);
+  if (query.tag) filters.push(sql`${query.tag} = any(tags)`);
+  if (query.created_after) filters.push(sql`created_at > ${query.created_after}::timestamptz`);
+
+  const keyColumns = sql.raw(order.key.join(", "));
+  const keyset = after
+    ? sql`where (${keyColumns}) ${sql.raw(order.direction === "asc" ? ">" : "<")} (${sql.join(
+        after.map((value, i) => sql`${value}::${sql.raw(order.types[i] ?? "text")}`),
+        sql`, `,
+      )})`
+    : sql``;
+  const direction = sql.raw(order.direction);
+  const statement = sql`select * from (
+      select ${sql.raw(COMPANY_COLUMNS)},
+             case when company_number = ${qNumber} then 0
+                  when lower(name) like ${q === null ? null : `${escapeLike(q)}%`} then 1 else 2 end as rank,
+             -coalesce(similarity(lower(name), ${q}), 0)::real as neg_score,
+             lower(name) as lname
+        from companies where ${sql.join(filters, sql` and `)}
+    ) listed ${keyset}
+    order by ${sql.join(
+      order.key.map((column) => sql`${sql.raw(column)} ${direction}`),
+      sql`, `,
+    )}
+    limit ${query.limit + 1}`;
+
+  const {
+    results: [result],
+  } = await c.var.scoped.batch((db) => [db.execute<ListedRow>(statement)]);
+  const rows = result.rows.slice(0, query.limit);
+  const last = rows.at(-1);
+  const nextCursor =
+    result.rows.length > query.limit && last ? encodeCursor(order.key.map((column) => String(last[column]))) : null;
+  return c.json({ items: rows.map(companyBody), next_cursor: nextCursor }, 200);
+});

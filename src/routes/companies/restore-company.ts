@@ -1,0 +1,54 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { problemResponses } from "../../errors/problem";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { RESTORE_WINDOW_DAYS } from "./delete-company";
+import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyIdParamSchema, companySchema, etagOf } from "./schemas";
+
+export const restoreCompanyRoute = createRoute({
+  method: "post",
+  path: "/v1/companies/{id}/restore",
+  tags: ["Companies"],
+  summary: "Restore a deleted company",
+  description: `Within ${RESTORE_WINDOW_DAYS} days of its deletion. Restoring a company that is not deleted changes nothing.`,
+  ...v1Access({ role: "editor", scope: "companies:write" }),
+  request: { params: companyIdParamSchema },
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "Restored", content: { "application/json": { schema: companySchema } } },
+    ...problemResponses(409),
+  },
+});
+
+interface RestoreOutcome extends CompanyRow {
+  restorable: boolean;
+}
+
+export const restoreCompany = new OpenAPIHono<AppEnv>().openapi(restoreCompanyRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const window = sql`interval '${sql.raw(String(RESTORE_WINDOW_DAYS))} days'`;
+  const statement = sql`with restored as (
+      update companies set deleted_at = null
+       where id = ${id} and deleted_at is not null and deleted_at > now() - ${window}
+      returning ${sql.raw(COMPANY_COLUMNS)}
+    )
+    select r.*, true as restorable from restored r
+    union all
+    select ${sql.raw(COMPANY_COLUMNS)}, deleted_at is null from companies
+     where id = ${id} and not exists (select 1 from restored)`;
+  const {
+    results: [result],
+  } = await c.var.scoped.batch((db) => [db.execute<RestoreOutcome>(statement)]);
+  const [row] = result.rows;
+  if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");
+  if (!row.restorable) {
+    throw new ApiError(
+      "conflict",
+      `The company was deleted more than ${RESTORE_WINDOW_DAYS} days ago and can no longer be restored.`,
+    );
+  }
+  c.header("ETag", etagOf(row));
+  return c.json(companyBody(row), 200);
+});

@@ -1,0 +1,165 @@
+import { z } from "@hono/zod-openapi";
+import { COMPANY_SOURCES, type RegisteredOffice } from "../../db/schema/companies";
+import { isoTimestamp } from "../../http/timestamps";
+
+/**
+ * UK company numbers: 8 characters, either digits or a two-letter register prefix and six
+ * digits (SC Scotland, NI Northern Ireland, OC/SO/NC LLPs, FC overseas…). Short numeric forms
+ * are padded with leading zeros, as Companies House does.
+ */
+const PREFIXES = [
+  "SC",
+  "NI",
+  "OC",
+  "SO",
+  "NC",
+  "LP",
+  "SL",
+  "NL",
+  "FC",
+  "SF",
+  "NF",
+  "GE",
+  "IP",
+  "SP",
+  "NP",
+  "RC",
+  "SR",
+  "NR",
+  "CE",
+  "CS",
+  "ZC",
+  "SZ",
+  "IC",
+  "SI",
+  "NO",
+  "R0",
+];
+export const companyNumberSchema = z
+  .string()
+  .trim()
+  .transform((value) => value.toUpperCase().replace(/\s+/g, ""))
+  .transform((value) => (/^\d{1,8}$/.test(value) ? value.padStart(8, "0") : value))
+  .refine(
+    (value) => /^\d{8}$/.test(value) || (PREFIXES.includes(value.slice(0, 2)) && /^\d{6}$/.test(value.slice(2))),
+    "a UK company number: 8 digits, or a register prefix such as SC, NI or OC and 6 digits",
+  )
+  .openapi({ example: "SC123456" });
+
+/** A website as a domain: scheme, `www.`, path and port dropped, lower-cased. */
+export const websiteSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .transform((value, ctx) => {
+    try {
+      const url = new URL(/^https?:\/\//i.test(value) ? value : `https://${value}`);
+      const host = url.hostname.toLowerCase().replace(/^www\./, "");
+      if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(host)) throw new Error();
+      return host;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "a website address or domain, e.g. acme.co.uk" });
+      return z.NEVER;
+    }
+  })
+  .openapi({ type: "string", example: "https://www.acme.co.uk/about" });
+
+export const tagsSchema = z
+  .array(z.string().trim().toLowerCase().min(1).max(50))
+  .max(50)
+  .transform((tags) => [...new Set(tags)]);
+
+const addressSchema = z.object({
+  care_of: z.string().optional(),
+  po_box: z.string().optional(),
+  premises: z.string().optional(),
+  address_line_1: z.string().optional(),
+  address_line_2: z.string().optional(),
+  locality: z.string().optional(),
+  region: z.string().optional(),
+  postal_code: z.string().optional(),
+  country: z.string().optional(),
+});
+
+export const companySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    company_number: z.string().nullable(),
+    status: z.string().nullable(),
+    type: z.string().nullable(),
+    date_of_creation: z.iso.date().nullable(),
+    date_of_cessation: z.iso.date().nullable(),
+    jurisdiction: z.string().nullable(),
+    sic_codes: z.array(z.string()),
+    registered_office: addressSchema.nullable(),
+    domain: z.string().nullable(),
+    tags: z.array(z.string()),
+    provenance: z.object({
+      source: z.enum(COMPANY_SOURCES),
+      source_ref: z.string().nullable(),
+      fetched_at: z.iso.datetime().nullable(),
+    }),
+    version: z.number().int(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+    deleted_at: z.iso.datetime().nullable(),
+  })
+  .openapi("Company");
+
+export type CompanyBody = z.infer<typeof companySchema>;
+
+/** A companies row as raw SQL returns it (column names), e.g. from `to_jsonb(row)`. */
+export interface CompanyRow extends Record<string, unknown> {
+  id: string;
+  name: string;
+  company_number: string | null;
+  status: string | null;
+  type: string | null;
+  date_of_creation: string | null;
+  date_of_cessation: string | null;
+  jurisdiction: string | null;
+  sic_codes: string[];
+  registered_office: RegisteredOffice | null;
+  domain: string | null;
+  tags: string[];
+  source: CompanyBody["provenance"]["source"];
+  source_ref: string | null;
+  fetched_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export function companyBody(row: CompanyRow): CompanyBody {
+  return {
+    id: row.id,
+    name: row.name,
+    company_number: row.company_number,
+    status: row.status,
+    type: row.type,
+    date_of_creation: row.date_of_creation,
+    date_of_cessation: row.date_of_cessation,
+    jurisdiction: row.jurisdiction,
+    sic_codes: row.sic_codes,
+    registered_office: row.registered_office,
+    domain: row.domain,
+    tags: row.tags,
+    provenance: { source: row.source, source_ref: row.source_ref, fetched_at: isoTimestamp(row.fetched_at) },
+    version: row.version,
+    created_at: isoTimestamp(row.created_at),
+    updated_at: isoTimestamp(row.updated_at),
+    deleted_at: isoTimestamp(row.deleted_at),
+  };
+}
+
+/** Strong ETag of a company representation: its id and version. */
+export const etagOf = (row: { id: string; version: number }) => `"${row.id}.${row.version}"`;
+
+export const companyIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+
+/** Every column of a company, under the names the API renderer reads. */
+export const COMPANY_COLUMNS = `id, name, company_number, status, type, date_of_creation::text, date_of_cessation::text,
+  jurisdiction, sic_codes, registered_office, domain, tags, source, source_ref, fetched_at::text, version,
+  created_at::text, updated_at::text, deleted_at::text`;

@@ -1,0 +1,103 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { type SQL, sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { problemResponses } from "../../errors/problem";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import {
+  COMPANY_COLUMNS,
+  type CompanyRow,
+  companyBody,
+  companyIdParamSchema,
+  companyNumberSchema,
+  companySchema,
+  etagOf,
+  tagsSchema,
+  websiteSchema,
+} from "./schemas";
+
+export const updateCompanyBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(300).optional(),
+    company_number: companyNumberSchema.nullable().optional(),
+    website: websiteSchema.nullable().optional(),
+    tags: tagsSchema.optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, "give at least one field")
+  .openapi("UpdateCompany");
+
+export const updateCompanyRoute = createRoute({
+  method: "patch",
+  path: "/v1/companies/{id}",
+  tags: ["Companies"],
+  summary: "Change a company",
+  description:
+    "Send `If-Match` with the ETag you read: if the company changed since, the answer is 412 and nothing changes.",
+  ...v1Access({ role: "editor", scope: "companies:write" }),
+  request: {
+    params: companyIdParamSchema,
+    headers: z.object({
+      "if-match": z
+        .string()
+        .max(200)
+        .optional()
+        .openapi({ param: { name: "if-match", in: "header" } }),
+    }),
+    body: { required: true, content: { "application/json": { schema: updateCompanyBodySchema } } },
+  },
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "Updated", content: { "application/json": { schema: companySchema } } },
+    ...problemResponses(409, 412),
+  },
+});
+
+interface UpdateOutcome extends CompanyRow {
+  updated: boolean;
+}
+
+export const updateCompany = new OpenAPIHono<AppEnv>().openapi(updateCompanyRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const changes = c.req.valid("json");
+  const ifMatch = c.req.valid("header")["if-match"];
+  // Strong comparison (RFC 9110): only this company's current `"<id>.<version>"` matches.
+  let expected: string | null = null;
+  if (ifMatch !== undefined && ifMatch.trim() !== "*") {
+    const tag = /^"([0-9a-f-]{36})\.(\d+)"$/.exec(ifMatch.trim());
+    // A malformed tag, a weak one or another company's never matches.
+    expected = tag?.[1] === id && tag[2] ? tag[2] : "-1";
+  }
+
+  const assignments: SQL[] = [];
+  if (changes.name !== undefined) assignments.push(sql`name = ${changes.name}`);
+  if (changes.company_number !== undefined) assignments.push(sql`company_number = ${changes.company_number}`);
+  if (changes.website !== undefined) assignments.push(sql`website = ${changes.website}, domain = ${changes.website}`);
+  if (changes.tags !== undefined) {
+    assignments.push(sql`tags = array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb))`);
+  }
+  // One statement: update when the version still matches, and say which case it was.
+  const statement = sql`with target as (
+      select ${sql.raw(COMPANY_COLUMNS)} from companies where id = ${id} and deleted_at is null
+    ), updated as (
+      update companies set ${sql.join(assignments, sql`, `)}
+       where id = ${id} and deleted_at is null and (${expected}::int is null or version = ${expected}::int)
+      returning ${sql.raw(COMPANY_COLUMNS)}
+    )
+    select u.*, true as updated from updated u
+    union all
+    select t.*, false from target t where not exists (select 1 from updated)`;
+  const {
+    results: [result],
+  } = await c.var.scoped.batch((db) => [db.execute<UpdateOutcome>(statement)]);
+  const [row] = result.rows;
+  if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");
+  if (!row.updated) {
+    c.header("ETag", etagOf(row));
+    throw new ApiError("precondition_failed", "The company changed since you read it; fetch it again and retry.", {
+      extensions: { current_etag: etagOf(row) },
+    });
+  }
+  c.header("ETag", etagOf(row));
+  return c.json(companyBody(row), 200);
+});

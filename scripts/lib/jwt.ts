@@ -14,9 +14,12 @@ export interface DevTokenOptions {
 
 /** An HS256 token shaped like the ones the API accepts in development. */
 export async function mintDevToken(options: DevTokenOptions): Promise<string> {
-  const claims: Record<string, string> = {};
+  const claims: Record<string, string | boolean> = {};
   if (options.tenantId) claims[options.tenantClaim ?? "tenant_id"] = options.tenantId;
-  if (options.email) claims.email = options.email;
+  if (options.email) {
+    claims.email = options.email;
+    claims.email_verified = true;
+  }
   if (options.name) claims.name = options.name;
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })

@@ -53,7 +53,8 @@ export function authenticate() {
       principal = {
         kind: "user",
         subject,
-        email: stringClaim(claims.email, 320),
+        // An unverified address could be anyone's: it must not let "add member by email" find them.
+        email: claims.email_verified === true ? stringClaim(claims.email, 320) : null,
         name: stringClaim(claims.name, 200),
         tenantId: stringClaim(claims[config.JWT_TENANT_CLAIM], 64),
       };

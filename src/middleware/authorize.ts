@@ -19,11 +19,12 @@ export const tenantNotFound = () =>
 export function authorize(access: Access, options: { privilegedRead?: boolean } = {}) {
   return createMiddleware<AppEnv>(async function authorizeMiddleware(c, next) {
     const principal = c.get("principal");
-    const header = c.req.header(TENANT_HEADER)?.trim() || null;
+    const headerValue = c.req.header(TENANT_HEADER)?.trim() || null;
     let tenantId: string | null = null;
     if (access.role !== null) {
-      const claimed = principal.tenantId;
-      if (principal.kind === "api_key" && header && header.toLowerCase() !== claimed) throw tenantNotFound();
+      const claimed = principal.tenantId?.toLowerCase() ?? null;
+      const header = headerValue?.toLowerCase() ?? null;
+      if (principal.kind === "api_key" && header && header !== claimed) throw tenantNotFound();
       if (principal.kind === "user" && claimed && header && claimed !== header) {
         throw new ApiError("forbidden", `The token is scoped to another tenant than ${TENANT_HEADER}.`);
       }
@@ -32,13 +33,13 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
         throw new ApiError("bad_request", `Name the tenant with ${TENANT_HEADER} or use a token with a tenant claim.`);
       }
       if (tenantId && !UUID.test(tenantId)) throw tenantNotFound();
-      if (tenantId) c.set("tenantId", tenantId.toLowerCase());
+      if (tenantId) c.set("tenantId", tenantId);
     }
     c.set(
       "scoped",
       createScopedDatabase(c.get("database"), {
         principal,
-        tenantId: tenantId?.toLowerCase() ?? null,
+        tenantId,
         access,
         // GET requests run read-only after the identity step (see app.begin_request).
         readOnly: (c.req.method === "GET" || c.req.method === "HEAD") && !options.privilegedRead,

@@ -11,6 +11,22 @@ import type { LimitKey } from "../rate-limit/rate-limiter";
 /** A limiter that does not answer within this budget counts as unreachable. */
 const LIMITER_TIMEOUT_MS = 1000;
 
+/**
+ * Client addresses that spent their own budget on requests naming tenants that turned out not to
+ * be theirs, until that budget refills. Their next requests are checked against their own bucket
+ * before any tenant's, so a stranger cannot keep draining a tenant. Per isolate, bounded.
+ */
+const suspects = new Map<string, number>();
+const MAX_SUSPECTS = 10_000;
+
+function isSuspect(address: string, now: number): boolean {
+  const until = suspects.get(address);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  suspects.delete(address);
+  return false;
+}
+
 export const clientAddress = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
 
 /**
@@ -60,7 +76,11 @@ export async function charge(c: Context<AppEnv>, key: LimitKey, cost: number): P
 export function rateLimit(cost: number) {
   return createMiddleware<AppEnv>(async function rateLimitMiddleware(c, next) {
     const tenantId = c.get("tenantId");
-    const key: LimitKey = tenantId ? { kind: "tenant", tenantId } : { kind: "anonymous", address: clientAddress(c) };
+    const address = clientAddress(c);
+    const key: LimitKey = tenantId ? { kind: "tenant", tenantId } : { kind: "anonymous", address };
+    if (key.kind === "tenant" && isSuspect(address, Date.now())) {
+      await charge(c, { kind: "anonymous", address }, cost);
+    }
     const decision = await charge(c, key, cost);
     await next();
     const headers = c.get("rateLimitHeaders");
@@ -69,19 +89,26 @@ export function rateLimit(cost: number) {
 
     const identity = c.get("identity");
     const limiter = c.get("rateLimiter");
-    const background = (work: Promise<unknown>) =>
-      c.executionCtx.waitUntil(
-        work.catch((error: unknown) =>
-          c.get("logger").warn("rate limiter update failed", describeError(error, { stack: false })),
-        ),
-      );
+    const logFailure = (error: unknown) =>
+      c.get("logger").warn("rate limiter update failed", describeError(error, { stack: false }));
     if (identity?.plan && (!decision.planKnown || identity.plan !== decision.policy)) {
-      background(limiter.setPlan(key.tenantId, identity.plan));
+      c.executionCtx.waitUntil(limiter.setPlan(key.tenantId, identity.plan).catch(logFailure));
     } else if (!identity && (c.res.status === 401 || c.res.status === 404)) {
-      // Not this tenant's request after all: its budget must not pay for strangers.
-      background(
-        Promise.all([limiter.refund(key, cost), charge(c, { kind: "anonymous", address: clientAddress(c) }, cost)]),
-      );
+      // Not this tenant's request after all: its budget must not pay for strangers. The caller's
+      // own budget pays instead, before the answer leaves, and once that is spent the caller is
+      // checked against it before any tenant's.
+      try {
+        const [, own] = await Promise.all([
+          limiter.refund(key, cost),
+          limiter.consume({ kind: "anonymous", address }, cost),
+        ]);
+        if (!own.allowed) {
+          if (suspects.size >= MAX_SUSPECTS) suspects.delete(suspects.keys().next().value ?? "");
+          suspects.set(address, Date.now() + own.retryAfterSeconds * 1000);
+        }
+      } catch (error) {
+        logFailure(error);
+      }
     }
   });
 }

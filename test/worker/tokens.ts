@@ -40,7 +40,7 @@ export async function jwksToken(
 function claimsOf(options: TokenOptions): JWTPayload {
   return {
     ...(options.tenantId ? { tenant_id: options.tenantId } : {}),
-    ...(options.email ? { email: options.email } : {}),
+    ...(options.email ? { email: options.email, email_verified: true } : {}),
     ...(options.name ? { name: options.name } : {}),
     ...options.claims,
   };

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../app-env";
 import { isGrantableScope, SCOPES } from "../../auth/access";
 import { generateApiKey, hashApiKey } from "../../auth/api-keys";
 import { API_KEY_ROLES, apiKeys } from "../../db/schema/api-keys";
+import { ApiError } from "../../errors/api-error";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { apiKeyBody, apiKeySchema } from "./schemas";
 
@@ -50,6 +51,10 @@ export const createApiKeyRoute = createRoute({
 
 export const createApiKey = new OpenAPIHono<AppEnv>().openapi(createApiKeyRoute, async (c) => {
   const body = c.req.valid("json");
+  // A key minting keys could widen its own scopes or outlive its revocation: only people may.
+  if (c.var.principal.kind === "api_key") {
+    throw new ApiError("forbidden", "API keys cannot create API keys; a signed-in admin can.");
+  }
   const tenantId = c.get("tenantId");
   if (!tenantId) throw new Error("authorize() sets the tenant of tenant-scoped routes");
   const { key, prefix } = generateApiKey(tenantId);

@@ -54,13 +54,14 @@ interface ListedRow extends CompanyRow {
   rank: number;
   neg_score: number;
   lname: string;
+  created_order: string;
 }
 
 /** Keyset orders: the cursor is the last row's sort key, compared as a row value. */
 const ORDERS = {
   relevance: { key: ["rank", "neg_score", "lname", "id"], types: ["int", "real", "text", "uuid"], direction: "asc" },
   name: { key: ["lname", "id"], types: ["text", "uuid"], direction: "asc" },
-  recent: { key: ["created_at", "id"], types: ["timestamptz", "uuid"], direction: "desc" },
+  recent: { key: ["created_order", "id"], types: ["timestamptz", "uuid"], direction: "desc" },
 } as const;
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -103,7 +104,8 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
              case when company_number = ${qNumber} then 0
                   when lower(name) like ${q === null ? null : `${escapeLike(q)}%`} then 1 else 2 end as rank,
              -coalesce(similarity(lower(name), ${q}), 0)::real as neg_score,
-             lower(name) as lname
+             lower(name) as lname,
+             created_at as created_order
         from companies where ${sql.join(filters, sql` and `)}
     ) listed ${keyset}
     order by ${sql.join(

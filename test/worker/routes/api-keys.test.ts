@@ -54,6 +54,17 @@ describe("API keys", () => {
     expect((await problemOf(refused)).detail).toContain("api_keys:read");
   });
 
+  it("cannot mint keys (it could widen its own scopes)", async () => {
+    const admin = await signedIn("admin");
+    const { key } = await createApiKeyVia(admin, { role: "admin", scopes: ["api_keys:write"] });
+    const response = await call("/v1/api-keys", {
+      method: "POST",
+      headers: { ...withKey(key), "content-type": "application/json" },
+      body: JSON.stringify({ name: "wider", role: "admin", scopes: ["*"] }),
+    });
+    expect(response.status).toBe(403);
+  });
+
   it("cannot act as a person: no tenant creation, no /v1/me", async () => {
     const admin = await signedIn("admin");
     const { key } = await createApiKeyVia(admin, { role: "admin", scopes: ["*"] });

@@ -256,6 +256,27 @@ describe("GET /v1/companies", () => {
     expect(await ids("sort=recent")).toEqual([b.id, a.id]);
   });
 
+  it("pages through the default (recent) and name orders without gaps or repeats", async () => {
+    const editor = await signedIn("editor");
+    const created = [];
+    for (const name of ["Charlie", "Alpha", "Bravo"]) created.push(await createCompany(editor, { name }));
+    for (const [sort, expected] of [
+      ["recent", [...created].reverse().map((c) => c.id)],
+      ["name", [created[1], created[2], created[0]].map((c) => c?.id)],
+    ] as const) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (await (
+          await send(editor, "GET", `/v1/companies?sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ""}`)
+        ).json()) as { items: { id: string }[]; next_cursor: string | null };
+        seen.push(...page.items.map((c) => c.id));
+        cursor = page.next_cursor;
+      } while (cursor);
+      expect(seen, sort).toEqual(expected);
+    }
+  });
+
   it("rejects relevance sorting without a search and a malformed cursor", async () => {
     const viewer = await signedIn("viewer");
     expect((await send(viewer, "GET", "/v1/companies?sort=relevance")).status).toBe(400);

@@ -127,6 +127,27 @@ describe("PATCH and DELETE /v1/members/{userId}", () => {
 });
 
 describe("GET /v1/me", () => {
+  it("keeps only verified email addresses, so adding a member by email cannot find an impostor", async () => {
+    const subject = `impostor|${crypto.randomUUID()}`;
+    const email = `ceo-${crypto.randomUUID().slice(0, 8)}@bigcorp.example`;
+    const token = await hsToken(subject, { claims: { email, email_verified: false } });
+    const me = (await (await call("/v1/me", { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      user: { email: string | null };
+    };
+    expect(me.user.email).toBeNull();
+    const admin = await signedIn("admin");
+    expect((await send("POST", "/v1/members", admin.headers, { email, role: "viewer" })).status).toBe(422);
+  });
+
+  it("accepts X-Tenant-Id in any letter case", async () => {
+    const member = await signedIn("viewer");
+    const token = await hsToken(member.user.subject, { tenantId: member.tenant.id });
+    const response = await call("/v1/tenant", {
+      headers: { Authorization: `Bearer ${token}`, "X-Tenant-Id": member.tenant.id.toUpperCase() },
+    });
+    expect(response.status).toBe(200);
+  });
+
   it("creates a first-time user and lists no memberships", async () => {
     const subject = `clerk|${crypto.randomUUID()}`;
     const response = await call("/v1/me", {

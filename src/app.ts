@@ -15,6 +15,7 @@ import { services } from "./middleware/services";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
 import { companyRoutes } from "./routes/companies";
+import { contactRoutes } from "./routes/contacts";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
 import { setPlan } from "./routes/operator/set-plan";
@@ -59,6 +60,7 @@ export function createApp() {
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
   app.route("/", companyRoutes);
+  app.route("/", contactRoutes);
   app.route("/", setPlan);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

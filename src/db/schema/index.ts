@@ -1,6 +1,7 @@
 export * from "./api-keys";
 export * from "./audit-log";
 export * from "./companies";
+export * from "./contacts";
 export * from "./idempotency-keys";
 export * from "./memberships";
 export * from "./roles";

@@ -11,6 +11,7 @@ interface Fixture {
   aMember: Member;
   aKey: { id: string; key: string };
   aCompany: { id: string };
+  aContact: { id: string };
   b: Member;
 }
 
@@ -106,6 +107,23 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "POST /v1/companies/:id/restore": async (f) => {
     expect((await send(`/v1/companies/${f.aCompany.id}/restore`, "POST", f.b.headers)).status).toBe(404);
   },
+  "GET /v1/companies/:id/contacts": async (f) => {
+    expect((await call(`/v1/companies/${f.aCompany.id}/contacts`, { headers: f.b.headers })).status).toBe(404);
+    expect((await call(`/v1/companies/${f.aCompany.id}/contacts`, { headers: bInA(f) })).status).toBe(404);
+  },
+  "POST /v1/companies/:id/contacts": async (f) => {
+    const body = { name: "Planted", lawful_basis: "consent" };
+    expect((await send(`/v1/companies/${f.aCompany.id}/contacts`, "POST", f.b.headers, body)).status).toBe(404);
+  },
+  "GET /v1/contacts/:id": async (f) => {
+    expect((await call(`/v1/contacts/${f.aContact.id}`, { headers: f.b.headers })).status).toBe(404);
+  },
+  "PATCH /v1/contacts/:id": async (f) => {
+    expect((await send(`/v1/contacts/${f.aContact.id}`, "PATCH", f.b.headers, { name: "Changed" })).status).toBe(404);
+  },
+  "DELETE /v1/contacts/:id": async (f) => {
+    expect((await send(`/v1/contacts/${f.aContact.id}`, "DELETE", f.b.headers)).status).toBe(404);
+  },
   "GET /v1/audit-log": async (f) => {
     expect((await call("/v1/audit-log", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/audit-log?limit=100", { headers: f.b.headers })).text();
@@ -117,13 +135,16 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies] = await sql.transaction([
+  const [tenant, members, keys, companies, contacts] = await sql.transaction([
     sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
     sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
     sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
     sql.query("SELECT id, name, version, deleted_at FROM companies WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    sql.query("SELECT id, company_id, name, version, deleted_at FROM contacts WHERE tenant_id = $1 ORDER BY id", [
+      tenantId,
+    ]),
   ]);
-  return { tenant, members, keys, companies };
+  return { tenant, members, keys, companies, contacts };
 }
 
 describe("tenant isolation matrix", () => {
@@ -152,7 +173,14 @@ describe("tenant isolation matrix", () => {
       const aCompany = (await (
         await send("/v1/companies", "POST", a.headers, { name: "Isolated Industries Ltd", company_number: "SC000001" })
       ).json()) as { id: string };
-      f = { a, aMember, aKey, aCompany, b };
+      const aContact = (await (
+        await send(`/v1/companies/${aCompany.id}/contacts`, "POST", a.headers, {
+          name: "Isolated Person",
+          email: "isolated@example.test",
+          lawful_basis: "legitimate_interests",
+        })
+      ).json()) as { id: string };
+      f = { a, aMember, aKey, aCompany, aContact, b };
       before = await snapshotOf(a.tenant.id);
     });
 

@@ -1,0 +1,93 @@
+import { z } from "@hono/zod-openapi";
+import { CONTACT_SOURCES, LAWFUL_BASES } from "../../db/schema/contacts";
+import { isoTimestamp } from "../../http/timestamps";
+
+/** Phone numbers as people write them; stored compact (`+44 20 7946 0000` → `+442079460000`). */
+export const phoneSchema = z
+  .string()
+  .trim()
+  .max(40)
+  .refine((value) => /^\+?[\d\s().-]+$/.test(value), "digits, spaces, brackets, dashes and a leading +")
+  .transform((value) => value.replace(/[^\d+]/g, ""))
+  .refine((value) => /^\+?\d{7,15}$/.test(value), "between 7 and 15 digits");
+
+export const contactSchema = z
+  .object({
+    id: z.uuid(),
+    company_id: z.uuid(),
+    name: z.string(),
+    job_title: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    provenance: z.object({
+      lawful_basis: z.enum(LAWFUL_BASES),
+      source: z.enum(CONTACT_SOURCES),
+      source_url: z.string().nullable(),
+      source_ref: z.string().nullable(),
+      collected_at: z.iso.datetime(),
+    }),
+    version: z.number().int(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .openapi("Contact");
+
+export type ContactBody = z.infer<typeof contactSchema>;
+
+export interface ContactRow extends Record<string, unknown> {
+  id: string;
+  company_id: string;
+  name: string;
+  job_title: string | null;
+  email: string | null;
+  phone: string | null;
+  lawful_basis: ContactBody["provenance"]["lawful_basis"];
+  source: ContactBody["provenance"]["source"];
+  source_url: string | null;
+  source_ref: string | null;
+  collected_at: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const CONTACT_COLUMNS = `id, company_id, name, job_title, email, phone, lawful_basis, source, source_url,
+  source_ref, collected_at::text, version, created_at::text, updated_at::text`;
+
+export function contactBody(row: ContactRow): ContactBody {
+  return {
+    id: row.id,
+    company_id: row.company_id,
+    name: row.name,
+    job_title: row.job_title,
+    email: row.email,
+    phone: row.phone,
+    provenance: {
+      lawful_basis: row.lawful_basis,
+      source: row.source,
+      source_url: row.source_url,
+      source_ref: row.source_ref,
+      collected_at: isoTimestamp(row.collected_at),
+    },
+    version: row.version,
+    created_at: isoTimestamp(row.created_at),
+    updated_at: isoTimestamp(row.updated_at),
+  };
+}
+
+export const contactEtag = (row: { id: string; version: number }) => `"${row.id}.${row.version}"`;
+
+export const contactIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+
+export const contactFieldsSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  job_title: z.string().trim().min(1).max(200).nullable().optional(),
+  email: z.email().max(320).toLowerCase().nullable().optional(),
+  phone: phoneSchema.nullable().optional(),
+  lawful_basis: z.enum(LAWFUL_BASES),
+  source_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullable()
+    .optional(),
+});

@@ -33,6 +33,8 @@ export default defineConfig({
                 DATABASE_URL: inject("databaseUrl"),
                 MAINTENANCE_DATABASE_URL: inject("databaseUrl").replace("app_api", "app_maintenance"),
                 OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+                COMPANIES_HOUSE_API_URL: inject("companiesHouseUrl"),
+                COMPANIES_HOUSE_API_KEY: "fake-companies-house-key",
                 // Generous, so the rest of the suite never meets a limit; rate-limit tests set their own.
                 RATE_LIMIT_PLANS: JSON.stringify({
                   free: { per_minute: 600000, burst: 100000 },

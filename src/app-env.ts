@@ -1,4 +1,5 @@
 import type { Principal } from "./auth/principal";
+import type { CompaniesHouse } from "./companies-house/client";
 import type { Config } from "./config/config";
 import type { Env } from "./config/env";
 import type { DatabaseClient } from "./db/client";
@@ -23,6 +24,8 @@ export interface AppEnv {
     /** Set by the first batch of the request: who Postgres says the caller is. */
     identity?: RequestIdentity;
     rateLimiter: RateLimiter;
+    /** Null when COMPANIES_HOUSE_API_KEY is not set. */
+    companiesHouse: CompaniesHouse | null;
     /** RateLimit / RateLimit-Policy for the response, once the limiter has decided. */
     rateLimitHeaders?: Record<string, string>;
     /** Set once the request is known to act for a tenant; the access log reports it. */

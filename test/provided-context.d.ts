@@ -9,6 +9,7 @@ declare module "vitest" {
     databaseBackend: "pglite" | "postgres";
     identityProviderUrl: string;
     jwksUrl: string;
+    companiesHouseUrl: string;
     /** Private JWKs of the fake identity provider (see test/servers/fake-identity-provider.ts). */
     signingKeys: { kid: string; alg: "RS256" | "ES256"; privateJwk: import("jose").JWK }[];
   }

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { companiesHouseClient } from "../companies-house/client";
 import { createDatabaseClient } from "../db/client";
 import { durableObjectRateLimiter } from "../rate-limit/rate-limiter";
 
@@ -15,7 +16,19 @@ export function services() {
         ? createDatabaseClient({ url: MAINTENANCE_DATABASE_URL, fetchEndpoint: NEON_FETCH_ENDPOINT, requestId })
         : null,
     );
-    c.set("rateLimiter", durableObjectRateLimiter(c.env.RATE_LIMITER, RATE_LIMIT_PLANS));
+    const rateLimiter = durableObjectRateLimiter(c.env.RATE_LIMITER, RATE_LIMIT_PLANS);
+    c.set("rateLimiter", rateLimiter);
+    const { COMPANIES_HOUSE_API_KEY, COMPANIES_HOUSE_API_URL } = c.get("config");
+    c.set(
+      "companiesHouse",
+      COMPANIES_HOUSE_API_KEY
+        ? companiesHouseClient({
+            baseUrl: COMPANIES_HOUSE_API_URL.replace(/\/$/, ""),
+            apiKey: COMPANIES_HOUSE_API_KEY,
+            limiter: rateLimiter,
+          })
+        : null,
+    );
     await next();
   });
 }

@@ -7,7 +7,7 @@ export interface BucketPolicy {
   burst: number;
 }
 
-export type PolicyName = Plan | "anonymous";
+export type PolicyName = Plan | "anonymous" | "companies_house";
 export type Policies = Record<PolicyName, BucketPolicy>;
 
 /** Defaults in code; RATE_LIMIT_PLANS (JSON) overrides any of them. */
@@ -17,13 +17,16 @@ export const DEFAULT_POLICIES: Policies = {
   enterprise: { perMinute: 6000, burst: 1500 },
   // Per client address, for requests without valid credentials and for tenantless routes.
   anonymous: { perMinute: 30, burst: 20 },
+  // Per Companies House API key, across all isolates: their limit is 600 requests per 5 minutes,
+  // and burst + 5 min of refill (100 + 500) never exceeds it.
+  companies_house: { perMinute: 100, burst: 100 },
 };
 
 const bucketSchema = z.object({
   per_minute: z.number().positive().max(1_000_000),
   burst: z.number().int().min(1).max(1_000_000),
 });
-const overridesSchema = z.partialRecord(z.enum([...PLANS, "anonymous"]), bucketSchema);
+const overridesSchema = z.partialRecord(z.enum([...PLANS, "anonymous", "companies_house"]), bucketSchema);
 
 /** Parses RATE_LIMIT_PLANS, e.g. `{"free":{"per_minute":60,"burst":30}}`; throws on nonsense. */
 export function parsePolicies(json: string | undefined): Policies {

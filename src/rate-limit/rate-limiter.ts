@@ -4,7 +4,11 @@ import type { BucketPolicy, Policies } from "./policy";
 import type { TenantRateLimiter } from "./tenant-rate-limiter";
 
 /** Whose budget a request draws on. */
-export type LimitKey = { kind: "tenant"; tenantId: string } | { kind: "anonymous"; address: string };
+export type LimitKey =
+  | { kind: "tenant"; tenantId: string }
+  | { kind: "anonymous"; address: string }
+  /** An upstream API's quota, shared by every isolate: `name` identifies the credential. */
+  | { kind: "companies_house"; name: string };
 
 /** The limiter as the HTTP layer sees it; the Durable Object is one implementation. */
 export interface RateLimiter {
@@ -14,7 +18,8 @@ export interface RateLimiter {
   peek(tenantId: string): Promise<{ plan: Plan | null; remaining: number; policy: BucketPolicy }>;
 }
 
-const instanceName = (key: LimitKey) => (key.kind === "tenant" ? `tenant:${key.tenantId}` : `ip:${key.address}`);
+const instanceName = (key: LimitKey) =>
+  key.kind === "tenant" ? `tenant:${key.tenantId}` : key.kind === "anonymous" ? `ip:${key.address}` : `ch:${key.name}`;
 
 /**
  * Each call is one RPC to the key's instance (created on first use, close to the caller). Stubs

@@ -14,8 +14,8 @@ interface BucketState {
 
 export interface ConsumeRequest {
   cost: number;
-  /** `tenant`: the instance is a tenant's; `anonymous`: a client address's. */
-  kind: "tenant" | "anonymous";
+  /** `tenant`: the instance is a tenant's; `anonymous`: a client address's; `companies_house`: an API key's. */
+  kind: "tenant" | "anonymous" | "companies_house";
   policies: Policies;
   /** Tests drive time through the object instead of sleeping. */
   now?: number;
@@ -38,7 +38,7 @@ export class TenantRateLimiter extends DurableObject<Env> {
   consume(request: ConsumeRequest): Decision {
     const now = request.now ?? Date.now();
     const state = this.load();
-    const name: PolicyName = request.kind === "anonymous" ? "anonymous" : (state?.plan ?? "free");
+    const name: PolicyName = request.kind === "tenant" ? (state?.plan ?? "free") : request.kind;
     const policy = request.policies[name];
     const tokens = refill(state, policy, now);
     const allowed = tokens >= request.cost;
@@ -48,7 +48,7 @@ export class TenantRateLimiter extends DurableObject<Env> {
     return {
       allowed,
       policy: name,
-      planKnown: request.kind === "anonymous" || state?.plan !== undefined,
+      planKnown: request.kind !== "tenant" || state?.plan !== undefined,
       burst: policy.burst,
       perMinute: policy.perMinute,
       remaining: Math.floor(left),

@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { startLocalDatabase } from "../../scripts/db/local-database";
 import { applyMigrations } from "../../scripts/db/migrate";
+import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
 
 /**
@@ -18,7 +19,10 @@ export default async function setup(project: TestProject) {
   project.provide("identityProviderUrl", identityProvider.baseUrl);
   project.provide("jwksUrl", identityProvider.jwksUrl);
   project.provide("signingKeys", identityProvider.signingKeys);
+  const companiesHouse = await startFakeCompaniesHouse();
+  project.provide("companiesHouseUrl", companiesHouse.url);
   return async () => {
+    await companiesHouse.close();
     await identityProvider.close();
     await database.close();
   };

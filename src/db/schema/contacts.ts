@@ -46,6 +46,10 @@ export const contacts = pgTable(
     uniqueIndex("contacts_company_email_key")
       .on(t.tenantId, t.companyId, sql`lower(${t.email})`)
       .where(sql`${t.deletedAt} is null`),
+    // Re-importing a company updates its officers instead of adding them again.
+    uniqueIndex("contacts_companies_house_ref_key")
+      .on(t.tenantId, t.companyId, t.sourceRef)
+      .where(sql`${t.source} = 'companies_house' and ${t.deletedAt} is null`),
     index("contacts_tenant_company_idx").on(t.tenantId, t.companyId, t.createdAt, t.id),
     index("contacts_tenant_email_idx").on(t.tenantId, sql`lower(${t.email})`),
     check(

@@ -3,11 +3,15 @@ import type { AppEnv } from "../../app-env";
 import { createCompany } from "./create-company";
 import { deleteCompany } from "./delete-company";
 import { getCompany } from "./get-company";
+import { importCompany, refreshCompany } from "./import-company";
 import { listCompanies } from "./list-companies";
 import { restoreCompany } from "./restore-company";
 import { updateCompany } from "./update-company";
 
 export const companyRoutes = new OpenAPIHono<AppEnv>()
+  // Before /v1/companies/{id} routes: "import" is not an id.
+  .route("/", importCompany)
+  .route("/", refreshCompany)
   .route("/", listCompanies)
   .route("/", createCompany)
   .route("/", getCompany)

@@ -107,6 +107,12 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "POST /v1/companies/:id/restore": async (f) => {
     expect((await send(`/v1/companies/${f.aCompany.id}/restore`, "POST", f.b.headers)).status).toBe(404);
   },
+  "POST /v1/companies/import": async (f) => {
+    expect((await send("/v1/companies/import", "POST", bInA(f), { company_number: "SC000001" })).status).toBe(404);
+  },
+  "POST /v1/companies/:id/refresh": async (f) => {
+    expect((await send(`/v1/companies/${f.aCompany.id}/refresh`, "POST", f.b.headers)).status).toBe(404);
+  },
   "GET /v1/companies/:id/contacts": async (f) => {
     expect((await call(`/v1/companies/${f.aCompany.id}/contacts`, { headers: f.b.headers })).status).toBe(404);
     expect((await call(`/v1/companies/${f.aCompany.id}/contacts`, { headers: bInA(f) })).status).toBe(404);

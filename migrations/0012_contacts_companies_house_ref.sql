@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "contacts_companies_house_ref_key" ON "contacts" USING btree ("tenant_id","company_id","source_ref") WHERE "contacts"."source" = 'companies_house' and "contacts"."deleted_at" is null;

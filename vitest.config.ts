@@ -56,6 +56,9 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
+          // One runtime for all files: startup and transform dominate otherwise. Tests create
+          // their own tenants, users and limiter instances, so nothing leaks between files.
+          isolate: false,
           include: ["test/worker/**/*.test.ts"],
           globalSetup: ["test/worker/global-setup.ts"],
           testTimeout: 30_000,

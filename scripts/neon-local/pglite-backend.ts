@@ -15,6 +15,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { PGlite, protocol } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
 import type { Backend, BackendRequest } from "./backend";
@@ -74,7 +75,7 @@ export class PgliteBackend implements Backend {
       mkdirSync(dataDir, { recursive: true });
     }
     // Extensions must be registered at start-up so migrations can CREATE EXTENSION them.
-    const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, pgcrypto } });
+    const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { btree_gin, pg_trgm, pgcrypto } });
     const who = await db.query<{ user: string }>('SELECT current_user AS "user"');
     return new PgliteBackend(db, who.rows[0]?.user ?? "postgres");
   }

@@ -68,7 +68,8 @@ export const companies = pgTable(
     uniqueIndex("companies_tenant_number_key").on(t.tenantId, t.companyNumber),
     index("companies_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     index("companies_tenant_name_idx").on(t.tenantId, sql`lower(${t.name}) text_pattern_ops`, t.id),
-    index("companies_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
+    // tenant_id first (btree_gin), so a fuzzy search reads only its own tenant's entries.
+    index("companies_tenant_name_trgm_idx").using("gin", t.tenantId, sql`lower(${t.name}) gin_trgm_ops`),
     index("companies_tenant_postcode_idx").on(t.tenantId, sql`${t.postcode} text_pattern_ops`),
     index("companies_sic_idx").using("gin", t.sicCodes),
     index("companies_tags_idx").using("gin", t.tags),

@@ -1,0 +1,139 @@
+/**
+ * Scenario: list and search companies for one tenant holding 50,000 companies among 20 tenants
+ * (1,000,000 rows) on a real PostgreSQL, through the Worker (wrangler dev) and the HTTP driver.
+ * Also prints EXPLAIN ANALYZE of the search as the API role, to show that row-level security does
+ * not turn it into a scan of other tenants' rows.
+ */
+import { neon, neonConfig } from "@neondatabase/serverless";
+import pg from "pg";
+import { startLocalDatabase } from "../db/local-database";
+import { applyMigrations } from "../db/migrate";
+import { mintDevToken } from "../lib/jwt";
+import { ms, summarise } from "./stats";
+import { startWorker } from "./worker-harness";
+
+const SECRET = "bench-secret-that-is-at-least-32-characters";
+const TENANTS = 20;
+const PER_TENANT = Number(process.env.BENCH_COMPANIES_PER_TENANT ?? 50_000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+
+const QUERIES: Record<string, string> = {
+  "recent page": "/v1/companies?limit=25",
+  "name order, 2nd page": "/v1/companies?sort=name&limit=25",
+  "search: exact number": "/v1/companies?q=00012345",
+  "search: name prefix": "/v1/companies?q=northwind%20cloud",
+  "search: fuzzy": "/v1/companies?q=nortwind%20clowd",
+  "filter: postcode + sic": "/v1/companies?postcode=EC1&sic=62012",
+};
+
+export async function companiesSearchScenario(): Promise<Record<string, unknown>> {
+  const adminUrl = new URL(process.env.PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+  const name = `detecktiv_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  const database = await startLocalDatabase({ databaseUrl });
+  neonConfig.fetchEndpoint = database.fetchEndpoint;
+  try {
+    await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint }, () => {});
+    const seeding = performance.now();
+    const direct = new pg.Client({ connectionString: databaseUrl });
+    await direct.connect();
+    await direct.query("SET session_replication_role = replica"); // seed without audit triggers
+    await direct.query(
+      `INSERT INTO tenants (id, slug, name) SELECT gen_random_uuid(), 'bench-' || g, 'Bench ' || g FROM generate_series(1, $1) g`,
+      [TENANTS],
+    );
+    await direct.query(
+      `INSERT INTO companies (tenant_id, name, company_number, postcode, sic_codes, status, created_at)
+       SELECT t.id,
+              (array['Northwind','Globex','Initech','Umbrella','Stark','Wayne','Acme','Hooli','Vandelay','Soylent'])[1 + g % 10]
+              || ' ' || (array['Cloud','Digital','Networks','Systems','Software','Data','Security','Consulting'])[1 + (g / 10) % 8]
+              || ' ' || (array['Ltd','Limited','Group','Holdings','Plc'])[1 + (g / 80) % 5] || ' ' || g,
+              lpad(g::text, 8, '0'),
+              (array['EC1A','EC2M','SW1A','M1','B3','LS1','G2','EH1'])[1 + g % 8] || (g % 9) || 'AB',
+              array[(array['62012','62020','62090','63110','70229'])[1 + g % 5]],
+              'active',
+              now() - (g || ' minutes')::interval
+         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants) t, generate_series(1, $1) g`,
+      [PER_TENANT],
+    );
+    await direct.query("ANALYZE");
+    const [tenant] = (await direct.query("SELECT id FROM tenants ORDER BY id LIMIT 1")).rows as { id: string }[];
+    if (!tenant) throw new Error("no tenant");
+    await direct.query("INSERT INTO users (id, subject) VALUES (gen_random_uuid(), 'bench|owner')");
+    await direct.query(
+      "INSERT INTO memberships (tenant_id, user_id, role) SELECT $1, id, 'owner' FROM users WHERE subject = 'bench|owner'",
+      [tenant.id],
+    );
+    await direct.end();
+    const seedSeconds = (performance.now() - seeding) / 1000;
+    console.log(
+      `\ncompanies search — ${TENANTS * PER_TENANT} companies (${PER_TENANT} per tenant) seeded in ${seedSeconds.toFixed(1)} s`,
+    );
+
+    // EXPLAIN as the API role, inside the identity of one tenant.
+    const sql = neon(database.apiUrl);
+    const [, plan] = await sql.transaction([
+      sql.query("SELECT * FROM app.begin_request($1, 'bench|owner', NULL, NULL, NULL, 'viewer', NULL, true, 'bench')", [
+        tenant.id,
+      ]),
+      sql.query(
+        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+         SELECT id FROM companies WHERE deleted_at IS NULL
+           AND (company_number = 'NORTWIND CLOWD' OR lower(name) LIKE 'nortwind clowd%' OR lower(name) % 'nortwind clowd')
+         ORDER BY -similarity(lower(name), 'nortwind clowd'), id LIMIT 26`,
+      ),
+    ]);
+    const planText = (plan ?? []).map((row) => String(Object.values(row)[0]));
+    console.log("  EXPLAIN (fuzzy search, as app_api):");
+    for (const line of planText) console.log(`    ${line}`);
+
+    const worker = await startWorker({
+      ENVIRONMENT: "test",
+      LOG_LEVEL: "error",
+      DATABASE_URL: database.apiUrl,
+      NEON_FETCH_ENDPOINT: database.fetchEndpoint,
+      JWT_SECRET: SECRET,
+      RATE_LIMIT_ENABLED: "false",
+    });
+    const token = await mintDevToken({ secret: SECRET, subject: "bench|owner", tenantId: tenant.id });
+    const headers = { Authorization: `Bearer ${token}` };
+    const results: Record<string, unknown> = {};
+    try {
+      for (const [label, path] of Object.entries(QUERIES)) {
+        const samples: number[] = [];
+        for (let i = 0; i < SAMPLES; i++) {
+          const started = performance.now();
+          const response = await worker.fetch(path, { headers });
+          const body = (await response.json()) as { items?: unknown[] };
+          if (response.status !== 200 || !body.items) throw new Error(`${label}: HTTP ${response.status}`);
+          samples.push(performance.now() - started);
+        }
+        let done = 0;
+        const until = performance.now() + 2000;
+        await Promise.all(
+          Array.from({ length: 8 }, async () => {
+            while (performance.now() < until) {
+              await (await worker.fetch(path, { headers })).arrayBuffer();
+              done++;
+            }
+          }),
+        );
+        const summary = summarise(samples);
+        results[label] = { ...summary, requests_per_second: done / 2 };
+        console.log(
+          `  ${label.padEnd(24)} p50 ${ms(summary.p50)}  p99 ${ms(summary.p99)}  ${(done / 2).toFixed(0)} req/s (8 concurrent)`,
+        );
+      }
+    } finally {
+      await worker.stop();
+    }
+    return { rows: TENANTS * PER_TENANT, seed_seconds: seedSeconds, explain: planText, latency: results };
+  } finally {
+    await database.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

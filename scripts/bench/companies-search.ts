@@ -80,9 +80,12 @@ export async function companiesSearchScenario(): Promise<Record<string, unknown>
         tenant.id,
       ]),
       sql.query(
+        // The shape GET /v1/companies?q=… sends (src/routes/companies/list-companies.ts).
         `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-         SELECT id FROM companies WHERE deleted_at IS NULL
-           AND (company_number = 'NORTWIND CLOWD' OR lower(name) LIKE 'nortwind clowd%' OR lower(name) % 'nortwind clowd')
+         SELECT id FROM companies WHERE deleted_at IS NULL AND id IN (
+             SELECT id FROM companies WHERE company_number = 'NORTWIND CLOWD'
+             UNION SELECT id FROM companies WHERE lower(name) COLLATE "C" LIKE 'nortwind clowd%'
+             UNION SELECT id FROM companies WHERE lower(name) % 'nortwind clowd')
          ORDER BY -similarity(lower(name), 'nortwind clowd'), id LIMIT 26`,
       ),
     ]);

@@ -67,7 +67,8 @@ export const companies = pgTable(
     // Unique per tenant, deleted rows included: a re-create must restore (or purge) the old one.
     uniqueIndex("companies_tenant_number_key").on(t.tenantId, t.companyNumber),
     index("companies_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
-    index("companies_tenant_name_idx").on(t.tenantId, sql`lower(${t.name}) text_pattern_ops`, t.id),
+    // Byte order ("C"): serves both name prefixes (LIKE 'abc%') and the name sort.
+    index("companies_tenant_name_idx").on(t.tenantId, sql`(lower(${t.name}) collate "C")`, t.id),
     // tenant_id first (btree_gin), so a fuzzy search reads only its own tenant's entries.
     index("companies_tenant_name_trgm_idx").using("gin", t.tenantId, sql`lower(${t.name}) gin_trgm_ops`),
     index("companies_tenant_postcode_idx").on(t.tenantId, sql`${t.postcode} text_pattern_ops`),

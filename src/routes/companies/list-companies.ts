@@ -59,8 +59,12 @@ interface ListedRow extends CompanyRow {
 
 /** Keyset orders: the cursor is the last row's sort key, compared as a row value. */
 const ORDERS = {
-  relevance: { key: ["rank", "neg_score", "lname", "id"], types: ["int", "real", "text", "uuid"], direction: "asc" },
-  name: { key: ["lname", "id"], types: ["text", "uuid"], direction: "asc" },
+  relevance: {
+    key: ["rank", "neg_score", "lname", "id"],
+    types: ["int", "real", 'text collate "C"', "uuid"],
+    direction: "asc",
+  },
+  name: { key: ["lname", "id"], types: ['text collate "C"', "uuid"], direction: "asc" },
   recent: { key: ["created_order", "id"], types: ["timestamptz", "uuid"], direction: "desc" },
 } as const;
 
@@ -81,7 +85,13 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
 
   const filters: SQL[] = [sql`deleted_at is null`];
   if (q) {
-    filters.push(sql`(company_number = ${qNumber} or lower(name) like ${`${escapeLike(q)}%`} or lower(name) % ${q})`);
+    // Three index-friendly candidate sets instead of one OR, which no index can serve: the
+    // number (unique index), the name prefix (btree in "C" order) and similar names (trigram
+    // GIN keyed by tenant). Row-level security keeps each one inside the tenant.
+    filters.push(sql`id in (
+      select id from companies where company_number = ${qNumber}
+      union select id from companies where lower(name) collate "C" like ${`${escapeLike(q)}%`}
+      union select id from companies where lower(name) % ${q})`);
   }
   if (query.company_number) filters.push(sql`company_number = ${query.company_number}`);
   if (query.status) filters.push(sql`status = ${query.status}`);
@@ -102,14 +112,15 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
   const statement = sql`select * from (
       select ${sql.raw(COMPANY_COLUMNS)},
              case when company_number = ${qNumber} then 0
-                  when lower(name) like ${q === null ? null : `${escapeLike(q)}%`} then 1 else 2 end as rank,
+                  when lower(name) collate "C" like ${q === null ? null : `${escapeLike(q)}%`} then 1 else 2 end as rank,
              -coalesce(similarity(lower(name), ${q}), 0)::real as neg_score,
-             lower(name) as lname,
+             lower(name) collate "C" as lname,
              created_at as created_order
         from companies where ${sql.join(filters, sql` and `)}
     ) listed ${keyset}
     order by ${sql.join(
-      order.key.map((column) => sql`${sql.raw(column)} ${direction}`),
+      // NULLS LAST as in the indexes (the columns are never null), so Postgres can read in order.
+      order.key.map((column) => sql`${sql.raw(column)} ${direction} nulls last`),
       sql`, `,
     )}
     limit ${query.limit + 1}`;

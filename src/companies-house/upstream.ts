@@ -1,5 +1,18 @@
 import { z } from "zod";
 
+/** A registered office as Companies House describes it (and as the API shows it). */
+export const addressSchema = z.object({
+  care_of: z.string().optional(),
+  po_box: z.string().optional(),
+  premises: z.string().optional(),
+  address_line_1: z.string().optional(),
+  address_line_2: z.string().optional(),
+  locality: z.string().optional(),
+  region: z.string().optional(),
+  postal_code: z.string().optional(),
+  country: z.string().optional(),
+});
+
 /** The parts of Companies House responses we use; anything else they send is ignored. */
 export const profileSchema = z.object({
   company_name: z.string().min(1).max(300),
@@ -10,19 +23,7 @@ export const profileSchema = z.object({
   date_of_cessation: z.iso.date().optional(),
   jurisdiction: z.string().optional(),
   sic_codes: z.array(z.string()).optional(),
-  registered_office_address: z
-    .object({
-      care_of: z.string().optional(),
-      po_box: z.string().optional(),
-      premises: z.string().optional(),
-      address_line_1: z.string().optional(),
-      address_line_2: z.string().optional(),
-      locality: z.string().optional(),
-      region: z.string().optional(),
-      postal_code: z.string().optional(),
-      country: z.string().optional(),
-    })
-    .optional(),
+  registered_office_address: addressSchema.optional(),
   links: z.object({ self: z.string() }).partial().optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { addressSchema } from "../../companies-house/upstream";
 import { COMPANY_SOURCES, type RegisteredOffice } from "../../db/schema/companies";
 import { isoTimestamp } from "../../http/timestamps";
 
@@ -68,18 +69,6 @@ export const tagsSchema = z
   .array(z.string().trim().toLowerCase().min(1).max(50))
   .max(50)
   .transform((tags) => [...new Set(tags)]);
-
-const addressSchema = z.object({
-  care_of: z.string().optional(),
-  po_box: z.string().optional(),
-  premises: z.string().optional(),
-  address_line_1: z.string().optional(),
-  address_line_2: z.string().optional(),
-  locality: z.string().optional(),
-  region: z.string().optional(),
-  postal_code: z.string().optional(),
-  country: z.string().optional(),
-});
 
 export const companySchema = z
   .object({
@@ -154,8 +143,7 @@ export function companyBody(row: CompanyRow): CompanyBody {
   };
 }
 
-/** Strong ETag of a company representation: its id and version. */
-export const etagOf = (row: { id: string; version: number }) => `"${row.id}.${row.version}"`;
+export { etagOf } from "../../http/etag";
 
 export const companyIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
 

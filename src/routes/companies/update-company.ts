@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
+import { expectedVersion } from "../../http/etag";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   COMPANY_COLUMNS,
@@ -62,12 +63,7 @@ export const updateCompany = new OpenAPIHono<AppEnv>().openapi(updateCompanyRout
   const changes = c.req.valid("json");
   const ifMatch = c.req.valid("header")["if-match"];
   // Strong comparison (RFC 9110): only this company's current `"<id>.<version>"` matches.
-  let expected: string | null = null;
-  if (ifMatch !== undefined && ifMatch.trim() !== "*") {
-    const tag = /^"([0-9a-f-]{36})\.(\d+)"$/.exec(ifMatch.trim());
-    // A malformed tag, a weak one or another company's never matches.
-    expected = tag?.[1] === id && tag[2] ? tag[2] : "-1";
-  }
+  const expected = expectedVersion(ifMatch, id);
 
   const assignments: SQL[] = [];
   if (changes.name !== undefined) assignments.push(sql`name = ${changes.name}`);

@@ -3,17 +3,11 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
+import { etagOf } from "../../http/etag";
 import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { companyIdParamSchema } from "../companies/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import {
-  CONTACT_COLUMNS,
-  type ContactRow,
-  contactBody,
-  contactEtag,
-  contactFieldsSchema,
-  contactSchema,
-} from "./schemas";
+import { CONTACT_COLUMNS, type ContactRow, contactBody, contactFieldsSchema, contactSchema } from "./schemas";
 
 export const listCompanyContactsRoute = createRoute({
   method: "get",
@@ -98,6 +92,6 @@ export const createContact = new OpenAPIHono<AppEnv>().openapi(createContactRout
   const [row] = result.rows;
   if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");
   c.header("Location", `/v1/contacts/${row.id}`);
-  c.header("ETag", contactEtag(row));
+  c.header("ETag", etagOf(row));
   return c.json(contactBody(row), 201);
 });

@@ -3,12 +3,12 @@ import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
+import { etagOf, expectedVersion } from "../../http/etag";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   CONTACT_COLUMNS,
   type ContactRow,
   contactBody,
-  contactEtag,
   contactFieldsSchema,
   contactIdParamSchema,
   contactSchema,
@@ -40,7 +40,7 @@ export const getContact = new OpenAPIHono<AppEnv>().openapi(getContactRoute, asy
   ]);
   const [row] = result.rows;
   if (!row) throw notFound();
-  c.header("ETag", contactEtag(row));
+  c.header("ETag", etagOf(row));
   return c.json(contactBody(row), 200);
 });
 
@@ -88,11 +88,7 @@ export const updateContact = new OpenAPIHono<AppEnv>().openapi(updateContactRout
   const { id } = c.req.valid("param");
   const changes = c.req.valid("json");
   const ifMatch = c.req.valid("header")["if-match"];
-  let expected: string | null = null;
-  if (ifMatch !== undefined && ifMatch.trim() !== "*") {
-    const tag = /^"([0-9a-f-]{36})\.(\d+)"$/.exec(ifMatch.trim());
-    expected = tag?.[1] === id && tag[2] ? tag[2] : "-1";
-  }
+  const expected = expectedVersion(ifMatch, id);
   const assignments: SQL[] = Object.entries(changes).map(
     ([field, value]) => sql`${sql.raw(COLUMN_OF[field] ?? "name")} = ${value ?? null}`,
   );
@@ -112,10 +108,10 @@ export const updateContact = new OpenAPIHono<AppEnv>().openapi(updateContactRout
   ]);
   const [row] = result.rows;
   if (!row) throw notFound();
-  c.header("ETag", contactEtag(row));
+  c.header("ETag", etagOf(row));
   if (!row.updated) {
     throw new ApiError("precondition_failed", "The contact changed since you read it; fetch it again and retry.", {
-      extensions: { current_etag: contactEtag(row) },
+      extensions: { current_etag: etagOf(row) },
     });
   }
   return c.json(contactBody(row), 200);

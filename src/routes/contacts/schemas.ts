@@ -75,8 +75,6 @@ export function contactBody(row: ContactRow): ContactBody {
   };
 }
 
-export const contactEtag = (row: { id: string; version: number }) => `"${row.id}.${row.version}"`;
-
 export const contactIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
 
 export const contactFieldsSchema = z.object({

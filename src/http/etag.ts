@@ -1,0 +1,13 @@
+/** Strong ETag of a versioned resource: `"<id>.<version>"`. */
+export const etagOf = (row: { id: string; version: number }) => `"${row.id}.${row.version}"`;
+
+/**
+ * The version an `If-Match` header demands of resource `id`: null when there is no condition
+ * (absent or `*`), "-1" when it can never match (malformed, weak, another resource's tag) —
+ * strong comparison as RFC 9110 asks for If-Match.
+ */
+export function expectedVersion(ifMatch: string | undefined, id: string): string | null {
+  if (ifMatch === undefined || ifMatch.trim() === "*") return null;
+  const tag = /^"([0-9a-f-]{36})\.(\d+)"$/.exec(ifMatch.trim());
+  return tag?.[1] === id && tag[2] ? tag[2] : "-1";
+}

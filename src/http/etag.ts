@@ -1,3 +1,5 @@
+import { z } from "@hono/zod-openapi";
+
 /** Strong ETag of a versioned resource: `"<id>.<version>"`. */
 export const etagOf = (row: { id: string; version: number }) => `"${row.id}.${row.version}"`;
 
@@ -11,3 +13,12 @@ export function expectedVersion(ifMatch: string | undefined, id: string): string
   const tag = /^"([0-9a-f-]{36})\.(\d+)"$/.exec(ifMatch.trim());
   return tag?.[1] === id && tag[2] ? tag[2] : "-1";
 }
+
+/** The `If-Match` request header, for routes that update versioned resources. */
+export const ifMatchHeaderSchema = z.object({
+  "if-match": z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ param: { name: "if-match", in: "header" }, description: "The ETag you read; a stale one is a 412" }),
+});

@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { ApiError } from "../../errors/api-error";
+import { updatedOrThrow, type VersionedOutcome, versionedUpdate } from "../../db/versioned-update";
 import { problemResponses } from "../../errors/problem";
-import { expectedVersion } from "../../http/etag";
+import { expectedVersion, ifMatchHeaderSchema } from "../../http/etag";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   COMPANY_COLUMNS,
@@ -38,13 +38,7 @@ export const updateCompanyRoute = createRoute({
   ...v1Access({ role: "editor", scope: "companies:write" }),
   request: {
     params: companyIdParamSchema,
-    headers: z.object({
-      "if-match": z
-        .string()
-        .max(200)
-        .optional()
-        .openapi({ param: { name: "if-match", in: "header" } }),
-    }),
+    headers: ifMatchHeaderSchema,
     body: { required: true, content: { "application/json": { schema: updateCompanyBodySchema } } },
   },
   responses: {
@@ -53,10 +47,6 @@ export const updateCompanyRoute = createRoute({
     ...problemResponses(409, 412),
   },
 });
-
-interface UpdateOutcome extends CompanyRow {
-  updated: boolean;
-}
 
 export const updateCompany = new OpenAPIHono<AppEnv>().openapi(updateCompanyRoute, async (c) => {
   const { id } = c.req.valid("param");
@@ -72,28 +62,12 @@ export const updateCompany = new OpenAPIHono<AppEnv>().openapi(updateCompanyRout
   if (changes.tags !== undefined) {
     assignments.push(sql`tags = array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb))`);
   }
-  // One statement: update when the version still matches, and say which case it was.
-  const statement = sql`with target as (
-      select ${sql.raw(COMPANY_COLUMNS)} from companies where id = ${id} and deleted_at is null
-    ), updated as (
-      update companies set ${sql.join(assignments, sql`, `)}
-       where id = ${id} and deleted_at is null and (${expected}::int is null or version = ${expected}::int)
-      returning ${sql.raw(COMPANY_COLUMNS)}
-    )
-    select u.*, true as updated from updated u
-    union all
-    select t.*, false from target t where not exists (select 1 from updated)`;
   const {
     results: [result],
-  } = await c.var.scoped.batch((db) => [db.execute<UpdateOutcome>(statement)]);
-  const [row] = result.rows;
-  if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");
-  if (!row.updated) {
-    c.header("ETag", etagOf(row));
-    throw new ApiError("precondition_failed", "The company changed since you read it; fetch it again and retry.", {
-      extensions: { current_etag: etagOf(row) },
-    });
-  }
+  } = await c.var.scoped.batch((db) => [
+    db.execute<CompanyRow & VersionedOutcome>(versionedUpdate("companies", COMPANY_COLUMNS, id, assignments, expected)),
+  ]);
+  const row = updatedOrThrow(result.rows[0], "company", etagOf);
   c.header("ETag", etagOf(row));
   return c.json(companyBody(row), 200);
 });

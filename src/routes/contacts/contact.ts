@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { updatedOrThrow, type VersionedOutcome, versionedUpdate } from "../../db/versioned-update";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
-import { etagOf, expectedVersion } from "../../http/etag";
+import { etagOf, expectedVersion, ifMatchHeaderSchema } from "../../http/etag";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   CONTACT_COLUMNS,
@@ -59,13 +60,7 @@ export const updateContactRoute = createRoute({
   ...v1Access({ role: "editor", scope: "companies:write" }),
   request: {
     params: contactIdParamSchema,
-    headers: z.object({
-      "if-match": z
-        .string()
-        .max(200)
-        .optional()
-        .openapi({ param: { name: "if-match", in: "header" } }),
-    }),
+    headers: ifMatchHeaderSchema,
     body: { required: true, content: { "application/json": { schema: updateContactBodySchema } } },
   },
   responses: {
@@ -95,25 +90,10 @@ export const updateContact = new OpenAPIHono<AppEnv>().openapi(updateContactRout
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<ContactRow & { updated: boolean }>(sql`with target as (
-        select ${sql.raw(CONTACT_COLUMNS)} from contacts where id = ${id} and deleted_at is null
-      ), updated as (
-        update contacts set ${sql.join(assignments, sql`, `)}
-         where id = ${id} and deleted_at is null and (${expected}::int is null or version = ${expected}::int)
-        returning ${sql.raw(CONTACT_COLUMNS)}
-      )
-      select u.*, true as updated from updated u
-      union all
-      select t.*, false from target t where not exists (select 1 from updated)`),
+    db.execute<ContactRow & VersionedOutcome>(versionedUpdate("contacts", CONTACT_COLUMNS, id, assignments, expected)),
   ]);
-  const [row] = result.rows;
-  if (!row) throw notFound();
+  const row = updatedOrThrow(result.rows[0], "contact", etagOf);
   c.header("ETag", etagOf(row));
-  if (!row.updated) {
-    throw new ApiError("precondition_failed", "The contact changed since you read it; fetch it again and retry.", {
-      extensions: { current_etag: etagOf(row) },
-    });
-  }
   return c.json(contactBody(row), 200);
 });
 

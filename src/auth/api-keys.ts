@@ -1,3 +1,5 @@
+import { sha256Hex, toHex } from "../crypto/sha256";
+
 export const API_KEY_PREFIX = "dtk_";
 // dtk_<tenant id: 16 bytes, base64url>_<secret: 32 bytes, base64url>
 const KEY_PATTERN = /^dtk_([A-Za-z0-9_-]{22})_([A-Za-z0-9_-]{43})$/;
@@ -26,12 +28,9 @@ export function apiKeyTenant(value: string): string | null {
 }
 
 /** Keys are high-entropy, so a plain SHA-256 is the right hash (no salt or stretching needed). */
-export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return toHex(new Uint8Array(digest));
+export function hashApiKey(key: string): Promise<string> {
+  return sha256Hex(key);
 }
-
-const toHex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 function uuidBytes(uuid: string): Uint8Array {
   const hex = uuid.replace(/-/g, "");

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { sha256Hex } from "../crypto/sha256";
 import { ApiError } from "../errors/api-error";
 import type { RateLimiter } from "../rate-limit/rate-limiter";
 import { type Officers, officersSchema, type Profile, profileSchema } from "./upstream";
@@ -27,9 +28,14 @@ export function companiesHouseClient(options: CompaniesHouseOptions) {
   const unavailable = (detail: string, retryAfter = 30, cause?: unknown) =>
     new ApiError("unavailable", detail, { headers: { "retry-after": String(retryAfter) }, cause });
 
+  // The quota's limiter instance is named after the key's hash (never the key): hashed once,
+  // and only when the client is used (it is built for every request).
+  let quotaName: Promise<string> | undefined;
+
   async function get<T extends z.ZodType>(path: string, schema: T, number: string): Promise<z.output<T>> {
     const deadline = Date.now() + budgetMs;
-    const keyName = (await sha256(options.apiKey)).slice(0, 16);
+    quotaName ??= sha256Hex(options.apiKey).then((hash) => hash.slice(0, 16));
+    const keyName = await quotaName;
     for (let attempt = 0; ; attempt++) {
       const quota = await options.limiter.consume({ kind: "companies_house", name: keyName }, 1);
       if (!quota.allowed) {
@@ -91,8 +97,3 @@ export type CompaniesHouse = ReturnType<typeof companiesHouseClient>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoff = (attempt: number) => sleep(BASE_BACKOFF_MS * 2 ** attempt);
-
-async function sha256(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}

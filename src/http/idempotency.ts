@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { sha256Hex } from "../crypto/sha256";
 
 /** How long a key is remembered (published in the API reference and README). */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
@@ -17,10 +18,6 @@ export const idempotencyHeaderSchema = z.object({
 });
 
 /** What identifies a request's payload: method, path and the exact body it sent. */
-export async function requestFingerprint(method: string, path: string, body: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(`${method} ${path}\n${JSON.stringify(body)}`),
-  );
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+export function requestFingerprint(method: string, path: string, body: unknown): Promise<string> {
+  return sha256Hex(`${method} ${path}\n${JSON.stringify(body)}`);
 }

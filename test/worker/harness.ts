@@ -12,6 +12,21 @@ export async function call(path: string, init?: RequestInit): Promise<Response> 
   return exports.default.fetch(new Request(`${BASE_URL}${path}`, init));
 }
 
+/** A JSON request as a member (their bearer token and tenant), with optional extra headers. */
+export async function sendAs(
+  member: { headers: Record<string, string> },
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return call(path, {
+    method,
+    headers: { ...member.headers, "content-type": "application/json", ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 /**
  * Runs a fresh app against a modified environment. The configuration is parsed once per env
  * object, so the overrides take effect without touching the shared Worker.

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
-import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from "../../http/pagination";
+import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { COMPANY_COLUMNS, type CompanyRow, companyBody, companySchema } from "./schemas";
 
@@ -128,9 +128,6 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [db.execute<ListedRow>(statement)]);
-  const rows = result.rows.slice(0, query.limit);
-  const last = rows.at(-1);
-  const nextCursor =
-    result.rows.length > query.limit && last ? encodeCursor(order.key.map((column) => String(last[column]))) : null;
-  return c.json({ items: rows.map(companyBody), next_cursor: nextCursor }, 200);
+  const listed = page(result.rows, query.limit, (row) => order.key.map((column) => String(row[column])));
+  return c.json({ items: listed.items.map(companyBody), next_cursor: listed.next_cursor }, 200);
 });

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { etagOf } from "../../http/etag";
-import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from "../../http/pagination";
+import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { companyIdParamSchema } from "../companies/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { CONTACT_COLUMNS, type ContactRow, contactBody, contactFieldsSchema, contactSchema } from "./schemas";
@@ -44,15 +44,8 @@ export const listCompanyContacts = new OpenAPIHono<AppEnv>().openapi(listCompany
       order by k.created_at, k.id limit ${limit + 1}`),
   ]);
   if (company.rows.length === 0) throw new ApiError("not_found", "No company with that id in this tenant.");
-  const rows = result.rows.slice(0, limit);
-  const last = rows.at(-1);
-  return c.json(
-    {
-      items: rows.map(contactBody),
-      next_cursor: result.rows.length > limit && last ? encodeCursor([last.created_order, last.id]) : null,
-    },
-    200,
-  );
+  const listed = page(result.rows, limit, (row) => [row.created_order, row.id]);
+  return c.json({ items: listed.items.map(contactBody), next_cursor: listed.next_cursor }, 200);
 });
 
 export const createContactRoute = createRoute({

@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { companySchema } from "../../../src/routes/companies/schemas";
 import { signedIn } from "../factories";
-import { call, problemOf, sqlAs } from "../harness";
+import { problemOf, sendAs, sqlAs } from "../harness";
 
 type Member = Awaited<ReturnType<typeof signedIn>>;
 
-const send = (member: Member, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  call(path, {
-    method,
-    headers: { ...member.headers, "content-type": "application/json", ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-
 async function createCompany(member: Member, body: Record<string, unknown>) {
-  const response = await send(member, "POST", "/v1/companies", body);
+  const response = await sendAs(member, "POST", "/v1/companies", body);
   if (response.status !== 201) throw new Error(`create: ${response.status} ${await response.text()}`);
   return companySchema.parse(await response.json());
 }
@@ -23,7 +16,7 @@ const number = () => String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
 describe("POST /v1/companies", () => {
   it("creates a company with provenance, a normalised number and website, and audits it", async () => {
     const editor = await signedIn("editor");
-    const response = await send(editor, "POST", "/v1/companies", {
+    const response = await sendAs(editor, "POST", "/v1/companies", {
       name: "Acme Widgets Ltd",
       company_number: "sc 123456",
       website: "https://WWW.Acme.co.uk/about?x=1",
@@ -60,7 +53,7 @@ describe("POST /v1/companies", () => {
     [{ name: "X", unexpected: 1 }, "body"],
   ])("rejects %j with a 400 naming the field, writing nothing", async (body, field) => {
     const editor = await signedIn("editor");
-    const response = await send(editor, "POST", "/v1/companies", body);
+    const response = await sendAs(editor, "POST", "/v1/companies", body);
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors?.map((e) => e.field)).toContain(field);
     const [count] = await sqlAs("owner").query("SELECT count(*)::int AS n FROM companies WHERE tenant_id = $1", [
@@ -73,28 +66,28 @@ describe("POST /v1/companies", () => {
     const editor = await signedIn("editor");
     const n = number();
     const first = await createCompany(editor, { name: "First", company_number: n });
-    const response = await send(editor, "POST", "/v1/companies", { name: "Second", company_number: n });
+    const response = await sendAs(editor, "POST", "/v1/companies", { name: "Second", company_number: n });
     expect(response.status).toBe(409);
     const problem = await problemOf(response);
     expect(problem.existing_id).toBe(first.id);
     expect(problem.detail).toContain(first.id);
     // Another tenant may hold the same number.
     const other = await signedIn("editor");
-    expect((await send(other, "POST", "/v1/companies", { name: "Theirs", company_number: n })).status).toBe(201);
+    expect((await sendAs(other, "POST", "/v1/companies", { name: "Theirs", company_number: n })).status).toBe(201);
   });
 
   it("replays the first response for the same Idempotency-Key and body; another body is a 422", async () => {
     const editor = await signedIn("editor");
     const body = { name: "Once Only Ltd", company_number: number() };
     const key = { "Idempotency-Key": `create-${crypto.randomUUID()}` };
-    const first = await send(editor, "POST", "/v1/companies", body, key);
+    const first = await sendAs(editor, "POST", "/v1/companies", body, key);
     expect(first.status).toBe(201);
     const firstBody = await first.json();
-    const again = await send(editor, "POST", "/v1/companies", body, key);
+    const again = await sendAs(editor, "POST", "/v1/companies", body, key);
     expect(again.status).toBe(201);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(await again.json()).toEqual(firstBody);
-    const other = await send(editor, "POST", "/v1/companies", { ...body, name: "Changed" }, key);
+    const other = await sendAs(editor, "POST", "/v1/companies", { ...body, name: "Changed" }, key);
     expect(other.status).toBe(422);
     const [count] = await sqlAs("owner").query("SELECT count(*)::int AS n FROM companies WHERE tenant_id = $1", [
       editor.tenant.id,
@@ -107,8 +100,8 @@ describe("POST /v1/companies", () => {
     const b = await signedIn("editor");
     const key = { "Idempotency-Key": `shared-${crypto.randomUUID()}` };
     const body = { name: "Same Key Ltd" };
-    const fromA = (await (await send(a, "POST", "/v1/companies", body, key)).json()) as { id: string };
-    const fromB = await send(b, "POST", "/v1/companies", body, key);
+    const fromA = (await (await sendAs(a, "POST", "/v1/companies", body, key)).json()) as { id: string };
+    const fromB = await sendAs(b, "POST", "/v1/companies", body, key);
     expect(fromB.status).toBe(201);
     expect(((await fromB.json()) as { id: string }).id).not.toBe(fromA.id);
   });
@@ -118,11 +111,11 @@ describe("GET/PATCH /v1/companies/{id}", () => {
   it("serves the company with an ETag, and 304 for a matching If-None-Match", async () => {
     const editor = await signedIn("editor");
     const company = await createCompany(editor, { name: "Etag Ltd" });
-    const response = await send(editor, "GET", `/v1/companies/${company.id}`);
+    const response = await sendAs(editor, "GET", `/v1/companies/${company.id}`);
     expect(response.status).toBe(200);
     const etag = response.headers.get("etag") ?? "";
     expect(companySchema.parse(await response.json()).id).toBe(company.id);
-    const cached = await send(editor, "GET", `/v1/companies/${company.id}`, undefined, { "If-None-Match": etag });
+    const cached = await sendAs(editor, "GET", `/v1/companies/${company.id}`, undefined, { "If-None-Match": etag });
     expect(cached.status).toBe(304);
   });
 
@@ -130,7 +123,7 @@ describe("GET/PATCH /v1/companies/{id}", () => {
     const editor = await signedIn("editor");
     const company = await createCompany(editor, { name: "Versioned Ltd" });
     const v1 = `"${company.id}.1"`;
-    const updated = await send(
+    const updated = await sendAs(
       editor,
       "PATCH",
       `/v1/companies/${company.id}`,
@@ -141,7 +134,7 @@ describe("GET/PATCH /v1/companies/{id}", () => {
     expect(updated.headers.get("etag")).toBe(`"${company.id}.2"`);
     expect(companySchema.parse(await updated.json())).toMatchObject({ name: "Versioned Plc", version: 2 });
 
-    const stale = await send(
+    const stale = await sendAs(
       editor,
       "PATCH",
       `/v1/companies/${company.id}`,
@@ -152,20 +145,20 @@ describe("GET/PATCH /v1/companies/{id}", () => {
     expect((await problemOf(stale)).current_etag).toBe(`"${company.id}.2"`);
     for (const tag of ['W/"x"', "garbage", `"${crypto.randomUUID()}.2"`]) {
       expect(
-        (await send(editor, "PATCH", `/v1/companies/${company.id}`, { name: "No" }, { "If-Match": tag })).status,
+        (await sendAs(editor, "PATCH", `/v1/companies/${company.id}`, { name: "No" }, { "If-Match": tag })).status,
       ).toBe(412);
     }
-    const current = companySchema.parse(await (await send(editor, "GET", `/v1/companies/${company.id}`)).json());
+    const current = companySchema.parse(await (await sendAs(editor, "GET", `/v1/companies/${company.id}`)).json());
     expect(current.name).toBe("Versioned Plc");
   });
 
   it("updates without If-Match, and answers 404 for an unknown id", async () => {
     const editor = await signedIn("editor");
     const company = await createCompany(editor, { name: "Free Ltd" });
-    const response = await send(editor, "PATCH", `/v1/companies/${company.id}`, { tags: ["a"], website: null });
+    const response = await sendAs(editor, "PATCH", `/v1/companies/${company.id}`, { tags: ["a"], website: null });
     expect(response.status).toBe(200);
     expect(companySchema.parse(await response.json())).toMatchObject({ tags: ["a"], domain: null });
-    expect((await send(editor, "PATCH", `/v1/companies/${crypto.randomUUID()}`, { name: "x" })).status).toBe(404);
+    expect((await sendAs(editor, "PATCH", `/v1/companies/${crypto.randomUUID()}`, { name: "x" })).status).toBe(404);
   });
 });
 
@@ -173,12 +166,12 @@ describe("DELETE and restore", () => {
   it("soft-deletes (gone from lists, still readable) and restores within the window", async () => {
     const editor = await signedIn("editor");
     const company = await createCompany(editor, { name: "Phoenix Ltd" });
-    expect((await send(editor, "DELETE", `/v1/companies/${company.id}`)).status).toBe(204);
-    const list = (await (await send(editor, "GET", "/v1/companies")).json()) as { items: { id: string }[] };
+    expect((await sendAs(editor, "DELETE", `/v1/companies/${company.id}`)).status).toBe(204);
+    const list = (await (await sendAs(editor, "GET", "/v1/companies")).json()) as { items: { id: string }[] };
     expect(list.items.map((c) => c.id)).not.toContain(company.id);
-    const deleted = companySchema.parse(await (await send(editor, "GET", `/v1/companies/${company.id}`)).json());
+    const deleted = companySchema.parse(await (await sendAs(editor, "GET", `/v1/companies/${company.id}`)).json());
     expect(deleted.deleted_at).not.toBeNull();
-    const restored = await send(editor, "POST", `/v1/companies/${company.id}/restore`);
+    const restored = await sendAs(editor, "POST", `/v1/companies/${company.id}/restore`);
     expect(restored.status).toBe(200);
     expect(companySchema.parse(await restored.json()).deleted_at).toBeNull();
     const actions = await sqlAs("owner").query("SELECT action FROM audit_log WHERE target_id = $1 ORDER BY action", [
@@ -193,7 +186,7 @@ describe("DELETE and restore", () => {
     await sqlAs("owner").query("UPDATE companies SET deleted_at = now() - interval '31 days' WHERE id = $1", [
       company.id,
     ]);
-    expect((await send(editor, "POST", `/v1/companies/${company.id}/restore`)).status).toBe(409);
+    expect((await sendAs(editor, "POST", `/v1/companies/${company.id}/restore`)).status).toBe(409);
   });
 });
 
@@ -209,7 +202,7 @@ describe("GET /v1/companies", () => {
 
     const search = async (q: string, extra = "") =>
       (
-        (await (await send(viewer, "GET", `/v1/companies?q=${encodeURIComponent(q)}${extra}`)).json()) as {
+        (await (await sendAs(viewer, "GET", `/v1/companies?q=${encodeURIComponent(q)}${extra}`)).json()) as {
           items: { id: string }[];
         }
       ).items.map((c) => c.id);
@@ -224,7 +217,7 @@ describe("GET /v1/companies", () => {
     let cursor: string | null = null;
     do {
       const page = (await (
-        await send(viewer, "GET", `/v1/companies?q=northwind%20traders&limit=1${cursor ? `&cursor=${cursor}` : ""}`)
+        await sendAs(viewer, "GET", `/v1/companies?q=northwind%20traders&limit=1${cursor ? `&cursor=${cursor}` : ""}`)
       ).json()) as { items: { id: string }[]; next_cursor: string | null };
       paged.push(...page.items.map((c) => c.id));
       cursor = page.next_cursor;
@@ -241,7 +234,7 @@ describe("GET /v1/companies", () => {
       [a.id],
     );
     const ids = async (query: string) =>
-      ((await (await send(editor, "GET", `/v1/companies?${query}`)).json()) as { items: { id: string }[] }).items.map(
+      ((await (await sendAs(editor, "GET", `/v1/companies?${query}`)).json()) as { items: { id: string }[] }).items.map(
         (c) => c.id,
       );
     expect(await ids("status=active")).toEqual([a.id]);
@@ -268,7 +261,7 @@ describe("GET /v1/companies", () => {
       let cursor: string | null = null;
       do {
         const page = (await (
-          await send(editor, "GET", `/v1/companies?sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ""}`)
+          await sendAs(editor, "GET", `/v1/companies?sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ""}`)
         ).json()) as { items: { id: string }[]; next_cursor: string | null };
         seen.push(...page.items.map((c) => c.id));
         cursor = page.next_cursor;
@@ -279,7 +272,7 @@ describe("GET /v1/companies", () => {
 
   it("rejects relevance sorting without a search and a malformed cursor", async () => {
     const viewer = await signedIn("viewer");
-    expect((await send(viewer, "GET", "/v1/companies?sort=relevance")).status).toBe(400);
-    expect((await send(viewer, "GET", "/v1/companies?cursor=abc")).status).toBe(400);
+    expect((await sendAs(viewer, "GET", "/v1/companies?sort=relevance")).status).toBe(400);
+    expect((await sendAs(viewer, "GET", "/v1/companies?cursor=abc")).status).toBe(400);
   });
 });

@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { contactSchema } from "../../../src/routes/contacts/schemas";
 import { signedIn } from "../factories";
-import { call, problemOf, sqlAs } from "../harness";
+import { problemOf, sendAs, sqlAs } from "../harness";
 
 type Member = Awaited<ReturnType<typeof signedIn>>;
 
-const send = (member: Member, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  call(path, {
-    method,
-    headers: { ...member.headers, "content-type": "application/json", ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-
 async function companyOf(member: Member) {
-  const response = await send(member, "POST", "/v1/companies", {
+  const response = await sendAs(member, "POST", "/v1/companies", {
     name: `Contacts Co ${crypto.randomUUID().slice(0, 6)}`,
   });
   return (await response.json()) as { id: string };
@@ -32,7 +25,7 @@ describe("contacts", () => {
   it("adds a contact with its provenance, normalising email and phone, audited without personal data", async () => {
     const editor = await signedIn("editor");
     const company = await companyOf(editor);
-    const response = await send(editor, "POST", `/v1/companies/${company.id}/contacts`, alice);
+    const response = await sendAs(editor, "POST", `/v1/companies/${company.id}/contacts`, alice);
     expect(response.status).toBe(201);
     const contact = contactSchema.parse(await response.json());
     expect(contact).toMatchObject({
@@ -56,7 +49,7 @@ describe("contacts", () => {
   ])("rejects %j with a 400 naming the field", async (body, field) => {
     const editor = await signedIn("editor");
     const company = await companyOf(editor);
-    const response = await send(editor, "POST", `/v1/companies/${company.id}/contacts`, body);
+    const response = await sendAs(editor, "POST", `/v1/companies/${company.id}/contacts`, body);
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors?.map((e) => e.field)).toContain(field);
   });
@@ -64,40 +57,40 @@ describe("contacts", () => {
   it("keeps emails unique per company (409) but not across companies", async () => {
     const editor = await signedIn("editor");
     const [one, two] = [await companyOf(editor), await companyOf(editor)];
-    expect((await send(editor, "POST", `/v1/companies/${one.id}/contacts`, alice)).status).toBe(201);
-    expect((await send(editor, "POST", `/v1/companies/${one.id}/contacts`, { ...alice, name: "Again" })).status).toBe(
+    expect((await sendAs(editor, "POST", `/v1/companies/${one.id}/contacts`, alice)).status).toBe(201);
+    expect((await sendAs(editor, "POST", `/v1/companies/${one.id}/contacts`, { ...alice, name: "Again" })).status).toBe(
       409,
     );
-    expect((await send(editor, "POST", `/v1/companies/${two.id}/contacts`, alice)).status).toBe(201);
+    expect((await sendAs(editor, "POST", `/v1/companies/${two.id}/contacts`, alice)).status).toBe(201);
   });
 
   it("lists a company's contacts, pages them, and 404s for an unknown company", async () => {
     const editor = await signedIn("editor");
     const company = await companyOf(editor);
     for (const n of [1, 2, 3]) {
-      await send(editor, "POST", `/v1/companies/${company.id}/contacts`, { ...alice, email: `p${n}@example.co.uk` });
+      await sendAs(editor, "POST", `/v1/companies/${company.id}/contacts`, { ...alice, email: `p${n}@example.co.uk` });
     }
-    const first = (await (await send(editor, "GET", `/v1/companies/${company.id}/contacts?limit=2`)).json()) as {
+    const first = (await (await sendAs(editor, "GET", `/v1/companies/${company.id}/contacts?limit=2`)).json()) as {
       items: unknown[];
       next_cursor: string;
     };
     expect(first.items).toHaveLength(2);
     const second = (await (
-      await send(editor, "GET", `/v1/companies/${company.id}/contacts?limit=2&cursor=${first.next_cursor}`)
+      await sendAs(editor, "GET", `/v1/companies/${company.id}/contacts?limit=2&cursor=${first.next_cursor}`)
     ).json()) as { items: unknown[]; next_cursor: string | null };
     expect(second.items).toHaveLength(1);
     expect(second.next_cursor).toBeNull();
-    expect((await send(editor, "GET", `/v1/companies/${crypto.randomUUID()}/contacts`)).status).toBe(404);
-    expect((await send(editor, "POST", `/v1/companies/${crypto.randomUUID()}/contacts`, alice)).status).toBe(404);
+    expect((await sendAs(editor, "GET", `/v1/companies/${crypto.randomUUID()}/contacts`)).status).toBe(404);
+    expect((await sendAs(editor, "POST", `/v1/companies/${crypto.randomUUID()}/contacts`, alice)).status).toBe(404);
   });
 
   it("rectifies with If-Match (stale: 412) and deletes", async () => {
     const editor = await signedIn("editor");
     const company = await companyOf(editor);
     const contact = contactSchema.parse(
-      await (await send(editor, "POST", `/v1/companies/${company.id}/contacts`, alice)).json(),
+      await (await sendAs(editor, "POST", `/v1/companies/${company.id}/contacts`, alice)).json(),
     );
-    const fixed = await send(
+    const fixed = await sendAs(
       editor,
       "PATCH",
       `/v1/contacts/${contact.id}`,
@@ -106,7 +99,7 @@ describe("contacts", () => {
     );
     expect(fixed.status).toBe(200);
     expect(contactSchema.parse(await fixed.json())).toMatchObject({ job_title: "CTO", version: 2 });
-    const stale = await send(
+    const stale = await sendAs(
       editor,
       "PATCH",
       `/v1/contacts/${contact.id}`,
@@ -114,7 +107,7 @@ describe("contacts", () => {
       { "If-Match": `"${contact.id}.1"` },
     );
     expect(stale.status).toBe(412);
-    expect((await send(editor, "DELETE", `/v1/contacts/${contact.id}`)).status).toBe(204);
-    expect((await send(editor, "GET", `/v1/contacts/${contact.id}`)).status).toBe(404);
+    expect((await sendAs(editor, "DELETE", `/v1/contacts/${contact.id}`)).status).toBe(204);
+    expect((await sendAs(editor, "GET", `/v1/contacts/${contact.id}`)).status).toBe(404);
   });
 });

@@ -49,16 +49,6 @@ export function toApiError(error: unknown): ApiError | undefined {
     case "DT422":
       return new ApiError("unprocessable", pg.detail ? `${pg.message}: ${pg.detail}` : pg.message, { cause: error });
     case "23505":
-      if (pg.constraint === "idempotency_keys_pkey") {
-        return new ApiError(
-          "conflict",
-          "A request with this Idempotency-Key is still being processed; retry shortly.",
-          {
-            cause: error,
-            headers: { "retry-after": "1" },
-          },
-        );
-      }
       return new ApiError("conflict", "A resource with the same unique value already exists.", {
         cause: error,
         extensions: pg.constraint ? { constraint: pg.constraint } : {},

@@ -1,11 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { importStatements } from "../../companies-house/import-statements";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
+import { Idempotency, idempotencyHeaderSchema, type StoredResponse } from "../../http/idempotency";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
+  COMPANY_COLUMNS,
   type CompanyRow,
   companyBody,
   companyIdParamSchema,
@@ -44,12 +47,13 @@ export const importCompanyRoute = createRoute({
     "unavailable: 503 with Retry-After; unreadable data: 502.",
   ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
   request: {
+    headers: idempotencyHeaderSchema,
     body: {
       required: true,
       content: { "application/json": { schema: z.object({ company_number: companyNumberSchema }).strict() } },
     },
   },
-  responses,
+  responses: { ...responses, ...problemResponses(422) },
 });
 
 interface ImportedRow extends CompanyRow {
@@ -62,23 +66,47 @@ function client(c: { var: AppEnv["Variables"] }) {
   return companiesHouse;
 }
 
-async function importNumber(c: { var: AppEnv["Variables"] }, number: string) {
+interface ImportResult {
+  status: 200 | 201;
+  body: ImportedRow & { officers_imported: number };
+}
+
+/** Fetches from Companies House, then writes company and officers in one batch. */
+async function importNumber(c: Context<AppEnv>, number: string, idempotency: Idempotency): Promise<ImportResult> {
   const { profile, officers } = await client(c).company(number);
   const statements = importStatements(profile, officers, c.var.config.COMPANIES_HOUSE_API_URL.replace(/\/$/, ""));
-  const {
-    results: [company, people],
-  } = await c.var.scoped.batch((db) => [db.execute<ImportedRow>(statements.company), db.execute(statements.officers)]);
+  // What a replay needs, read back in the batch's last statement. now() is the transaction's start,
+  // so rows stamped with it are the ones this import wrote.
+  const stored = sql`(select to_jsonb(r) from (
+      select ${sql.raw(COMPANY_COLUMNS)}, created_at = now() as inserted,
+        (select count(*)::int from contacts k where k.company_id = companies.id and k.source = 'companies_house'
+            and k.deleted_at is null and k.collected_at = now()) as officers_imported
+        from companies where company_number = ${number}) r)`;
+  const [company, people] = await idempotency.batch(
+    c,
+    (db) => [db.execute<ImportedRow>(statements.company), db.execute(statements.officers)],
+    { status: sql`case when ${stored}->>'inserted' = 'true' then 201 else 200 end`, body: stored },
+  );
   const [row] = company.rows;
   if (!row) throw new Error("import wrote no company");
-  return { row, officers: people.rows.length };
+  return { status: row.inserted ? 201 : 200, body: { ...row, officers_imported: people.rows.length } };
+}
+
+function imported(c: Context<AppEnv>, { status, body }: ImportResult, location: boolean) {
+  if (location) c.header("Location", `/v1/companies/${body.id}`);
+  c.header("ETag", etagOf(body));
+  return c.json({ ...companyBody(body), officers_imported: body.officers_imported }, status);
 }
 
 export const importCompany = new OpenAPIHono<AppEnv>().openapi(importCompanyRoute, async (c) => {
-  const { company_number: number } = c.req.valid("json");
-  const { row, officers } = await importNumber(c, number);
-  c.header("Location", `/v1/companies/${row.id}`);
-  c.header("ETag", etagOf(row));
-  return c.json({ ...companyBody(row), officers_imported: officers }, row.inserted ? 201 : 200);
+  const input = c.req.valid("json");
+  const idempotency = await Idempotency.of(c, c.req.valid("header")["idempotency-key"], input);
+  return idempotency.run(
+    c,
+    async () => imported(c, await importNumber(c, input.company_number, idempotency), true),
+    (stored: StoredResponse<ImportResult["body"]>) =>
+      imported(c, { status: stored.status === 201 ? 201 : 200, body: stored.body }, true),
+  );
 });
 
 export const refreshCompanyRoute = createRoute({
@@ -108,7 +136,6 @@ export const refreshCompany = new OpenAPIHono<AppEnv>().openapi(refreshCompanyRo
   if (!company.company_number) {
     throw new ApiError("unprocessable", "The company has no company number to look up at Companies House.");
   }
-  const { row, officers } = await importNumber(c, company.company_number);
-  c.header("ETag", etagOf(row));
-  return c.json({ ...companyBody(row), officers_imported: officers }, 200);
+  const result = await importNumber(c, company.company_number, Idempotency.none);
+  return imported(c, { ...result, status: 200 }, false);
 });

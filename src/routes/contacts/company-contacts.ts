@@ -4,6 +4,7 @@ import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { etagOf } from "../../http/etag";
+import { Idempotency, idempotencyHeaderSchema, type StoredResponse } from "../../http/idempotency";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { companyIdParamSchema } from "../companies/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
@@ -58,6 +59,7 @@ export const createContactRoute = createRoute({
   ...v1Access({ role: "editor", scope: "companies:write" }, { cost: 2 }),
   request: {
     params: companyIdParamSchema,
+    headers: idempotencyHeaderSchema,
     body: {
       required: true,
       content: { "application/json": { schema: contactFieldsSchema.strict().openapi("CreateContact") } },
@@ -66,25 +68,42 @@ export const createContactRoute = createRoute({
   responses: {
     ...V1_PROBLEMS,
     201: { description: "Created", content: { "application/json": { schema: contactSchema } } },
-    ...problemResponses(409),
+    ...problemResponses(409, 422),
   },
 });
 
 export const createContact = new OpenAPIHono<AppEnv>().openapi(createContactRoute, async (c) => {
-  const { id } = c.req.valid("param");
+  const { id: companyId } = c.req.valid("param");
   const input = c.req.valid("json");
-  const {
-    results: [result],
-  } = await c.var.scoped.batch((db) => [
-    db.execute<ContactRow>(sql`insert into contacts (company_id, name, job_title, email, phone, lawful_basis, source, source_url)
-      select ${id}, ${input.name}, ${input.job_title ?? null}, ${input.email ?? null}, ${input.phone ?? null},
-             ${input.lawful_basis}, 'manual', ${input.source_url ?? null}
-       where exists (select 1 from companies where id = ${id} and deleted_at is null)
-      returning ${sql.raw(CONTACT_COLUMNS)}`),
-  ]);
-  const [row] = result.rows;
-  if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");
-  c.header("Location", `/v1/contacts/${row.id}`);
-  c.header("ETag", etagOf(row));
-  return c.json(contactBody(row), 201);
+  const idempotency = await Idempotency.of(c, c.req.valid("header")["idempotency-key"], input);
+  const id = crypto.randomUUID();
+  const created = (contact: ContactRow) => {
+    c.header("Location", `/v1/contacts/${contact.id}`);
+    c.header("ETag", etagOf(contact));
+    return c.json(contactBody(contact), 201);
+  };
+
+  return idempotency.run(
+    c,
+    async () => {
+      const [result] = await idempotency.batch(
+        c,
+        (db) => [
+          db.execute<ContactRow>(sql`insert into contacts (id, company_id, name, job_title, email, phone, lawful_basis, source, source_url)
+          select ${id}, ${companyId}, ${input.name}, ${input.job_title ?? null}, ${input.email ?? null}, ${input.phone ?? null},
+                 ${input.lawful_basis}, 'manual', ${input.source_url ?? null}
+           where exists (select 1 from companies where id = ${companyId} and deleted_at is null)
+          returning ${sql.raw(CONTACT_COLUMNS)}`),
+        ],
+        {
+          status: 201,
+          body: sql`select to_jsonb(r) from (select ${sql.raw(CONTACT_COLUMNS)} from contacts where id = ${id}) r`,
+        },
+      );
+      const [row] = result.rows;
+      if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");
+      return created(row);
+    },
+    (stored: StoredResponse<ContactRow>) => created(stored.body),
+  );
 });

@@ -1,9 +1,9 @@
 -- Idempotency-Key for any POST, in the request's own round trip. The batch claims the key first
 -- (a pending row: status NULL, visible only to this transaction), does its work, then stores the
--- response it would send. A key that is already taken raises DTREP, which rolls the whole batch
--- back; the Worker then reads the stored response and replays it (or answers 422 for another body).
--- A retry that arrives while the first use is still running waits on the key's primary key, then
--- sees the committed response and replays it. Both functions run as the caller, under RLS.
+-- response it would send. A key already used raises DTREP, which rolls the whole batch back; the
+-- Worker then reads the stored response and replays it (or answers 422 for another body). A key
+-- whose first use is still running raises DTRUN at once (409, as the IETF draft asks): the
+-- transaction-scoped advisory lock says so without waiting for it. Both run as the caller, under RLS.
 CREATE FUNCTION app.claim_idempotency_key(p_key text, p_request_hash text)
   RETURNS void
   LANGUAGE plpgsql
@@ -13,13 +13,16 @@ BEGIN
   IF p_key IS NULL THEN
     RETURN;
   END IF;
+  IF NOT pg_try_advisory_xact_lock(hashtextextended(app.tenant_id()::text || ':' || p_key, 0)) THEN
+    RAISE EXCEPTION 'idempotency key in use by a running request' USING ERRCODE = 'DTRUN';
+  END IF;
   -- An expired key may be used again.
   DELETE FROM public.idempotency_keys WHERE key = p_key AND expires_at <= now();
-  INSERT INTO public.idempotency_keys (key, request_hash) VALUES (p_key, p_request_hash)
-    ON CONFLICT (tenant_id, key) DO NOTHING;
-  IF NOT FOUND THEN
+  PERFORM 1 FROM public.idempotency_keys WHERE key = p_key;
+  IF FOUND THEN
     RAISE EXCEPTION 'idempotency key already used' USING ERRCODE = 'DTREP';
   END IF;
+  INSERT INTO public.idempotency_keys (key, request_hash) VALUES (p_key, p_request_hash);
 END
 $$;
 --> statement-breakpoint

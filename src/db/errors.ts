@@ -48,6 +48,11 @@ export function toApiError(error: unknown): ApiError | undefined {
       return new ApiError("conflict", pg.message, { cause: error });
     case "DT422":
       return new ApiError("unprocessable", pg.detail ? `${pg.message}: ${pg.detail}` : pg.message, { cause: error });
+    case "DTRUN":
+      return new ApiError("conflict", "A request with this Idempotency-Key is still being processed; retry shortly.", {
+        cause: error,
+        headers: { "retry-after": "1" },
+      });
     case "23505":
       return new ApiError("conflict", "A resource with the same unique value already exists.", {
         cause: error,

@@ -50,6 +50,11 @@ export default defineConfig({
                 JWT_AUDIENCE: TEST_JWT_AUDIENCE,
                 CORS_ORIGINS: TEST_CORS_ORIGIN,
                 MAX_BODY_BYTES: "16384",
+                // Fake websites live on 127.0.0.1; short delays and timeouts keep the suite fast.
+                SCRAPE_ALLOW_PRIVATE_NETWORKS: "true",
+                SCRAPE_MIN_HOST_DELAY_MS: "50",
+                SCRAPE_TIMEOUT_MS: "1500",
+                SCRAPE_MAX_BYTES: "262144",
               },
             },
           })),

@@ -19,6 +19,7 @@ import { contactRoutes } from "./routes/contacts";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
 import { setPlan } from "./routes/operator/set-plan";
+import { scrapeJobRoutes } from "./routes/scrape-jobs";
 import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
 import { ready } from "./routes/system/ready";
@@ -61,6 +62,7 @@ export function createApp() {
   app.route("/", auditLogRoutes);
   app.route("/", companyRoutes);
   app.route("/", contactRoutes);
+  app.route("/", scrapeJobRoutes);
   app.route("/", setPlan);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

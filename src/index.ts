@@ -5,6 +5,7 @@ import { handleQueue } from "./jobs/queue";
 import type { ScrapeMessage } from "./jobs/scrape/message";
 
 export { TenantRateLimiter } from "./rate-limit/tenant-rate-limiter";
+export { HostThrottle } from "./scrape/host-throttle";
 
 const app = createApp();
 

@@ -10,6 +10,8 @@ declare module "vitest" {
     identityProviderUrl: string;
     jwksUrl: string;
     companiesHouseUrl: string;
+    /** Fake company websites: site name → origin (test/servers/fake-websites.ts). */
+    fakeSites: Record<string, string>;
     /** Private JWKs of the fake identity provider (see test/servers/fake-identity-provider.ts). */
     signingKeys: { kid: string; alg: "RS256" | "ES256"; privateJwk: import("jose").JWK }[];
   }

@@ -84,9 +84,10 @@ export async function companiesSearchScenario(): Promise<Record<string, unknown>
         `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
          SELECT id FROM companies WHERE deleted_at IS NULL AND id IN (
              SELECT id FROM companies WHERE company_number = 'NORTWIND CLOWD'
-             UNION SELECT id FROM companies WHERE lower(name) COLLATE "C" LIKE 'nortwind clowd%'
-             UNION SELECT id FROM companies WHERE lower(name) % 'nortwind clowd')
-         ORDER BY -similarity(lower(name), 'nortwind clowd'), id LIMIT 26`,
+             UNION SELECT id FROM companies WHERE name_key COLLATE "C" >= 'nortwind clowd'
+               AND name_key COLLATE "C" < 'nortwind clowd' || chr(1114111)
+             UNION SELECT id FROM companies WHERE name_key % 'nortwind clowd')
+         ORDER BY -similarity(name_key, 'nortwind clowd'), id LIMIT 26`,
       ),
     ]);
     const planText = (plan ?? []).map((row) => String(Object.values(row)[0]));

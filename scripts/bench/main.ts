@@ -7,11 +7,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { companiesSearchScenario } from "./companies-search";
 import { rateLimiterScenario } from "./rate-limiter";
+import { scrapeScenario } from "./scrape";
 import { BENCH_DIR } from "./worker-harness";
 
 const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "rate-limiter": rateLimiterScenario,
   "companies-search": companiesSearchScenario,
+  scrape: scrapeScenario,
 };
 
 async function main() {

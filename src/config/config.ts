@@ -54,6 +54,14 @@ const configSchema = z.object({
   SCRAPE_USER_AGENT: z.string().min(1).default("DetecktivBot/1.0 (+https://detecktiv.co.uk/bot)"),
   SCRAPE_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   SCRAPE_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+  SCRAPE_MIN_HOST_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  SCRAPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  SCRAPE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,10 +1,12 @@
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
+import type { HostThrottle } from "../scrape/host-throttle";
 
 /** Everything the Worker receives from wrangler.toml, secrets and `.dev.vars`. */
 export interface Env {
   RATE_LIMITER: DurableObjectNamespace<TenantRateLimiter>;
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
+  HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
 
   ENVIRONMENT?: string;
   LOG_LEVEL?: string;
@@ -31,4 +33,7 @@ export interface Env {
   SCRAPE_USER_AGENT?: string;
   SCRAPE_MAX_PAGES?: string;
   SCRAPE_ALLOW_PRIVATE_NETWORKS?: string;
+  SCRAPE_MIN_HOST_DELAY_MS?: string;
+  SCRAPE_TIMEOUT_MS?: string;
+  SCRAPE_MAX_BYTES?: string;
 }

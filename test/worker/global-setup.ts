@@ -3,6 +3,7 @@ import { startLocalDatabase } from "../../scripts/db/local-database";
 import { applyMigrations } from "../../scripts/db/migrate";
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
+import { startFakeWebsites } from "../servers/fake-websites";
 
 /**
  * Starts the local Neon server over a freshly migrated database — in-memory PGlite, or the real
@@ -21,7 +22,10 @@ export default async function setup(project: TestProject) {
   project.provide("signingKeys", identityProvider.signingKeys);
   const companiesHouse = await startFakeCompaniesHouse();
   project.provide("companiesHouseUrl", companiesHouse.url);
+  const websites = await startFakeWebsites();
+  project.provide("fakeSites", websites.origins);
   return async () => {
+    await websites.close();
     await companiesHouse.close();
     await identityProvider.close();
     await database.close();

@@ -42,6 +42,11 @@ export const companies = pgTable(
       .default(sql`app.tenant_id()`)
       .references(() => tenants.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
+    /**
+     * lower(name), stored: under row-level security an index serves only leakproof comparisons
+     * on plain columns, and lower() is not leakproof, so searches compare this column instead.
+     */
+    nameKey: text("name_key").generatedAlwaysAs(sql`lower(name)`),
     companyNumber: text("company_number"),
     status: text("status"),
     type: text("type"),
@@ -66,11 +71,13 @@ export const companies = pgTable(
   (t) => [
     // Unique per tenant, deleted rows included: a re-create must restore (or purge) the old one.
     uniqueIndex("companies_tenant_number_key").on(t.tenantId, t.companyNumber),
+    // The target of other tables' (tenant_id, company_id) keys: same tenant, enforced by the key.
+    uniqueIndex("companies_tenant_id_key").on(t.tenantId, t.id),
     index("companies_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
-    // Byte order ("C"): serves both name prefixes (LIKE 'abc%') and the name sort.
-    index("companies_tenant_name_idx").on(t.tenantId, sql`(lower(${t.name}) collate "C")`, t.id),
+    // Byte order ("C"): serves both name prefixes (as a range) and the name sort.
+    index("companies_tenant_name_key_idx").on(t.tenantId, sql`(${t.nameKey} collate "C")`, t.id),
     // tenant_id first (btree_gin), so a fuzzy search reads only its own tenant's entries.
-    index("companies_tenant_name_trgm_idx").using("gin", t.tenantId, sql`lower(${t.name}) gin_trgm_ops`),
+    index("companies_tenant_name_key_trgm_idx").using("gin", t.tenantId, sql`${t.nameKey} gin_trgm_ops`),
     index("companies_tenant_postcode_idx").on(t.tenantId, sql`${t.postcode} text_pattern_ops`),
     index("companies_sic_idx").using("gin", t.sicCodes),
     index("companies_tags_idx").using("gin", t.tags),

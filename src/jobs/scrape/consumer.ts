@@ -1,35 +1,150 @@
+import { type Config, loadConfig } from "../../config/config";
 import type { Env } from "../../config/env";
+import { createDatabaseClient } from "../../db/client";
+import { findPostgresError } from "../../db/errors";
 import type { Logger } from "../../observability/logger";
+import { ScrapeError } from "../../scrape/scrape-error";
+import { type HostGate, type ScrapeSettings, scrapeSite } from "../../scrape/scrape-site";
+import { JobStore } from "./job-store";
 import type { ScrapeMessage } from "./message";
 
-/**
- * Scrape consumer. The pipeline arrives with the scrape issue; until then a message is retried,
- * never acknowledged, so nothing sent to the queue is lost (after max_retries it moves to the
- * dead-letter queue).
- */
-export async function consumeScrapeBatch(batch: MessageBatch<ScrapeMessage>, _env: Env, logger: Logger): Promise<void> {
-  logger.warn("scrape consumer not yet enabled; retrying batch", {
-    queue: batch.queue,
-    messages: batch.messages.length,
-  });
-  batch.retryAll({ delaySeconds: 60 });
+/** How long a consumer holds a job; it stops starting pages well before (SCRAPE_BUDGET_MS). */
+export const LEASE_SECONDS = 300;
+const SCRAPE_BUDGET_MS = 180_000;
+/** Queue retries back off exponentially from 30 s, up to 15 minutes (a site's Retry-After up to 1 h). */
+export function retryDelaySeconds(attempts: number, retryAfter?: number): number {
+  const backoff = Math.min(15 * 60, 30 * 2 ** Math.max(0, attempts - 1));
+  return retryAfter ? Math.min(3600, Math.max(backoff, retryAfter)) : backoff;
+}
+
+function settingsOf(config: Config): ScrapeSettings {
+  return {
+    userAgent: config.SCRAPE_USER_AGENT,
+    maxPages: config.SCRAPE_MAX_PAGES,
+    minHostDelayMs: config.SCRAPE_MIN_HOST_DELAY_MS,
+    timeoutMs: config.SCRAPE_TIMEOUT_MS,
+    maxBytes: config.SCRAPE_MAX_BYTES,
+    allowPrivateNetworks: config.SCRAPE_ALLOW_PRIVATE_NETWORKS,
+    budgetMs: SCRAPE_BUDGET_MS,
+  };
+}
+
+/** The HostThrottle Durable Object, one instance per host. */
+function hostGate(namespace: Env["HOST_THROTTLE"]): HostGate {
+  const stub = (host: string) => namespace.get(namespace.idFromName(`host:${host}`));
+  return {
+    reserve: (host, delayMs) => stub(host).reserve(delayMs),
+    robots: (host) => stub(host).robots(),
+    storeRobots: (host, robots) => stub(host).storeRobots(robots),
+  };
+}
+
+function storeFor(config: Config): JobStore {
+  const requestId = `queue-${crypto.randomUUID()}`;
+  return new JobStore(
+    createDatabaseClient({ url: config.DATABASE_URL, fetchEndpoint: config.NEON_FETCH_ENDPOINT, requestId }),
+    requestId,
+  );
+}
+
+async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Config, logger: Logger): Promise<void> {
+  const jobId = message.body?.jobId;
+  if (typeof jobId !== "string" || !/^[0-9a-f-]{36}$/i.test(jobId)) {
+    logger.error("scrape message without a job id; dropped", { message_id: message.id });
+    message.ack();
+    return;
+  }
+  const store = storeFor(config);
+  const leaseId = crypto.randomUUID();
+  const log = { job_id: jobId, attempt: message.attempts };
+  const job = await store.claim(jobId, leaseId, LEASE_SECONDS);
+  if (!job) {
+    // Finished, or another consumer holds it: a duplicate delivery does the work once.
+    logger.info("scrape job not claimable; message acknowledged", log);
+    message.ack();
+    return;
+  }
+  const started = Date.now();
+  try {
+    const scrape = await scrapeSite(new URL(job.url), settingsOf(config), hostGate(env.HOST_THROTTLE));
+    await store.succeed(job, leaseId, scrape);
+    logger.info("scrape job succeeded", {
+      ...log,
+      tenant_id: job.tenant_id,
+      pages: scrape.pages.length,
+      technologies: scrape.technologies.length,
+      duration_ms: Date.now() - started,
+    });
+    message.ack();
+  } catch (error) {
+    if (findPostgresError(error)?.code === "DT409") {
+      logger.warn("scrape job taken over by another consumer; result dropped", log);
+      message.ack();
+      return;
+    }
+    if (error instanceof ScrapeError && !error.transient) {
+      await store.fail(jobId, leaseId, error.reason, error.message);
+      logger.info("scrape job failed", { ...log, tenant_id: job.tenant_id, reason: error.reason });
+      message.ack();
+      return;
+    }
+    const reason = error instanceof ScrapeError ? error.reason : "internal_error";
+    const detail = error instanceof Error ? error.message : String(error);
+    // Back to queued so the retry can claim it at once; if even this fails, the lease runs out
+    // and the maintenance cron requeues the job.
+    await store
+      .release(jobId, leaseId, reason, detail)
+      .catch((releaseError: unknown) =>
+        logger.error("scrape job release failed", { ...log, error: String(releaseError) }),
+      );
+    const delaySeconds = retryDelaySeconds(
+      message.attempts,
+      error instanceof ScrapeError ? error.retryAfterSeconds : undefined,
+    );
+    logger.warn("scrape job will be retried", { ...log, tenant_id: job.tenant_id, reason, delay_s: delaySeconds });
+    message.retry({ delaySeconds });
+  }
+}
+
+/** Scrape consumer: each message names one job; messages of a batch run side by side. */
+export async function consumeScrapeBatch(batch: MessageBatch<ScrapeMessage>, env: Env, logger: Logger): Promise<void> {
+  const config = loadConfig(env);
+  await Promise.all(
+    batch.messages.map((message) =>
+      consumeOne(message, env, config, logger).catch((error: unknown) => {
+        // The claim itself failed (database unreachable): nothing was taken, try again later.
+        logger.error("scrape message failed before its job was claimed", {
+          job_id: message.body?.jobId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      }),
+    ),
+  );
 }
 
 /**
- * Dead-letter consumer: the job's state lives in Postgres, so a dead message only needs to be
- * recorded. Marking the job failed arrives with the scrape issue.
+ * Dead-letter consumer: the message exhausted its retries, so the job has failed
+ * (`retries_exhausted`, keeping the last transient reason in the detail).
  */
 export async function consumeScrapeDeadLetters(
   batch: MessageBatch<ScrapeMessage>,
-  _env: Env,
+  env: Env,
   logger: Logger,
 ): Promise<void> {
+  const config = loadConfig(env);
   for (const message of batch.messages) {
-    logger.error("scrape message dead-lettered", {
-      queue: batch.queue,
-      job_id: message.body.jobId,
-      attempts: message.attempts,
-    });
-    message.ack();
+    const jobId = message.body?.jobId;
+    try {
+      const failed =
+        typeof jobId === "string" && /^[0-9a-f-]{36}$/i.test(jobId)
+          ? await storeFor(config).failDead(jobId, `Gave up after ${message.attempts} deliveries`)
+          : false;
+      logger.error("scrape message dead-lettered", { job_id: jobId, attempts: message.attempts, job_failed: failed });
+      message.ack();
+    } catch (error) {
+      logger.error("dead-lettered scrape job could not be marked failed", { job_id: jobId, error: String(error) });
+      message.retry({ delaySeconds: 60 });
+    }
   }
 }

@@ -78,7 +78,7 @@ export const createCompany = new OpenAPIHono<AppEnv>().openapi(createCompanyRout
             select id from companies where ${number}::text is not null and company_number = ${number}
           ), inserted as (
             insert into companies (id, name, company_number, website, domain, tags, source)
-            select ${id}, ${input.name}, ${number}, ${input.website ?? null}, ${input.website ?? null},
+            select ${id}, ${input.name}, ${number}, ${input.website?.origin ?? null}, ${input.website?.domain ?? null},
                    array(select jsonb_array_elements_text(${JSON.stringify(input.tags ?? [])}::jsonb)), 'manual'
              where not exists (select 1 from clash)
             returning ${sql.raw(COMPANY_COLUMNS)}

@@ -3,6 +3,7 @@ import type { AppEnv } from "../../app-env";
 import { createCompany } from "./create-company";
 import { deleteCompany } from "./delete-company";
 import { getCompany } from "./get-company";
+import { getCompanySignals } from "./get-company-signals";
 import { importCompany, refreshCompany } from "./import-company";
 import { listCompanies } from "./list-companies";
 import { restoreCompany } from "./restore-company";
@@ -17,4 +18,5 @@ export const companyRoutes = new OpenAPIHono<AppEnv>()
   .route("/", getCompany)
   .route("/", updateCompany)
   .route("/", deleteCompany)
-  .route("/", restoreCompany);
+  .route("/", restoreCompany)
+  .route("/", getCompanySignals);

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { COMPANY_COLUMNS, type CompanyRow, companyBody, companySchema } from "./schemas";
+import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyNumberSchema, companySchema } from "./schemas";
 
 const csv = z
   .string()
@@ -68,7 +68,14 @@ const ORDERS = {
   recent: { key: ["created_order", "id"], types: ["timestamptz", "uuid"], direction: "desc" },
 } as const;
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${char}`);
+/**
+ * `column` starts with `prefix`, as a range. Under row-level security Postgres may only use an
+ * index for leakproof operators; LIKE is not leakproof, text comparisons are. U+10FFFF sorts
+ * after every other character in byte ("C" and pattern) order.
+ */
+const startsWith = (column: SQL, prefix: string, [ge, lt]: [string, string] = [">=", "<"]) =>
+  sql`(${column} ${sql.raw(ge)} ${prefix} and ${column} ${sql.raw(lt)} ${`${prefix}\u{10FFFF}`})`;
+const NAME_KEY = sql`name_key collate "C"`;
 
 export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRoute, async (c) => {
   const query = c.req.valid("query");
@@ -85,19 +92,23 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
 
   const filters: SQL[] = [sql`deleted_at is null`];
   if (q) {
-    // Three index-friendly candidate sets instead of one OR, which no index can serve: the
-    // number (unique index), the name prefix (btree in "C" order) and similar names (trigram
-    // GIN keyed by tenant). Row-level security keeps each one inside the tenant.
+    // Candidate sets instead of one OR, which no index can serve: the number (unique index), the
+    // name prefix (a range on the btree in "C" order) and similar names. Row-level security keeps
+    // each one inside the tenant. Similar names cost a trigram comparison per company of the tenant (the trigram index cannot
+    // serve a non-leakproof operator under row-level security), so they are looked for only when
+    // they can help: a query that is itself a company number or too short for trigrams skips them.
+    const fuzzy = q.length >= 3 && !companyNumberSchema.safeParse(q).success;
     filters.push(sql`id in (
       select id from companies where company_number = ${qNumber}
-      union select id from companies where lower(name) collate "C" like ${`${escapeLike(q)}%`}
-      union select id from companies where lower(name) % ${q})`);
+      union select id from companies where ${startsWith(NAME_KEY, q)}
+      ${fuzzy ? sql`union select id from companies where name_key % ${q}` : sql``})`);
   }
   if (query.company_number) filters.push(sql`company_number = ${query.company_number}`);
   if (query.status) filters.push(sql`status = ${query.status}`);
   if (query.sic?.length)
     filters.push(sql`sic_codes && array(select jsonb_array_elements_text(${JSON.stringify(query.sic)}::jsonb))`);
-  if (query.postcode) filters.push(sql`postcode like ${`${escapeLike(query.postcode)}%`}`);
+  // The postcode index uses text_pattern_ops, whose (leakproof) operators are ~>=~ and ~<~.
+  if (query.postcode) filters.push(startsWith(sql`postcode`, query.postcode, ["~>=~", "~<~"]));
   if (query.tag) filters.push(sql`${query.tag} = any(tags)`);
   if (query.created_after) filters.push(sql`created_at > ${query.created_after}::timestamptz`);
 
@@ -112,9 +123,9 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
   const statement = sql`select * from (
       select ${sql.raw(COMPANY_COLUMNS)},
              case when company_number = ${qNumber} then 0
-                  when lower(name) collate "C" like ${q === null ? null : `${escapeLike(q)}%`} then 1 else 2 end as rank,
-             -coalesce(similarity(lower(name), ${q}), 0)::real as neg_score,
-             lower(name) collate "C" as lname,
+                  when ${q === null ? sql`false` : startsWith(NAME_KEY, q)} then 1 else 2 end as rank,
+             -coalesce(similarity(name_key, ${q}), 0)::real as neg_score,
+             name_key collate "C" as lname,
              created_at as created_order
         from companies where ${sql.join(filters, sql` and `)}
     ) listed ${keyset}

@@ -48,6 +48,14 @@ export const companyNumberSchema = z
   .openapi({ example: "SC123456" });
 
 /** A website as a domain: scheme, `www.`, path and port dropped, lower-cased. */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
+
+/**
+ * A company's website: kept as its origin (where a scrape starts: scheme, host, port) and its
+ * domain (host without `www.`, for display and matching). Addresses that are not public are
+ * accepted here and refused by the scraper's network guard, which knows the deployment's rules.
+ */
 export const websiteSchema = z
   .string()
   .trim()
@@ -55,9 +63,9 @@ export const websiteSchema = z
   .transform((value, ctx) => {
     try {
       const url = new URL(/^https?:\/\//i.test(value) ? value : `https://${value}`);
-      const host = url.hostname.toLowerCase().replace(/^www\./, "");
-      if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(host)) throw new Error();
-      return host;
+      const host = url.hostname.toLowerCase();
+      if (!DNS_NAME.test(host) && !IPV4.test(host)) throw new Error();
+      return { origin: url.origin, domain: host.replace(/^www\./, "") };
     } catch {
       ctx.addIssue({ code: "custom", message: "a website address or domain, e.g. acme.co.uk" });
       return z.NEVER;
@@ -82,6 +90,10 @@ export const companySchema = z
     jurisdiction: z.string().nullable(),
     sic_codes: z.array(z.string()),
     registered_office: addressSchema.nullable(),
+    website: z
+      .string()
+      .nullable()
+      .openapi({ description: "Origin of the company's website", example: "https://www.acme.co.uk" }),
     domain: z.string().nullable(),
     tags: z.array(z.string()),
     provenance: z.object({
@@ -110,6 +122,7 @@ export interface CompanyRow extends Record<string, unknown> {
   jurisdiction: string | null;
   sic_codes: string[];
   registered_office: RegisteredOffice | null;
+  website: string | null;
   domain: string | null;
   tags: string[];
   source: CompanyBody["provenance"]["source"];
@@ -133,6 +146,7 @@ export function companyBody(row: CompanyRow): CompanyBody {
     jurisdiction: row.jurisdiction,
     sic_codes: row.sic_codes,
     registered_office: row.registered_office,
+    website: row.website,
     domain: row.domain,
     tags: row.tags,
     provenance: { source: row.source, source_ref: row.source_ref, fetched_at: isoTimestamp(row.fetched_at) },
@@ -149,5 +163,5 @@ export const companyIdParamSchema = z.object({ id: z.uuid().openapi({ param: { n
 
 /** Every column of a company, under the names the API renderer reads. */
 export const COMPANY_COLUMNS = `id, name, company_number, status, type, date_of_creation::text, date_of_cessation::text,
-  jurisdiction, sic_codes, registered_office, domain, tags, source, source_ref, fetched_at::text, version,
+  jurisdiction, sic_codes, registered_office, website, domain, tags, source, source_ref, fetched_at::text, version,
   created_at::text, updated_at::text, deleted_at::text`;

@@ -58,7 +58,9 @@ export const updateCompany = new OpenAPIHono<AppEnv>().openapi(updateCompanyRout
   const assignments: SQL[] = [];
   if (changes.name !== undefined) assignments.push(sql`name = ${changes.name}`);
   if (changes.company_number !== undefined) assignments.push(sql`company_number = ${changes.company_number}`);
-  if (changes.website !== undefined) assignments.push(sql`website = ${changes.website}, domain = ${changes.website}`);
+  if (changes.website !== undefined) {
+    assignments.push(sql`website = ${changes.website?.origin ?? null}, domain = ${changes.website?.domain ?? null}`);
+  }
   if (changes.tags !== undefined) {
     assignments.push(sql`tags = array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb))`);
   }

@@ -125,6 +125,23 @@ describe("row-level security as app_api", () => {
 });
 
 /** Every table that holds tenant data, with a row it may insert; a new table must be added here. */
+/** Fixtures made by the owner role (which RLS does not bind). */
+async function ownerCompany(tenantId: string): Promise<string> {
+  const [company] = await sqlAs("owner").query(
+    "INSERT INTO companies (tenant_id, name) VALUES ($1, 'Scrape Host Ltd') RETURNING id",
+    [tenantId],
+  );
+  return company?.id as string;
+}
+
+async function ownerJob(tenantId: string): Promise<string> {
+  const [job] = await sqlAs("owner").query(
+    "INSERT INTO scrape_jobs (tenant_id, company_id, url, status) VALUES ($1, $2, 'https://raw.example', 'succeeded') RETURNING id",
+    [tenantId, await ownerCompany(tenantId)],
+  );
+  return job?.id as string;
+}
+
 const TENANT_TABLES: Record<
   string,
   (tenantId: string, userId: string) => [string, unknown[]] | Promise<[string, unknown[]]>
@@ -148,6 +165,23 @@ const TENANT_TABLES: Record<
     return [
       "INSERT INTO contacts (tenant_id, company_id, name, lawful_basis) VALUES ($1, $2, 'Raw Person', 'consent')",
       [tenantId, company?.id],
+    ];
+  },
+  scrape_jobs: async (tenantId) => [
+    "INSERT INTO scrape_jobs (tenant_id, company_id, url, status) VALUES ($1, $2, 'https://raw.example', 'failed')",
+    [tenantId, await ownerCompany(tenantId)],
+  ],
+  scrape_pages: async (tenantId) => [
+    "INSERT INTO scrape_pages (tenant_id, job_id, url, outcome) VALUES ($1, $2, 'https://raw.example', 'fetched')",
+    [tenantId, await ownerJob(tenantId)],
+  ],
+  company_signals: async (tenantId) => {
+    const job = await ownerJob(tenantId);
+    const [row] = await sqlAs("owner").query("SELECT company_id FROM scrape_jobs WHERE id = $1", [job]);
+    return [
+      `INSERT INTO company_signals (tenant_id, company_id, job_id, kind, name, data, source_url, fetched_at)
+       VALUES ($1, $2, $3, 'web_profile', 'web_profile', '{}', 'https://raw.example', now())`,
+      [tenantId, row?.company_id, job],
     ];
   },
   idempotency_keys: (tenantId) => [

@@ -18,18 +18,7 @@ describe("scrape queue consumers", () => {
     expect(isDeadLetterQueue("detecktiv-scrape-production")).toBe(false);
   });
 
-  it("never acknowledges a scrape message it has not processed (nothing is lost)", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const batch = createMessageBatch<ScrapeMessage>("detecktiv-scrape", messages);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
-    const result = await getQueueResult(batch, ctx);
-    expect(result.explicitAcks).toEqual([]);
-    expect(result.retryBatch.retry).toBe(true);
-    warn.mockRestore();
-  });
-
-  it("acknowledges dead letters after logging their job ids", async () => {
+  it("acknowledges dead letters of unknown jobs after logging their ids", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     const batch = createMessageBatch<ScrapeMessage>("detecktiv-scrape-dlq", messages);
     const ctx = createExecutionContext();

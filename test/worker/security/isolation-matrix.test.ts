@@ -12,6 +12,7 @@ interface Fixture {
   aKey: { id: string; key: string };
   aCompany: { id: string };
   aContact: { id: string };
+  aJob: { id: string };
   b: Member;
 }
 
@@ -130,6 +131,24 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "DELETE /v1/contacts/:id": async (f) => {
     expect((await send(`/v1/contacts/${f.aContact.id}`, "DELETE", f.b.headers)).status).toBe(404);
   },
+  "POST /v1/companies/:id/scrape": async (f) => {
+    expect((await send(`/v1/companies/${f.aCompany.id}/scrape`, "POST", f.b.headers)).status).toBe(404);
+    expect((await send(`/v1/companies/${f.aCompany.id}/scrape`, "POST", bInA(f))).status).toBe(404);
+  },
+  "GET /v1/companies/:id/signals": async (f) => {
+    expect((await call(`/v1/companies/${f.aCompany.id}/signals`, { headers: f.b.headers })).status).toBe(404);
+  },
+  "GET /v1/scrape-jobs": async (f) => {
+    expect((await call("/v1/scrape-jobs", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call(`/v1/scrape-jobs?company_id=${f.aCompany.id}`, { headers: f.b.headers })).json();
+    expect(own).toEqual({ items: [], next_cursor: null });
+  },
+  "GET /v1/scrape-jobs/:id": async (f) => {
+    expect((await call(`/v1/scrape-jobs/${f.aJob.id}`, { headers: f.b.headers })).status).toBe(404);
+  },
+  "POST /v1/scrape-jobs/:id/retry": async (f) => {
+    expect((await send(`/v1/scrape-jobs/${f.aJob.id}/retry`, "POST", f.b.headers)).status).toBe(404);
+  },
   "GET /v1/audit-log": async (f) => {
     expect((await call("/v1/audit-log", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/audit-log?limit=100", { headers: f.b.headers })).text();
@@ -141,7 +160,7 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies, contacts] = await sql.transaction([
+  const [tenant, members, keys, companies, contacts, jobs] = await sql.transaction([
     sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
     sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
     sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
@@ -149,8 +168,9 @@ async function snapshotOf(tenantId: string) {
     sql.query("SELECT id, company_id, name, version, deleted_at FROM contacts WHERE tenant_id = $1 ORDER BY id", [
       tenantId,
     ]),
+    sql.query("SELECT id, status, attempts FROM scrape_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
   ]);
-  return { tenant, members, keys, companies, contacts };
+  return { tenant, members, keys, companies, contacts, jobs };
 }
 
 describe("tenant isolation matrix", () => {
@@ -186,7 +206,13 @@ describe("tenant isolation matrix", () => {
           lawful_basis: "legitimate_interests",
         })
       ).json()) as { id: string };
-      f = { a, aMember, aKey, aCompany, aContact, b };
+      // A failed job (written directly: no queue message, no scrape).
+      const [aJob] = (await sqlAs("owner").query(
+        "INSERT INTO scrape_jobs (tenant_id, company_id, url, status) VALUES ($1, $2, 'https://isolated.example', 'failed') RETURNING id",
+        [a.tenant.id, aCompany.id],
+      )) as { id: string }[];
+      if (!aJob) throw new Error("no job");
+      f = { a, aMember, aKey, aCompany, aContact, aJob, b };
       before = await snapshotOf(a.tenant.id);
     });
 

@@ -1,0 +1,73 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  foreignKey,
+  index,
+  jsonb,
+  pgPolicy,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { id } from "./columns";
+import { companies } from "./companies";
+import { currentTenantId } from "./identity";
+import { appApi, appMaintenance } from "./roles";
+import { scrapeJobs } from "./scrape-jobs";
+import { tenants } from "./tenants";
+
+export const SIGNAL_KINDS = ["technology", "web_profile"] as const;
+
+/**
+ * What a scrape learnt about a company, with provenance (job, URL, time): one row per detected
+ * technology (name = its slug, with category, confidence and evidence) and one `web_profile`
+ * row per job (title, description, social profiles, contact points...).
+ */
+export const companySignals = pgTable(
+  "company_signals",
+  {
+    id: id(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .default(sql`app.tenant_id()`)
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    companyId: uuid("company_id").notNull(),
+    jobId: uuid("job_id").notNull(),
+    kind: text("kind", { enum: SIGNAL_KINDS }).notNull(),
+    name: text("name").notNull(),
+    category: text("category"),
+    confidence: smallint("confidence"),
+    data: jsonb("data").notNull(),
+    sourceUrl: text("source_url").notNull(),
+    fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "company_signals_company_fk",
+      columns: [t.tenantId, t.companyId],
+      foreignColumns: [companies.tenantId, companies.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "company_signals_job_fk",
+      columns: [t.tenantId, t.jobId],
+      foreignColumns: [scrapeJobs.tenantId, scrapeJobs.id],
+    }).onDelete("cascade"),
+    index("company_signals_tenant_company_idx").on(t.tenantId, t.companyId, t.fetchedAt.desc()),
+    // "Which companies use X": technology slugs across a tenant.
+    index("company_signals_tenant_name_idx").on(t.tenantId, t.kind, t.name),
+    index("company_signals_fetched_idx").on(t.fetchedAt),
+    check("company_signals_kind_check", sql`${t.kind} in ('technology', 'web_profile')`),
+    check("company_signals_confidence_check", sql`${t.confidence} between 1 and 100`),
+    pgPolicy("company_signals_api_all", {
+      for: "all",
+      to: appApi,
+      using: sql`${t.tenantId} = ${currentTenantId}`,
+      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
+    }),
+    pgPolicy("company_signals_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    pgPolicy("company_signals_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
+  ],
+).enableRLS();

@@ -1,0 +1,50 @@
+import { sql } from "drizzle-orm";
+import { check, foreignKey, index, integer, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { id } from "./columns";
+import { currentTenantId } from "./identity";
+import { appApi, appMaintenance } from "./roles";
+import { scrapeJobs } from "./scrape-jobs";
+import { tenants } from "./tenants";
+
+export const SCRAPE_PAGE_OUTCOMES = ["fetched", "blocked_by_robots", "not_html", "failed"] as const;
+
+/**
+ * What a scrape saw of each page it considered: the raw snapshot of a job (status, type, size),
+ * kept for provenance and debugging. Page bodies are not stored: they may hold personal data.
+ */
+export const scrapePages = pgTable(
+  "scrape_pages",
+  {
+    id: id(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .default(sql`app.tenant_id()`)
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    jobId: uuid("job_id").notNull(),
+    url: text("url").notNull(),
+    outcome: text("outcome", { enum: SCRAPE_PAGE_OUTCOMES }).notNull(),
+    httpStatus: integer("http_status"),
+    contentType: text("content_type"),
+    bytes: integer("bytes"),
+    detail: text("detail"),
+    fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "scrape_pages_job_fk",
+      columns: [t.tenantId, t.jobId],
+      foreignColumns: [scrapeJobs.tenantId, scrapeJobs.id],
+    }).onDelete("cascade"),
+    index("scrape_pages_tenant_job_idx").on(t.tenantId, t.jobId),
+    index("scrape_pages_fetched_idx").on(t.fetchedAt),
+    check("scrape_pages_outcome_check", sql`${t.outcome} in ('fetched', 'blocked_by_robots', 'not_html', 'failed')`),
+    pgPolicy("scrape_pages_api_all", {
+      for: "all",
+      to: appApi,
+      using: sql`${t.tenantId} = ${currentTenantId}`,
+      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
+    }),
+    pgPolicy("scrape_pages_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    pgPolicy("scrape_pages_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
+  ],
+).enableRLS();

@@ -1,0 +1,101 @@
+import { sql } from "drizzle-orm";
+import type { DatabaseClient } from "../../db/client";
+import type { FailureReason } from "../../scrape/scrape-error";
+import type { SiteScrape } from "../../scrape/scrape-site";
+
+export interface ClaimedJob extends Record<string, unknown> {
+  id: string;
+  tenant_id: string;
+  company_id: string;
+  url: string;
+  attempts: number;
+}
+
+/**
+ * The consumer's side of scrape_jobs. Claiming names only the job (the message knows no
+ * tenant); every later write starts with app.resume_scrape_job, which checks the lease and opens
+ * the transaction inside the job's tenant, so those writes run under row-level security.
+ */
+export class JobStore {
+  constructor(
+    private readonly database: DatabaseClient,
+    private readonly requestId: string,
+  ) {}
+
+  /** The job, now running under `leaseId`; null if it is finished or held by a live lease. */
+  async claim(jobId: string, leaseId: string, leaseSeconds: number): Promise<ClaimedJob | null> {
+    const { db, tag } = this.database;
+    const result = await db.execute<ClaimedJob>(
+      sql`${tag}select * from app.claim_scrape_job(${jobId}::uuid, ${leaseId}::uuid, ${leaseSeconds})`,
+    );
+    return result.rows[0] ?? null;
+  }
+
+  /** Pages, technologies, web profile and the job's success: one transaction. */
+  async succeed(job: ClaimedJob, leaseId: string, scrape: SiteScrape): Promise<void> {
+    const { db } = this.database;
+    const fetched = scrape.pages.filter((page) => page.outcome === "fetched").length;
+    const homeUrl = scrape.pages.find((page) => page.outcome === "fetched")?.url ?? job.url;
+    await db.batch([
+      db.execute(this.resume(job.id, leaseId)),
+      db.execute(this.insertPages(job.id, scrape.pages)),
+      db.execute(sql`insert into company_signals (company_id, job_id, kind, name, category, confidence, data, source_url, fetched_at)
+        select ${job.company_id}, ${job.id}, 'technology', t->>'slug', t->>'category', (t->>'confidence')::smallint,
+               jsonb_build_object('name', t->'name', 'evidence', t->'evidence'), t->>'url', now()
+          from jsonb_array_elements(${JSON.stringify(scrape.technologies)}::jsonb) t`),
+      db.execute(sql`insert into company_signals (company_id, job_id, kind, name, data, source_url, fetched_at)
+        values (${job.company_id}, ${job.id}, 'web_profile', 'web_profile', ${JSON.stringify(scrape.profile)}::jsonb,
+                ${homeUrl}, now())`),
+      db.execute(sql`update scrape_jobs set status = 'succeeded', pages_fetched = ${fetched}, finished_at = now(),
+          lease_id = null, lease_expires_at = null
+        where id = ${job.id}`),
+    ]);
+  }
+
+  /** A permanent failure: the job ends with its reason. */
+  async fail(jobId: string, leaseId: string, reason: FailureReason, detail: string): Promise<void> {
+    const { db } = this.database;
+    await db.batch([
+      db.execute(this.resume(jobId, leaseId)),
+      db.execute(sql`update scrape_jobs set status = 'failed', failure_reason = ${reason},
+          failure_detail = ${detail.slice(0, 1000)}, finished_at = now(), lease_id = null, lease_expires_at = null
+        where id = ${jobId}`),
+    ]);
+  }
+
+  /** A transient failure: back to the queue (the message is retried with backoff). */
+  async release(
+    jobId: string,
+    leaseId: string,
+    reason: FailureReason | "internal_error",
+    detail: string,
+  ): Promise<void> {
+    const { db } = this.database;
+    await db.batch([
+      db.execute(this.resume(jobId, leaseId)),
+      db.execute(sql`update scrape_jobs set status = 'queued', failure_reason = ${reason},
+          failure_detail = ${detail.slice(0, 1000)}, lease_id = null, lease_expires_at = null
+        where id = ${jobId}`),
+    ]);
+  }
+
+  /** The dead-letter queue's verdict; false if the job had already finished. */
+  async failDead(jobId: string, detail: string): Promise<boolean> {
+    const { db, tag } = this.database;
+    const result = await db.execute<{ failed: boolean }>(
+      sql`${tag}select app.fail_dead_scrape_job(${jobId}::uuid, ${detail}) as failed`,
+    );
+    return result.rows[0]?.failed === true;
+  }
+
+  private resume(jobId: string, leaseId: string) {
+    return sql`${this.database.tag}select app.resume_scrape_job(${jobId}::uuid, ${leaseId}::uuid, ${this.requestId})`;
+  }
+
+  private insertPages(jobId: string, pages: SiteScrape["pages"]) {
+    return sql`insert into scrape_pages (job_id, url, outcome, http_status, content_type, bytes, detail, fetched_at)
+      select ${jobId}, p->>'url', p->>'outcome', (p->>'httpStatus')::integer, p->>'contentType',
+             (p->>'bytes')::integer, p->>'detail', (p->>'fetchedAt')::timestamptz
+        from jsonb_array_elements(${JSON.stringify(pages)}::jsonb) p`;
+  }
+}

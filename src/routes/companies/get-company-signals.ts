@@ -1,0 +1,137 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { isoTimestamp } from "../../http/timestamps";
+import type { EvidenceSource } from "../../scrape/technographics/evidence";
+import { TECH_CATEGORIES } from "../../scrape/technographics/fingerprints";
+import { SOCIAL_NETWORKS, type WebProfile } from "../../scrape/web-profile";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { companyIdParamSchema } from "./schemas";
+
+const EVIDENCE_SOURCES = [
+  "script",
+  "link",
+  "iframe",
+  "meta",
+  "header",
+  "cookie",
+  "inline_script",
+  "dom",
+] as const satisfies readonly EvidenceSource[];
+
+const technologySchema = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    category: z.enum(TECH_CATEGORIES),
+    confidence: z.number().int().min(1).max(100),
+    evidence: z.array(z.object({ source: z.enum(EVIDENCE_SOURCES), value: z.string() })),
+    source_url: z.string(),
+    fetched_at: z.iso.datetime(),
+  })
+  .openapi("Technology");
+
+const webProfileSchema = z
+  .object({
+    title: z.string().nullable(),
+    description: z.string().nullable(),
+    canonical_url: z.string().nullable(),
+    open_graph: z.record(z.string(), z.string()),
+    social_profiles: z.partialRecord(z.enum(SOCIAL_NETWORKS), z.array(z.string())),
+    contact_pages: z.array(z.string()),
+    careers_pages: z.array(z.string()),
+    phones: z.array(z.string()),
+    emails: z.array(z.string()).openapi({ description: "Role addresses only (info@, sales@...)" }),
+    source_url: z.string(),
+    fetched_at: z.iso.datetime(),
+  })
+  .openapi("WebProfile");
+
+export const companySignalsSchema = z
+  .object({
+    company_id: z.uuid(),
+    job_id: z.uuid().nullable().openapi({ description: "The scrape these signals come from; null before any" }),
+    technologies: z.array(technologySchema),
+    web_profile: webProfileSchema.nullable(),
+  })
+  .openapi("CompanySignals");
+
+export const getCompanySignalsRoute = createRoute({
+  method: "get",
+  path: "/v1/companies/{id}/signals",
+  tags: ["Companies"],
+  summary: "What the latest successful scrape found",
+  description: "Technographics (each with evidence and confidence) and the web profile, with provenance.",
+  ...v1Access({ role: "viewer", scope: "companies:read" }),
+  request: { params: companyIdParamSchema },
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "The signals", content: { "application/json": { schema: companySignalsSchema } } },
+  },
+});
+
+interface SignalRow extends Record<string, unknown> {
+  job_id: string;
+  kind: "technology" | "web_profile";
+  name: string;
+  category: z.infer<typeof technologySchema>["category"] | null;
+  confidence: number | null;
+  data: { name?: string; evidence?: z.infer<typeof technologySchema>["evidence"] } & Partial<WebProfile>;
+  source_url: string;
+  fetched_at: string;
+}
+
+export const getCompanySignals = new OpenAPIHono<AppEnv>().openapi(getCompanySignalsRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const {
+    results: [company, signals],
+  } = await c.var.scoped.batch((db) => [
+    db.execute(sql`select 1 from companies where id = ${id}`),
+    db.execute<SignalRow>(sql`select job_id, kind, name, category, confidence, data, source_url, fetched_at::text
+        from company_signals
+       where job_id = (select j.id from scrape_jobs j where j.company_id = ${id} and j.status = 'succeeded'
+                        order by j.finished_at desc, j.id desc limit 1)
+       order by kind, category, name`),
+  ]);
+  if (company.rows.length === 0) throw new ApiError("not_found", "No company with that id in this tenant.");
+  const technologies = signals.rows.flatMap((row) =>
+    row.kind === "technology" && row.category !== null && row.confidence !== null
+      ? [
+          {
+            slug: row.name,
+            name: row.data.name ?? row.name,
+            category: row.category,
+            confidence: row.confidence,
+            evidence: row.data.evidence ?? [],
+            source_url: row.source_url,
+            fetched_at: isoTimestamp(row.fetched_at),
+          },
+        ]
+      : [],
+  );
+  const profile = signals.rows.find((row) => row.kind === "web_profile");
+  return c.json(
+    {
+      company_id: id,
+      job_id: signals.rows[0]?.job_id ?? null,
+      technologies,
+      web_profile: profile
+        ? {
+            title: profile.data.title ?? null,
+            description: profile.data.description ?? null,
+            canonical_url: profile.data.canonical_url ?? null,
+            open_graph: profile.data.open_graph ?? {},
+            social_profiles: profile.data.social_profiles ?? {},
+            contact_pages: profile.data.contact_pages ?? [],
+            careers_pages: profile.data.careers_pages ?? [],
+            phones: profile.data.phones ?? [],
+            emails: profile.data.emails ?? [],
+            source_url: profile.source_url,
+            fetched_at: isoTimestamp(profile.fetched_at),
+          }
+        : null,
+    },
+    200,
+  );
+});

@@ -1,0 +1,70 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { problemResponses } from "../../errors/problem";
+import { companyIdParamSchema } from "../companies/schemas";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { enqueueScrapeJob } from "./enqueue";
+import { SCRAPE_COST, SCRAPE_JOB_COLUMNS, type ScrapeJobRow, scrapeJobBody, scrapeJobSchema } from "./schemas";
+
+export const createScrapeJobRoute = createRoute({
+  method: "post",
+  path: "/v1/companies/{id}/scrape",
+  tags: ["Scrape jobs"],
+  summary: "Scrape the company's website",
+  description:
+    "Queues a scrape of the company's website (robots.txt honoured). While a job for the company is queued or " +
+    "running, the request returns that job (200) instead of queueing another (202).",
+  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: SCRAPE_COST }),
+  request: { params: companyIdParamSchema },
+  responses: {
+    ...V1_PROBLEMS,
+    200: {
+      description: "A job for this company is already live",
+      content: { "application/json": { schema: scrapeJobSchema } },
+    },
+    202: { description: "Queued", content: { "application/json": { schema: scrapeJobSchema } } },
+    ...problemResponses(422),
+  },
+});
+
+interface Outcome extends ScrapeJobRow {
+  created: boolean;
+}
+
+export const createScrapeJob = new OpenAPIHono<AppEnv>().openapi(createScrapeJobRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  // One statement: the live job if there is one, else a new one. The partial unique index
+  // (one live job per company) settles two concurrent requests.
+  const {
+    results: [company, result],
+  } = await c.var.scoped.batch((db) => [
+    db.execute<{ website: string | null }>(sql`select website from companies where id = ${id} and deleted_at is null`),
+    db.execute<Outcome>(sql`with company as (
+        select id, website from companies where id = ${id} and deleted_at is null and website is not null
+      ), inserted as (
+        insert into scrape_jobs (company_id, url, requested_by)
+        select c.id, case when c.website ~ '^https?://' then c.website else 'https://' || c.website end, app.user_id()
+          from company c
+        on conflict (tenant_id, company_id) where status in ('queued', 'running') do nothing
+        returning ${sql.raw(SCRAPE_JOB_COLUMNS)}, true as created
+      )
+      select * from inserted
+      union all
+      select ${sql.raw(SCRAPE_JOB_COLUMNS)}, false from scrape_jobs
+       where company_id = ${id} and status in ('queued', 'running') and not exists (select 1 from inserted)`),
+  ]);
+  const [found] = company.rows;
+  if (!found) throw new ApiError("not_found", "No company with that id in this tenant.");
+  if (!found.website) {
+    throw new ApiError("unprocessable", "The company has no website to scrape: set `website` first.", {
+      errors: [{ field: "website", message: "required for a scrape" }],
+    });
+  }
+  const [job] = result.rows;
+  if (!job) throw new Error("scrape request: no job");
+  if (job.created) await enqueueScrapeJob(c, job.id);
+  c.header("Location", `/v1/scrape-jobs/${job.id}`);
+  return job.created ? c.json(scrapeJobBody(job), 202) : c.json(scrapeJobBody(job), 200);
+});

@@ -1,0 +1,46 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { isoTimestamp } from "../../http/timestamps";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import {
+  SCRAPE_JOB_COLUMNS,
+  type ScrapeJobBody,
+  type ScrapeJobRow,
+  scrapeJobBody,
+  scrapeJobIdParamSchema,
+  scrapeJobSchema,
+} from "./schemas";
+
+export const getScrapeJobRoute = createRoute({
+  method: "get",
+  path: "/v1/scrape-jobs/{id}",
+  tags: ["Scrape jobs"],
+  summary: "A scrape job, with the pages it saw",
+  ...v1Access({ role: "viewer", scope: "companies:read" }),
+  request: { params: scrapeJobIdParamSchema },
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "The job", content: { "application/json": { schema: scrapeJobSchema } } },
+  },
+});
+
+type PageRow = Omit<NonNullable<ScrapeJobBody["pages"]>[number], "fetched_at"> & { fetched_at: string };
+
+export const getScrapeJob = new OpenAPIHono<AppEnv>().openapi(getScrapeJobRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const {
+    results: [job, pages],
+  } = await c.var.scoped.batch((db) => [
+    db.execute<ScrapeJobRow>(sql`select ${sql.raw(SCRAPE_JOB_COLUMNS)} from scrape_jobs where id = ${id}`),
+    db.execute<PageRow & Record<string, unknown>>(sql`select url, outcome, http_status, content_type, bytes, detail,
+        fetched_at::text from scrape_pages where job_id = ${id} order by fetched_at, id`),
+  ]);
+  const [row] = job.rows;
+  if (!row) throw new ApiError("not_found", "No scrape job with that id in this tenant.");
+  return c.json(
+    { ...scrapeJobBody(row), pages: pages.rows.map((p) => ({ ...p, fetched_at: isoTimestamp(p.fetched_at) })) },
+    200,
+  );
+});

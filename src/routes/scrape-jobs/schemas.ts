@@ -1,0 +1,77 @@
+import { z } from "@hono/zod-openapi";
+import { SCRAPE_JOB_STATUSES, type ScrapeJobStatus } from "../../db/schema/scrape-jobs";
+import { SCRAPE_PAGE_OUTCOMES } from "../../db/schema/scrape-pages";
+import { isoTimestamp } from "../../http/timestamps";
+import { FAILURE_REASONS } from "../../scrape/scrape-error";
+
+export const scrapePageSchema = z
+  .object({
+    url: z.string(),
+    outcome: z.enum(SCRAPE_PAGE_OUTCOMES),
+    http_status: z.number().int().nullable(),
+    content_type: z.string().nullable(),
+    bytes: z.number().int().nullable(),
+    detail: z.string().nullable(),
+    fetched_at: z.iso.datetime(),
+  })
+  .openapi("ScrapePage");
+
+export const scrapeJobSchema = z
+  .object({
+    id: z.uuid(),
+    company_id: z.uuid(),
+    url: z.string().openapi({ description: "Where the scrape starts" }),
+    status: z.enum(SCRAPE_JOB_STATUSES),
+    attempts: z.number().int(),
+    pages_fetched: z.number().int(),
+    failure_reason: z
+      .enum([...FAILURE_REASONS, "internal_error"])
+      .nullable()
+      .openapi({ description: "Why it failed, or why the last attempt was set back (transient)" }),
+    failure_detail: z.string().nullable(),
+    created_at: z.iso.datetime(),
+    started_at: z.iso.datetime().nullable(),
+    finished_at: z.iso.datetime().nullable(),
+    pages: z.array(scrapePageSchema).optional().openapi({ description: "What the scrape saw (single job only)" }),
+  })
+  .openapi("ScrapeJob");
+
+export type ScrapeJobBody = z.infer<typeof scrapeJobSchema>;
+
+export interface ScrapeJobRow extends Record<string, unknown> {
+  id: string;
+  company_id: string;
+  url: string;
+  status: ScrapeJobStatus;
+  attempts: number;
+  pages_fetched: number;
+  failure_reason: ScrapeJobBody["failure_reason"];
+  failure_detail: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export const SCRAPE_JOB_COLUMNS = `id, company_id, url, status, attempts, pages_fetched, failure_reason, failure_detail,
+  created_at::text, started_at::text, finished_at::text`;
+
+export function scrapeJobBody(row: ScrapeJobRow): ScrapeJobBody {
+  return {
+    id: row.id,
+    company_id: row.company_id,
+    url: row.url,
+    status: row.status,
+    attempts: row.attempts,
+    pages_fetched: row.pages_fetched,
+    failure_reason: row.failure_reason,
+    failure_detail: row.failure_detail,
+    created_at: isoTimestamp(row.created_at),
+    started_at: isoTimestamp(row.started_at),
+    finished_at: isoTimestamp(row.finished_at),
+  };
+}
+
+export const scrapeJobIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+
+/** The scrape request's rate-limit cost: it makes several outbound requests. */
+export const SCRAPE_COST = 10;

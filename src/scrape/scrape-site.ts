@@ -1,0 +1,200 @@
+import { extractPage, type PageExtract } from "./extract";
+import { type FetchedPage, type FetchOptions, fetchPage } from "./fetch-page";
+import { assertFetchable } from "./network-guard";
+import { fetchRobots, type RobotsFile, RobotsRules } from "./robots";
+import { ScrapeError } from "./scrape-error";
+import { type Detection, detectTechnologies } from "./technographics/detect";
+import { buildWebProfile, pagesToVisit, type WebProfile } from "./web-profile";
+
+export interface ScrapeSettings extends FetchOptions {
+  maxPages: number;
+  /** The least time between two requests to one host; a larger Crawl-delay wins. */
+  minHostDelayMs: number;
+  /** Wall time after which no further page is started (the job's lease must outlast it). */
+  budgetMs: number;
+}
+
+/** Per-host coordination shared by all consumers (the HostThrottle Durable Object). */
+export interface HostGate {
+  /** Milliseconds to wait before the request that just took a slot may start. */
+  reserve(host: string, delayMs: number): Promise<number>;
+  robots(host: string): Promise<RobotsFile | null>;
+  storeRobots(host: string, robots: RobotsFile): Promise<void>;
+}
+
+export interface PageRecord {
+  url: string;
+  outcome: "fetched" | "blocked_by_robots" | "not_html" | "failed";
+  httpStatus: number | null;
+  contentType: string | null;
+  bytes: number | null;
+  detail: string | null;
+  fetchedAt: string;
+}
+
+export interface TechnologySignal extends Detection {
+  /** The page where it was seen with the most confidence. */
+  url: string;
+}
+
+export interface SiteScrape {
+  pages: PageRecord[];
+  technologies: TechnologySignal[];
+  profile: WebProfile;
+}
+
+/** A Crawl-delay beyond this would hold a job for too long; the cap is documented in README. */
+const MAX_CRAWL_DELAY_MS = 60_000;
+
+const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+
+function isHtml(page: FetchedPage): boolean {
+  return /^text\/html\b/i.test(page.headers.get("content-type") ?? "");
+}
+
+function retryAfterSeconds(page: FetchedPage): number | undefined {
+  const value = page.headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+}
+
+/** Throws for a home page the job cannot go on without. */
+function assertUsableHome(page: FetchedPage): void {
+  if (page.status === 429) {
+    throw new ScrapeError("rate_limited_by_site", "The site answered 429", true, retryAfterSeconds(page));
+  }
+  if (page.status >= 500) {
+    throw new ScrapeError("site_unavailable", `The site answered ${page.status}`, true, retryAfterSeconds(page));
+  }
+  if (page.status >= 400 || page.status < 200 || page.status >= 300) {
+    throw new ScrapeError("http_error", `The home page answered ${page.status}`);
+  }
+  if (!isHtml(page)) {
+    throw new ScrapeError("not_html", `The home page is ${page.headers.get("content-type") ?? "of no declared type"}`);
+  }
+}
+
+function mergeTechnologies(pages: { url: string; extract: PageExtract }[]): TechnologySignal[] {
+  const bySlug = new Map<string, TechnologySignal>();
+  for (const { url, extract } of pages) {
+    for (const detection of detectTechnologies(extract.evidence)) {
+      const known = bySlug.get(detection.slug);
+      if (!known) {
+        bySlug.set(detection.slug, { ...detection, url });
+        continue;
+      }
+      const evidence = [...known.evidence];
+      for (const item of detection.evidence) {
+        if (evidence.length < 5 && !evidence.some((e) => e.source === item.source && e.value === item.value)) {
+          evidence.push(item);
+        }
+      }
+      const stronger = detection.confidence > known.confidence;
+      bySlug.set(detection.slug, {
+        ...known,
+        confidence: Math.max(known.confidence, detection.confidence),
+        evidence,
+        url: stronger ? url : known.url,
+      });
+    }
+  }
+  return [...bySlug.values()];
+}
+
+/**
+ * Scrapes one company site politely: robots.txt first (cached per host), the home page, then a
+ * few same-site pages (contact, about, careers), each request spaced by the host's delay across
+ * all consumers. Pages that fail after the home page are recorded, not fatal.
+ */
+export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: HostGate): Promise<SiteScrape> {
+  const startedAt = Date.now();
+  assertFetchable(start, settings);
+  const records: PageRecord[] = [];
+  const extracts: { url: string; extract: PageExtract }[] = [];
+  const rulesByHost = new Map<string, { rules: RobotsRules; delayMs: number }>();
+
+  const politeness = async (url: URL) => {
+    const known = rulesByHost.get(url.host);
+    if (known) return known;
+    let robots = await gate.robots(url.host);
+    if (!robots) {
+      await sleep(await gate.reserve(url.host, settings.minHostDelayMs));
+      robots = await fetchRobots(url.origin, settings);
+      await gate.storeRobots(url.host, robots);
+    }
+    const rules = new RobotsRules(robots, url.origin, settings.userAgent);
+    const delayMs = Math.min(MAX_CRAWL_DELAY_MS, Math.max(settings.minHostDelayMs, rules.crawlDelaySeconds() * 1000));
+    const entry = { rules, delayMs };
+    rulesByHost.set(url.host, entry);
+    return entry;
+  };
+  const record = (url: URL, outcome: PageRecord["outcome"], detail: string | null, page?: FetchedPage) =>
+    records.push({
+      url: url.href,
+      outcome,
+      httpStatus: page?.status ?? null,
+      contentType: page?.headers.get("content-type")?.slice(0, 200) ?? null,
+      bytes: page ? page.bytesRead() : null,
+      detail,
+      fetchedAt: new Date().toISOString(),
+    });
+  const politeFetch = async (url: URL) => {
+    const { delayMs } = await politeness(url);
+    await sleep(await gate.reserve(url.host, delayMs));
+    return fetchPage(url, settings);
+  };
+
+  // The home page: the job stands or falls with it.
+  const homeRules = await politeness(start);
+  if (!homeRules.rules.isAllowed(start)) {
+    throw new ScrapeError("blocked_by_robots", `robots.txt disallows ${start.href} (${homeRules.rules.file.note})`);
+  }
+  const home = await politeFetch(start);
+  if (home.url.host !== start.host && !(await politeness(home.url)).rules.isAllowed(home.url)) {
+    await home.body.cancel();
+    throw new ScrapeError("blocked_by_robots", `robots.txt of ${home.url.host} disallows ${home.url.href}`);
+  }
+  try {
+    assertUsableHome(home);
+  } catch (error) {
+    await home.body.cancel();
+    throw error;
+  }
+  const homeExtract = await extractPage(home.url, home.headers, home.body);
+  record(home.url, "fetched", null, home);
+  extracts.push({ url: home.url.href, extract: homeExtract });
+
+  for (const url of pagesToVisit(home.url, homeExtract.links, settings.maxPages - 1)) {
+    if (Date.now() - startedAt > settings.budgetMs) break;
+    const { rules } = await politeness(url);
+    if (!rules.isAllowed(url)) {
+      record(url, "blocked_by_robots", rules.file.note);
+      continue;
+    }
+    try {
+      const page = await politeFetch(url);
+      if (page.status < 200 || page.status >= 300) {
+        await page.body.cancel();
+        record(page.url, "failed", `answered ${page.status}`, page);
+      } else if (!isHtml(page)) {
+        await page.body.cancel();
+        record(page.url, "not_html", page.headers.get("content-type"), page);
+      } else {
+        extracts.push({ url: page.url.href, extract: await extractPage(page.url, page.headers, page.body) });
+        record(page.url, "fetched", null, page);
+      }
+    } catch (error) {
+      record(url, "failed", error instanceof Error ? error.message.slice(0, 500) : "failed");
+    }
+  }
+
+  return {
+    pages: records,
+    technologies: mergeTechnologies(extracts),
+    profile: buildWebProfile(
+      home.url,
+      extracts.map((e) => e.extract),
+    ),
+  };
+}

@@ -1,0 +1,246 @@
+import type { Fingerprint } from "../fingerprint";
+
+/**
+ * CDNs, hosting platforms and web servers. These show almost only in response headers; a
+ * third-party script served from a CDN host says nothing about where the site itself runs, so
+ * only the public library CDNs (jsDelivr, unpkg, cdnjs) are matched on script and link hosts.
+ */
+export const INFRASTRUCTURE: Fingerprint[] = [
+  {
+    slug: "cloudflare",
+    name: "Cloudflare",
+    category: "cdn",
+    website: "https://www.cloudflare.com",
+    patterns: {
+      scriptSrc: [/\/cdn-cgi\/(?:challenge-platform|scripts|rum)\//],
+      headers: { server: /^cloudflare$/i, "cf-ray": /^[0-9a-f]{8,}(?:-[a-z]{3,4})?$/i, "cf-cache-status": /^[A-Z]+$/ },
+      cookies: [/^__cf_bm$/, /^__cflb$/, /^__cfruid$/, /^cf_clearance$/],
+      inlineScript: [/\/cdn-cgi\/challenge-platform\//],
+    },
+    example: { headers: { server: "cloudflare", "cf-ray": "8a1b2c3d4e5f6a7b-LHR" } },
+  },
+  {
+    slug: "akamai",
+    name: "Akamai",
+    category: "cdn",
+    website: "https://www.akamai.com",
+    patterns: {
+      headers: { server: /^AkamaiGHost$/i, "akamai-grn": /./, "x-akamai-transformed": /./, "akamai-cache-status": /./ },
+      cookies: [/^ak_bmsc$/, /^_abck$/, /^bm_sz$/],
+    },
+    example: { headers: { "akamai-grn": "0.1a2b3c4d.1700000000.5e6f7a8b" }, cookies: ["ak_bmsc"] },
+  },
+  {
+    slug: "fastly",
+    name: "Fastly",
+    category: "cdn",
+    website: "https://www.fastly.com",
+    patterns: {
+      headers: {
+        "x-fastly-request-id": /./,
+        "x-served-by": { pattern: /^cache-[a-z]{3}\d+-[A-Z]{3}\b/i, weight: 80 },
+        "x-timer": { pattern: /^S\d+\.\d+,VS\d+/, weight: 80 },
+      },
+    },
+    example: { headers: { "x-fastly-request-id": "0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b" } },
+  },
+  {
+    slug: "amazon-cloudfront",
+    name: "Amazon CloudFront",
+    category: "cdn",
+    website: "https://aws.amazon.com/cloudfront/",
+    patterns: {
+      headers: {
+        "x-amz-cf-id": /./,
+        "x-amz-cf-pop": /^[A-Z]{3}\d+/,
+        via: /\.cloudfront\.net \(CloudFront\)/i,
+        "x-cache": /\bfrom cloudfront$/i,
+      },
+    },
+    example: {
+      headers: { "x-amz-cf-id": "AbCdEfGh0123456789-IjKlMnOpQrStUvWxYz==", "x-amz-cf-pop": "LHR62-C1" },
+    },
+  },
+  {
+    slug: "jsdelivr",
+    name: "jsDelivr",
+    category: "cdn",
+    website: "https://www.jsdelivr.com",
+    patterns: {
+      scriptSrc: [/^https:\/\/(?:cdn|fastly|gcore|testingcf)\.jsdelivr\.net\//],
+      linkHref: [/^https:\/\/(?:cdn|fastly|gcore|testingcf)\.jsdelivr\.net\//],
+    },
+    example: { scriptSrcs: ["https://cdn.jsdelivr.net/npm/swiper@11/swiper-bundle.min.js"] },
+  },
+  {
+    slug: "unpkg",
+    name: "unpkg",
+    category: "cdn",
+    website: "https://unpkg.com",
+    patterns: { scriptSrc: [/^https:\/\/unpkg\.com\//], linkHref: [/^https:\/\/unpkg\.com\//] },
+    example: { scriptSrcs: ["https://unpkg.com/aos@2.3.1/dist/aos.js"] },
+  },
+  {
+    slug: "cdnjs",
+    name: "cdnjs",
+    category: "cdn",
+    website: "https://cdnjs.com",
+    patterns: {
+      scriptSrc: [/^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\//],
+      linkHref: [/^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\//],
+    },
+    example: { linkHrefs: ["https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.5.1/css/all.min.css"] },
+  },
+  {
+    slug: "bunny-cdn",
+    name: "Bunny CDN",
+    category: "cdn",
+    website: "https://bunny.net",
+    patterns: {
+      headers: { server: /^BunnyCDN\b/i, "cdn-pullzone": /^\d+$/ },
+      scriptSrc: [/^https:\/\/[a-z0-9-]+\.b-cdn\.net\//],
+    },
+    example: { headers: { server: "BunnyCDN-DE1-1054", "cdn-pullzone": "123456" } },
+  },
+  {
+    slug: "netlify",
+    name: "Netlify",
+    category: "hosting",
+    website: "https://www.netlify.com",
+    patterns: { headers: { server: /^Netlify$/i, "x-nf-request-id": /./ } },
+    example: { headers: { server: "Netlify", "x-nf-request-id": "01HQ0A1B2C3D4E5F6G7H8J9K0M" } },
+  },
+  {
+    slug: "vercel",
+    name: "Vercel",
+    category: "hosting",
+    website: "https://vercel.com",
+    patterns: { headers: { server: /^Vercel$/i, "x-vercel-id": /./, "x-vercel-cache": /./ } },
+    example: { headers: { server: "Vercel", "x-vercel-id": "lhr1::iad1::abcde-1700000000000-0a1b2c3d4e5f" } },
+  },
+  {
+    slug: "wp-engine",
+    name: "WP Engine",
+    category: "hosting",
+    website: "https://wpengine.com",
+    patterns: { headers: { "x-powered-by": /^WP Engine$/i, "wpe-backend": /./ } },
+    implies: ["wordpress"],
+    example: { headers: { "x-powered-by": "WP Engine", "wpe-backend": "apache" } },
+  },
+  {
+    slug: "kinsta",
+    name: "Kinsta",
+    category: "hosting",
+    website: "https://kinsta.com",
+    patterns: { headers: { "x-kinsta-cache": /./ } },
+    implies: ["wordpress"],
+    example: { headers: { "x-kinsta-cache": "HIT" } },
+  },
+  {
+    slug: "github-pages",
+    name: "GitHub Pages",
+    category: "hosting",
+    website: "https://pages.github.com",
+    patterns: { headers: { server: /^GitHub\.com$/i, "x-github-request-id": /./ } },
+    example: { headers: { server: "GitHub.com", "x-github-request-id": "0A1B:2C3D:4E5F6:7A8B9:65F0A1B2" } },
+  },
+  {
+    slug: "heroku",
+    name: "Heroku",
+    category: "hosting",
+    website: "https://www.heroku.com",
+    patterns: { headers: { via: /\b(?:vegur|heroku-router)\b/i, "report-to": /"heroku-nel"/ } },
+    example: { headers: { via: "1.1 vegur" } },
+  },
+  {
+    slug: "microsoft-azure",
+    name: "Microsoft Azure",
+    category: "hosting",
+    website: "https://azure.microsoft.com",
+    patterns: {
+      headers: { "x-azure-ref": /./, "x-msedge-ref": /./ },
+      cookies: [/^ARRAffinity(?:SameSite)?$/],
+    },
+    example: { headers: { "x-azure-ref": "20240301T120000Z-abcdef0123456789" }, cookies: ["ARRAffinity"] },
+  },
+  {
+    slug: "amazon-web-services",
+    name: "Amazon Web Services",
+    category: "hosting",
+    website: "https://aws.amazon.com",
+    patterns: {
+      headers: { server: /^AmazonS3$/i, "x-amz-request-id": /./, "x-amzn-requestid": /./ },
+      cookies: [/^AWSALB(?:CORS)?$/, /^AWSELB(?:CORS)?$/],
+    },
+    example: { cookies: ["AWSALB", "AWSALBCORS"] },
+  },
+  {
+    slug: "google-cloud",
+    name: "Google Cloud",
+    category: "hosting",
+    website: "https://cloud.google.com",
+    patterns: { headers: { server: /^Google Frontend$/i, via: /^1\.1 google$/i } },
+    example: { headers: { server: "Google Frontend" } },
+  },
+  {
+    slug: "fly-io",
+    name: "Fly.io",
+    category: "hosting",
+    website: "https://fly.io",
+    patterns: { headers: { server: /^Fly\//i, "fly-request-id": /./ } },
+    example: { headers: { server: "Fly/6e3b2b5c (2024-03-01)", "fly-request-id": "01HQ0A1B2C3D-lhr" } },
+  },
+  {
+    slug: "pantheon",
+    name: "Pantheon",
+    category: "hosting",
+    website: "https://pantheon.io",
+    patterns: { headers: { "x-pantheon-styx-hostname": /./, "x-styx-req-id": /./ } },
+    example: { headers: { "x-pantheon-styx-hostname": "styx-fe1-a-0a1b2c3d4e-5f6a7" } },
+  },
+  {
+    slug: "nginx",
+    name: "Nginx",
+    category: "web_server",
+    website: "https://nginx.org",
+    patterns: { headers: { server: /^(?:nginx|openresty)\b/i } },
+    example: { headers: { server: "nginx/1.24.0" } },
+  },
+  {
+    slug: "apache",
+    name: "Apache HTTP Server",
+    category: "web_server",
+    website: "https://httpd.apache.org",
+    // Not Apache-Coyote (Tomcat).
+    patterns: { headers: { server: /^Apache(?:\/[\d.]+)?(?:\s|$)/i } },
+    example: { headers: { server: "Apache/2.4.58 (Ubuntu)" } },
+  },
+  {
+    slug: "microsoft-iis",
+    name: "Microsoft IIS",
+    category: "web_server",
+    website: "https://www.iis.net",
+    patterns: {
+      headers: { server: /^Microsoft-IIS\b/i, "x-powered-by": { pattern: /^ASP\.NET$/i, weight: 40 } },
+    },
+    example: { headers: { server: "Microsoft-IIS/10.0" } },
+  },
+  {
+    slug: "litespeed",
+    name: "LiteSpeed",
+    category: "web_server",
+    website: "https://www.litespeedtech.com",
+    patterns: {
+      headers: { server: /^LiteSpeed\b/i, "x-litespeed-cache": /./, "x-turbo-charged-by": /^LiteSpeed\b/i },
+    },
+    example: { headers: { server: "LiteSpeed" } },
+  },
+  {
+    slug: "caddy",
+    name: "Caddy",
+    category: "web_server",
+    website: "https://caddyserver.com",
+    patterns: { headers: { server: /^Caddy$/i } },
+    example: { headers: { server: "Caddy" } },
+  },
+];

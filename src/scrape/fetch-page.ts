@@ -10,6 +10,13 @@ export interface FetchOptions extends NetworkPolicy {
   accept?: string;
 }
 
+/**
+ * Asked before every request (redirect hops included): waits until the request may go and
+ * returns what to call once it is over (response read or abandoned). Where per-host politeness
+ * and robots.txt are enforced.
+ */
+export type HopGate = (url: URL) => Promise<() => Promise<void>>;
+
 export interface FetchedPage {
   /** After redirects. */
   url: URL;
@@ -21,26 +28,44 @@ export interface FetchedPage {
   bytesRead: () => number;
 }
 
-/** A stream that stops after `max` bytes and cancels the rest of the download. */
-function capped(body: ReadableStream<Uint8Array> | null, max: number) {
+/**
+ * A stream that stops after `max` bytes and cancels the rest of the download; `done` runs once,
+ * when the body has been read, cut or abandoned.
+ */
+function capped(body: ReadableStream<Uint8Array> | null, max: number, done: () => Promise<void>) {
   let read = 0;
+  let finished = false;
+  const finish = async () => {
+    if (finished) return;
+    finished = true;
+    await done();
+  };
   const reader = body?.getReader();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (!reader) return controller.close();
-      const { done, value } = await reader.read();
-      if (done) return controller.close();
-      const room = max - read;
-      const chunk = value.byteLength > room ? value.subarray(0, room) : value;
-      read += chunk.byteLength;
-      controller.enqueue(chunk);
-      if (read >= max) {
-        controller.close();
-        await reader.cancel().catch(() => {});
+      try {
+        const next = reader ? await reader.read() : { done: true as const, value: undefined };
+        if (next.done) {
+          controller.close();
+          return finish();
+        }
+        const room = max - read;
+        const chunk = next.value.byteLength > room ? next.value.subarray(0, room) : next.value;
+        read += chunk.byteLength;
+        controller.enqueue(chunk);
+        if (read >= max) {
+          controller.close();
+          await reader?.cancel().catch(() => {});
+          await finish();
+        }
+      } catch (error) {
+        await finish();
+        throw error;
       }
     },
     async cancel(reason) {
       await reader?.cancel(reason).catch(() => {});
+      await finish();
     },
   });
   return { stream, bytesRead: () => read };
@@ -61,25 +86,28 @@ function classifyNetworkError(error: unknown, url: URL): ScrapeError {
  * GET one URL the way a polite crawler does: our user agent, a timeout for the whole exchange,
  * redirects followed by hand (at most 5, each hop checked by the network guard) and a capped body.
  */
-export async function fetchPage(start: URL, options: FetchOptions): Promise<FetchedPage> {
+export async function fetchPage(start: URL, options: FetchOptions, gate?: HopGate): Promise<FetchedPage> {
   const maxRedirects = options.maxRedirects ?? 5;
-  const signal = AbortSignal.timeout(options.timeoutMs);
   let url = start;
   for (let hop = 0; ; hop++) {
     assertFetchable(url, options);
+    const release = gate ? await gate(url) : async () => {};
     let response: Response;
     try {
+      // The timeout starts when the request may go, not while it waits for its turn.
       response = await fetch(url, {
         redirect: "manual",
-        signal,
+        signal: AbortSignal.timeout(options.timeoutMs),
         headers: { "user-agent": options.userAgent, accept: options.accept ?? "text/html,*/*;q=0.5" },
       });
     } catch (error) {
+      await release();
       throw classifyNetworkError(error, url);
     }
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
+      await release();
       if (hop >= maxRedirects)
         throw new ScrapeError("too_many_redirects", `More than ${maxRedirects} redirects from ${start.href}`);
       try {
@@ -89,7 +117,7 @@ export async function fetchPage(start: URL, options: FetchOptions): Promise<Fetc
       }
       continue;
     }
-    const { stream, bytesRead } = capped(response.body, options.maxBytes);
+    const { stream, bytesRead } = capped(response.body, options.maxBytes, release);
     return { url, status: response.status, headers: response.headers, body: stream, bytesRead };
   }
 }

@@ -3,8 +3,10 @@ import type { Env } from "../config/env";
 import { type RobotsFile, robotsMaxAge } from "./robots";
 
 interface HostState {
-  /** Milliseconds since the epoch when the last request (slot) started. */
+  /** Milliseconds since the epoch when the last request to the host finished (or was granted). */
   lastAt: number;
+  /** A request is out until this time (its holder releases it sooner, or the hold runs out). */
+  busyUntil?: number;
   robots?: RobotsFile;
 }
 
@@ -13,24 +15,32 @@ const STATE_KEY = "host";
 const IDLE_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * One instance per host (`host:<host:port>`), shared by every isolate: it spaces requests to the
- * host (one slot per request, each at least the caller's delay after the previous one) and caches
- * the host's robots.txt. Calls run one at a time and do not await, so two consumers can never
- * take the same slot.
+ * One instance per host (`host:<host:port>`), shared by every isolate. It lets one request at a
+ * time go to the host, each at least the delay after the previous one finished (so the host sees
+ * the delay between requests whatever the network does), and caches the host's robots.txt. Calls
+ * run one at a time and do not await, so two consumers can never both be granted.
  */
 export class HostThrottle extends DurableObject<Env> {
   private cached: HostState | undefined | null = null;
 
   /**
-   * Takes the next slot, at least `delayMs` after the previous request to the host, and says how
-   * long the caller must wait before sending its request. The delay is the caller's: the host's
-   * Crawl-delay once its robots.txt is known, the default before.
+   * Asks to send a request now. 0: granted, the host is the caller's until `release()` (or for
+   * `holdMs` at most, should the caller die); otherwise how long to wait before asking again.
+   * The delay is the caller's: the host's Crawl-delay once its robots.txt is known.
    */
-  reserve(delayMs: number, now = Date.now()): number {
+  acquire(delayMs: number, holdMs: number, now = Date.now()): number {
     const state = this.load();
-    const at = state ? Math.max(now, state.lastAt + delayMs) : now;
-    this.save({ ...state, lastAt: at });
-    return at - now;
+    if (state?.busyUntil !== undefined && state.busyUntil > now) return Math.min(state.busyUntil - now, 100);
+    const at = state ? state.lastAt + delayMs : now;
+    if (at > now) return at - now;
+    this.save({ ...state, lastAt: now, busyUntil: now + holdMs });
+    return 0;
+  }
+
+  /** The request is over (response read or abandoned): the delay counts from now. */
+  release(now = Date.now()): void {
+    const state = this.load();
+    this.save({ ...state, lastAt: Math.max(state?.lastAt ?? 0, now), busyUntil: 0 });
   }
 
   /** The cached robots.txt, while still fresh (RFC 9309: at most 24 hours). */
@@ -40,7 +50,7 @@ export class HostThrottle extends DurableObject<Env> {
   }
 
   storeRobots(robots: RobotsFile): void {
-    this.save({ lastAt: this.load()?.lastAt ?? 0, robots });
+    this.save({ ...this.load(), lastAt: this.load()?.lastAt ?? 0, robots });
   }
 
   override async alarm(): Promise<void> {

@@ -1,5 +1,5 @@
 import robotsParser from "robots-parser";
-import { type FetchOptions, fetchPage, readText } from "./fetch-page";
+import { type FetchOptions, fetchPage, type HopGate, readText } from "./fetch-page";
 import { ScrapeError } from "./scrape-error";
 
 /** What one host's robots.txt said, as cached (RFC 9309). */
@@ -24,14 +24,14 @@ export function robotsMaxAge(file: RobotsFile): number {
 }
 
 /** Fetches `origin/robots.txt` (redirects followed, at most 5) and classifies the answer. */
-export async function fetchRobots(origin: string, options: FetchOptions): Promise<RobotsFile> {
+export async function fetchRobots(origin: string, options: FetchOptions, gate?: HopGate): Promise<RobotsFile> {
   const fetchedAt = Date.now();
   try {
-    const page = await fetchPage(new URL("/robots.txt", origin), {
-      ...options,
-      maxBytes: ROBOTS_MAX_BYTES,
-      accept: "text/plain,*/*;q=0.5",
-    });
+    const page = await fetchPage(
+      new URL("/robots.txt", origin),
+      { ...options, maxBytes: ROBOTS_MAX_BYTES, accept: "text/plain,*/*;q=0.5" },
+      gate,
+    );
     if (page.status >= 200 && page.status < 300) {
       return { kind: "rules", body: await readText(page), note: "robots.txt read", fetchedAt };
     }

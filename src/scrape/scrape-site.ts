@@ -1,5 +1,5 @@
 import { extractPage, type PageExtract } from "./extract";
-import { type FetchedPage, type FetchOptions, fetchPage } from "./fetch-page";
+import { type FetchedPage, type FetchOptions, fetchPage, type HopGate } from "./fetch-page";
 import { assertFetchable } from "./network-guard";
 import { fetchRobots, type RobotsFile, RobotsRules } from "./robots";
 import { ScrapeError } from "./scrape-error";
@@ -16,8 +16,9 @@ export interface ScrapeSettings extends FetchOptions {
 
 /** Per-host coordination shared by all consumers (the HostThrottle Durable Object). */
 export interface HostGate {
-  /** Milliseconds to wait before the request that just took a slot may start. */
-  reserve(host: string, delayMs: number): Promise<number>;
+  /** 0 when the host is ours until `release`, else milliseconds to wait before asking again. */
+  acquire(host: string, delayMs: number, holdMs: number): Promise<number>;
+  release(host: string): Promise<void>;
   robots(host: string): Promise<RobotsFile | null>;
   storeRobots(host: string, robots: RobotsFile): Promise<void>;
 }
@@ -109,18 +110,32 @@ function mergeTechnologies(pages: { url: string; extract: PageExtract }[]): Tech
  */
 export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: HostGate): Promise<SiteScrape> {
   const startedAt = Date.now();
+  // A consumer that dies holding a host frees it after this long.
+  const holdMs = settings.timeoutMs + 5_000;
   assertFetchable(start, settings);
   const records: PageRecord[] = [];
   const extracts: { url: string; extract: PageExtract }[] = [];
   const rulesByHost = new Map<string, { rules: RobotsRules; delayMs: number }>();
 
+  /** Waits for the host's turn, then holds it until the returned release is called. */
+  const turn = async (host: string, delayMs: number) => {
+    for (
+      let wait = await gate.acquire(host, delayMs, holdMs);
+      wait > 0;
+      wait = await gate.acquire(host, delayMs, holdMs)
+    ) {
+      await sleep(wait);
+    }
+    return () => gate.release(host);
+  };
+  // robots.txt itself: the default delay (its Crawl-delay is not known yet).
+  const robotsGate: HopGate = (url) => turn(url.host, settings.minHostDelayMs);
   const politeness = async (url: URL) => {
     const known = rulesByHost.get(url.host);
     if (known) return known;
     let robots = await gate.robots(url.host);
     if (!robots) {
-      await sleep(await gate.reserve(url.host, settings.minHostDelayMs));
-      robots = await fetchRobots(url.origin, settings);
+      robots = await fetchRobots(url.origin, settings, robotsGate);
       await gate.storeRobots(url.host, robots);
     }
     const rules = new RobotsRules(robots, url.origin, settings.userAgent);
@@ -128,6 +143,14 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
     const entry = { rules, delayMs };
     rulesByHost.set(url.host, entry);
     return entry;
+  };
+  // Every request of a page, redirect hops included: allowed by its host's robots.txt, and in turn.
+  const pageGate: HopGate = async (url) => {
+    const { rules, delayMs } = await politeness(url);
+    if (!rules.isAllowed(url)) {
+      throw new ScrapeError("blocked_by_robots", `robots.txt disallows ${url.href} (${rules.file.note})`);
+    }
+    return turn(url.host, delayMs);
   };
   const record = (url: URL, outcome: PageRecord["outcome"], detail: string | null, page?: FetchedPage) =>
     records.push({
@@ -139,22 +162,9 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
       detail,
       fetchedAt: new Date().toISOString(),
     });
-  const politeFetch = async (url: URL) => {
-    const { delayMs } = await politeness(url);
-    await sleep(await gate.reserve(url.host, delayMs));
-    return fetchPage(url, settings);
-  };
 
   // The home page: the job stands or falls with it.
-  const homeRules = await politeness(start);
-  if (!homeRules.rules.isAllowed(start)) {
-    throw new ScrapeError("blocked_by_robots", `robots.txt disallows ${start.href} (${homeRules.rules.file.note})`);
-  }
-  const home = await politeFetch(start);
-  if (home.url.host !== start.host && !(await politeness(home.url)).rules.isAllowed(home.url)) {
-    await home.body.cancel();
-    throw new ScrapeError("blocked_by_robots", `robots.txt of ${home.url.host} disallows ${home.url.href}`);
-  }
+  const home = await fetchPage(start, settings, pageGate);
   try {
     assertUsableHome(home);
   } catch (error) {
@@ -167,13 +177,8 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
 
   for (const url of pagesToVisit(home.url, homeExtract.links, settings.maxPages - 1)) {
     if (Date.now() - startedAt > settings.budgetMs) break;
-    const { rules } = await politeness(url);
-    if (!rules.isAllowed(url)) {
-      record(url, "blocked_by_robots", rules.file.note);
-      continue;
-    }
     try {
-      const page = await politeFetch(url);
+      const page = await fetchPage(url, settings, pageGate);
       if (page.status < 200 || page.status >= 300) {
         await page.body.cancel();
         record(page.url, "failed", `answered ${page.status}`, page);
@@ -185,7 +190,11 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
         record(page.url, "fetched", null, page);
       }
     } catch (error) {
-      record(url, "failed", error instanceof Error ? error.message.slice(0, 500) : "failed");
+      if (error instanceof ScrapeError && error.reason === "blocked_by_robots") {
+        record(url, "blocked_by_robots", error.message.slice(0, 500));
+      } else {
+        record(url, "failed", error instanceof Error ? error.message.slice(0, 500) : "failed");
+      }
     }
   }
 

@@ -33,7 +33,8 @@ function settingsOf(config: Config): ScrapeSettings {
 function hostGate(namespace: Env["HOST_THROTTLE"]): HostGate {
   const stub = (host: string) => namespace.get(namespace.idFromName(`host:${host}`));
   return {
-    reserve: (host, delayMs) => stub(host).reserve(delayMs),
+    acquire: (host, delayMs, holdMs) => stub(host).acquire(delayMs, holdMs),
+    release: (host) => stub(host).release(),
     robots: (host) => stub(host).robots(),
     storeRobots: (host, robots) => stub(host).storeRobots(robots),
   };

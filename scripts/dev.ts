@@ -80,6 +80,8 @@ API reference: http://localhost:${API_PORT}/docs
       "--var",
       `DATABASE_URL:${database.apiUrl}`,
       "--var",
+      `MAINTENANCE_DATABASE_URL:${database.maintenanceUrl}`,
+      "--var",
       `NEON_FETCH_ENDPOINT:${database.fetchEndpoint}`,
       "--var",
       "SCRAPE_ALLOW_PRIVATE_NETWORKS:true",

@@ -16,9 +16,11 @@ import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
+import { listRuns } from "./routes/maintenance/list-runs";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
 import { setPlan } from "./routes/operator/set-plan";
+import { privacyRoutes } from "./routes/privacy";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
 import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
@@ -63,6 +65,8 @@ export function createApp() {
   app.route("/", companyRoutes);
   app.route("/", contactRoutes);
   app.route("/", scrapeJobRoutes);
+  app.route("/", privacyRoutes);
+  app.route("/", listRuns);
   app.route("/", setPlan);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

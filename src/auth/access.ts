@@ -14,6 +14,8 @@ export const SCOPES = [
   "audit_log:read",
   "companies:read",
   "companies:write",
+  "privacy:read",
+  "privacy:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

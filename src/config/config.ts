@@ -54,6 +54,10 @@ const configSchema = z.object({
   SCRAPE_USER_AGENT: z.string().min(1).default("DetecktivBot/1.0 (+https://detecktiv.co.uk/bot)"),
   SCRAPE_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   SCRAPE_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
+  CRON_TIME_BUDGET_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  // Each statement is a subrequest; a Worker invocation may make 1,000 (paid plan).
+  CRON_MAX_STATEMENTS: z.coerce.number().int().min(1).max(900).default(500),
   SCRAPE_MIN_HOST_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SCRAPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   SCRAPE_MAX_BYTES: z.coerce

@@ -34,6 +34,9 @@ export interface Env {
   SCRAPE_MAX_PAGES?: string;
   SCRAPE_ALLOW_PRIVATE_NETWORKS?: string;
   SCRAPE_MIN_HOST_DELAY_MS?: string;
+  RETENTION_BATCH_SIZE?: string;
+  CRON_TIME_BUDGET_MS?: string;
+  CRON_MAX_STATEMENTS?: string;
   SCRAPE_TIMEOUT_MS?: string;
   SCRAPE_MAX_BYTES?: string;
 }

@@ -1,42 +1,78 @@
 import { sql } from "drizzle-orm";
 import type { Env } from "../config/env";
-import type { DatabaseClient } from "../db/client";
 import type { Logger } from "../observability/logger";
+import { DATA_CLASSES, purgeBatch } from "./retention-purge";
+import type { MaintenanceRun } from "./run";
 
 /** A queued job untouched this long has probably lost its message (a failed send). */
 const FORGOTTEN_AFTER = "10 minutes";
-/** Jobs put back per run; the next run takes the rest. */
-const MAX_JOBS_PER_RUN = 1000;
+/** Jobs put back per statement; the loop takes the rest while time lasts. */
+const JOBS_PER_STATEMENT = 500;
 /** Queues.sendBatch takes at most 100 messages. */
 const SEND_BATCH = 100;
 
 /**
  * Puts scrape jobs back on the queue: running jobs whose lease ran out (their consumer died) and
  * queued jobs nobody has touched for a while (their message was never sent or got lost). A
- * duplicate message is harmless: the consumer's claim lets one through.
+ * duplicate message is harmless: the consumer's claim lets one through. If sending fails after
+ * the update, the jobs are queued and fresh, and a later run sends them again.
  */
-export async function requeueScrapeJobs(env: Env, database: DatabaseClient, logger: Logger): Promise<number> {
-  const { db, tag } = database;
-  const result = await db.execute<{ id: string; was: string }>(sql`${tag}with stale as (
-      select id, status from scrape_jobs
-       where (status = 'running' and lease_expires_at < now())
-          or (status = 'queued' and updated_at < now() - ${FORGOTTEN_AFTER}::interval)
-       order by updated_at
-       limit ${MAX_JOBS_PER_RUN}
-       for update skip locked
-    )
-    update scrape_jobs j set status = 'queued', lease_id = null, lease_expires_at = null
-      from stale where j.id = stale.id
-    returning j.id, stale.status as was`);
-  const ids = result.rows.map((row) => row.id);
-  for (let i = 0; i < ids.length; i += SEND_BATCH) {
-    await env.SCRAPE_QUEUE.sendBatch(ids.slice(i, i + SEND_BATCH).map((jobId) => ({ body: { jobId } })));
+export async function requeueScrapeJobs(env: Env, run: MaintenanceRun, logger: Logger): Promise<number> {
+  let total = 0;
+  while (run.hasTime()) {
+    const { n, ids } = await run.countWithIds(
+      "scrape_jobs_requeued",
+      sql`stale as (
+        select id from scrape_jobs
+         where (status = 'running' and lease_expires_at < now())
+            or (status = 'queued' and updated_at < now() - ${FORGOTTEN_AFTER}::interval)
+         order by updated_at
+         limit ${JOBS_PER_STATEMENT}
+         for update skip locked
+      ), requeued as (
+        update scrape_jobs j set status = 'queued', lease_id = null, lease_expires_at = null
+          from stale where j.id = stale.id
+        returning j.id, j.tenant_id
+      ), changed as (select tenant_id, count(*)::int as n from requeued group by tenant_id)`,
+      "requeued",
+    );
+    for (let i = 0; i < ids.length; i += SEND_BATCH) {
+      await env.SCRAPE_QUEUE.sendBatch(ids.slice(i, i + SEND_BATCH).map((jobId) => ({ body: { jobId } })));
+    }
+    total += n;
+    if (n < JOBS_PER_STATEMENT) break;
   }
-  if (ids.length > 0) {
-    logger.info("scrape jobs requeued", {
-      stuck_running: result.rows.filter((row) => row.was === "running").length,
-      forgotten_queued: result.rows.filter((row) => row.was === "queued").length,
-    });
+  if (total > 0) logger.info("scrape jobs requeued", { jobs: total });
+  return total;
+}
+
+/** API keys past their expiry are revoked (they were already refused; now they also say so). */
+export function revokeExpiredApiKeys(run: MaintenanceRun): Promise<number> {
+  return run.count(
+    "api_keys_expired",
+    sql`expired as (
+      update api_keys set revoked_at = expires_at
+       where revoked_at is null and expires_at < now()
+      returning tenant_id
+    ), changed as (select tenant_id, count(*)::int as n from expired group by tenant_id)`,
+  );
+}
+
+const IDEMPOTENCY_KEYS = DATA_CLASSES.filter((spec) => spec.dataClass === "idempotency_keys");
+
+/**
+ * The 15-minute maintenance: stuck and forgotten scrape jobs, expired API keys, expired
+ * idempotency records. (There are no denormalised counters to refresh yet.) True when all done.
+ */
+export async function runMaintenance(env: Env, run: MaintenanceRun, batchSize: number, logger: Logger) {
+  await requeueScrapeJobs(env, run, logger);
+  if (!run.hasTime()) return false;
+  await revokeExpiredApiKeys(run);
+  for (const spec of IDEMPOTENCY_KEYS) {
+    for (;;) {
+      if (!run.hasTime()) return false;
+      if ((await run.count(spec.dataClass, purgeBatch(spec, batchSize))) < batchSize) break;
+    }
   }
-  return ids.length;
+  return true;
 }

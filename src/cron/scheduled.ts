@@ -1,25 +1,30 @@
 import { loadConfig } from "../config/config";
 import type { Env } from "../config/env";
-import { createDatabaseClient, type DatabaseClient } from "../db/client";
+import { createDatabaseClient } from "../db/client";
 import { createLogger, type Logger } from "../observability/logger";
-import { requeueScrapeJobs } from "./maintenance";
+import { runMaintenance } from "./maintenance";
+import { purgeExpired } from "./retention-purge";
+import { MaintenanceRun } from "./run";
 import { type CronJob, cronJobFor } from "./schedules";
 
 interface CronContext {
   env: Env;
-  controller: ScheduledController;
-  /** As app_maintenance (MAINTENANCE_DATABASE_URL). */
-  database: DatabaseClient;
+  run: MaintenanceRun;
+  batchSize: number;
   logger: Logger;
 }
 
-type CronHandler = (context: CronContext) => Promise<void>;
+/** Each returns whether it finished its work within the run's time budget. */
+type CronHandler = (context: CronContext) => Promise<boolean>;
 
-const HANDLERS: Record<CronJob, CronHandler> = {
-  // Filled by the retention issue.
-  retentionPurge: async () => {},
-  maintenance: async ({ env, database, logger }) => {
-    await requeueScrapeJobs(env, database, logger);
+const HANDLERS: Record<CronJob, { job: MaintenanceRun["job"]; handle: CronHandler }> = {
+  retentionPurge: {
+    job: "retention_purge",
+    handle: ({ run, batchSize, logger }) => purgeExpired(run, batchSize, logger),
+  },
+  maintenance: {
+    job: "maintenance",
+    handle: ({ env, run, batchSize, logger }) => runMaintenance(env, run, batchSize, logger),
   },
 };
 
@@ -49,7 +54,20 @@ export async function handleScheduled(
     requestId,
   });
   const started = Date.now();
+  const handler = HANDLERS[job];
+  const run = new MaintenanceRun(database, handler.job, config.CRON_TIME_BUDGET_MS, config.CRON_MAX_STATEMENTS);
   logger.info("cron started", { job, request_id: requestId });
-  await HANDLERS[job]({ env, controller, database, logger });
-  logger.info("cron finished", { job, duration_ms: Date.now() - started });
+  if (!(await run.start())) {
+    logger.warn("cron skipped: another run of this job holds the lease", { job });
+    return;
+  }
+  let completed = false;
+  try {
+    completed = await handler.handle({ env, run, batchSize: config.RETENTION_BATCH_SIZE, logger });
+  } catch (error) {
+    await run.finish(false, error instanceof Error ? error.message.slice(0, 500) : String(error)).catch(() => {});
+    throw error;
+  }
+  await run.finish(completed);
+  logger.info("cron finished", { job, completed, duration_ms: Date.now() - started, ...run.summary() });
 }

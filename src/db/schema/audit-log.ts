@@ -32,6 +32,8 @@ export const auditLog = pgTable(
   (t) => [
     index("audit_log_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     index("audit_log_tenant_target_idx").on(t.tenantId, t.targetType, t.targetId),
+    // Who did what: a data subject's export finds their own actions.
+    index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorId),
     check("audit_log_actor_type_check", sql`${t.actorType} in ('user', 'api_key', 'system')`),
     pgPolicy("audit_log_api_select", { for: "select", to: appApi, using: sql`${t.tenantId} = ${currentTenantId}` }),
     pgPolicy("audit_log_api_insert", { for: "insert", to: appApi, withCheck: sql`${t.tenantId} = ${currentTenantId}` }),

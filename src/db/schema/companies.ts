@@ -74,6 +74,8 @@ export const companies = pgTable(
     // The target of other tables' (tenant_id, company_id) keys: same tenant, enforced by the key.
     uniqueIndex("companies_tenant_id_key").on(t.tenantId, t.id),
     index("companies_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    // Retention purges of soft-deleted companies, tenant by tenant.
+    index("companies_tenant_deleted_idx").on(t.tenantId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     // Byte order ("C"): serves both name prefixes (as a range) and the name sort.
     index("companies_tenant_name_key_idx").on(t.tenantId, sql`(${t.nameKey} collate "C")`, t.id),
     // tenant_id first (btree_gin), so a fuzzy search reads only its own tenant's entries.

@@ -51,6 +51,7 @@ export const contacts = pgTable(
       .on(t.tenantId, t.companyId, t.sourceRef)
       .where(sql`${t.source} = 'companies_house' and ${t.deletedAt} is null`),
     index("contacts_tenant_company_idx").on(t.tenantId, t.companyId, t.createdAt, t.id),
+    index("contacts_tenant_deleted_idx").on(t.tenantId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     index("contacts_tenant_email_idx").on(t.tenantId, sql`lower(${t.email})`),
     check(
       "contacts_lawful_basis_check",

@@ -62,6 +62,10 @@ export const scrapeJobs = pgTable(
     uniqueIndex("scrape_jobs_live_key").on(t.tenantId, t.companyId).where(sql`${t.status} in ('queued', 'running')`),
     index("scrape_jobs_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     index("scrape_jobs_tenant_company_idx").on(t.tenantId, t.companyId, t.createdAt.desc()),
+    // Retention purges of finished jobs, tenant by tenant.
+    index("scrape_jobs_tenant_finished_idx")
+      .on(t.tenantId, t.finishedAt)
+      .where(sql`${t.status} in ('succeeded', 'failed')`),
     // The maintenance cron's look-up of stuck and forgotten jobs.
     index("scrape_jobs_live_idx").on(t.status, t.updatedAt).where(sql`${t.status} in ('queued', 'running')`),
     check("scrape_jobs_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),

@@ -36,7 +36,7 @@ export const scrapePages = pgTable(
       foreignColumns: [scrapeJobs.tenantId, scrapeJobs.id],
     }).onDelete("cascade"),
     index("scrape_pages_tenant_job_idx").on(t.tenantId, t.jobId),
-    index("scrape_pages_fetched_idx").on(t.fetchedAt),
+    index("scrape_pages_tenant_fetched_idx").on(t.tenantId, t.fetchedAt),
     check("scrape_pages_outcome_check", sql`${t.outcome} in ('fetched', 'blocked_by_robots', 'not_html', 'failed')`),
     pgPolicy("scrape_pages_api_all", {
       for: "all",

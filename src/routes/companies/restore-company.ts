@@ -12,7 +12,9 @@ export const restoreCompanyRoute = createRoute({
   path: "/v1/companies/{id}/restore",
   tags: ["Companies"],
   summary: "Restore a deleted company",
-  description: `Within ${RESTORE_WINDOW_DAYS} days of its deletion. Restoring a company that is not deleted changes nothing.`,
+  description:
+    `Within the tenant's retention of deleted records (default ${RESTORE_WINDOW_DAYS} days, see /v1/privacy/retention). ` +
+    "Restoring a company that is not deleted changes nothing.",
   ...v1Access({ role: "editor", scope: "companies:write" }),
   request: { params: companyIdParamSchema },
   responses: {
@@ -28,7 +30,8 @@ interface RestoreOutcome extends CompanyRow {
 
 export const restoreCompany = new OpenAPIHono<AppEnv>().openapi(restoreCompanyRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const window = sql`interval '${sql.raw(String(RESTORE_WINDOW_DAYS))} days'`;
+  // The window is the tenant's retention of deleted records: restorable until purged.
+  const window = sql`make_interval(days => coalesce((select deleted_records_days from retention_policies), ${RESTORE_WINDOW_DAYS}))`;
   const statement = sql`with restored as (
       update companies set deleted_at = null
        where id = ${id} and deleted_at is not null and deleted_at > now() - ${window}
@@ -46,7 +49,7 @@ export const restoreCompany = new OpenAPIHono<AppEnv>().openapi(restoreCompanyRo
   if (!row.restorable) {
     throw new ApiError(
       "conflict",
-      `The company was deleted more than ${RESTORE_WINDOW_DAYS} days ago and can no longer be restored.`,
+      "The company was deleted longer ago than the tenant's retention of deleted records and can no longer be restored.",
     );
   }
   c.header("ETag", etagOf(row));

@@ -1,17 +1,10 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CRON_SCHEDULES } from "../../../src/cron/schedules";
-import worker from "../../../src/index";
+import { runCron } from "../cron";
 import { signedIn } from "../factories";
-import { sqlAs } from "../harness";
+import { sendAs, sqlAs } from "../harness";
 import { jobState, queuedJob } from "../scrape";
 
-async function runMaintenance() {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ cron: CRON_SCHEDULES.maintenance }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
+const runMaintenance = () => runCron("maintenance");
 
 async function settled(jobId: string) {
   for (let i = 0; i < 100; i++) {
@@ -49,5 +42,35 @@ describe("maintenance cron: scrape jobs", () => {
     expect((await settled(stuck.jobId)).status).toBe("succeeded");
     expect((await settled(forgotten.jobId)).status).toBe("succeeded");
     expect(await jobState(live.jobId)).toMatchObject({ status: "running" });
+  });
+
+  it("revokes API keys past their expiry and forgets expired idempotency keys, with a receipt", async () => {
+    const admin = await signedIn("admin");
+    const owner = sqlAs("owner");
+    const [key] = (await owner.query(
+      `INSERT INTO api_keys (tenant_id, name, prefix, key_hash, role, expires_at)
+       VALUES ($1, 'old', 'dtk_old', $2, 'viewer', now() - interval '1 day') RETURNING id`,
+      [admin.tenant.id, crypto.randomUUID().replace(/-/g, "").repeat(2)],
+    )) as { id: string }[];
+    await owner.query(
+      "INSERT INTO idempotency_keys (tenant_id, key, request_hash, expires_at) VALUES ($1, 'gone', 'x', now() - interval '1 hour'), ($1, 'kept', 'x', now() + interval '1 hour')",
+      [admin.tenant.id],
+    );
+    await runMaintenance();
+    const [revoked] = (await owner.query("SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE id = $1", [
+      key?.id,
+    ])) as { revoked: boolean }[];
+    expect(revoked).toEqual({ revoked: true });
+    const keys = await owner.query("SELECT key FROM idempotency_keys WHERE tenant_id = $1 ORDER BY key", [
+      admin.tenant.id,
+    ]);
+    expect(keys).toEqual([{ key: "kept" }]);
+    const runs = (await (await sendAs(admin, "GET", "/v1/maintenance/runs?job=maintenance&limit=5")).json()) as {
+      items: { completed: boolean; rows: Record<string, number> }[];
+    };
+    expect(runs.items.find((run) => run.rows.api_keys_expired === 1)).toMatchObject({
+      completed: true,
+      rows: { api_keys_expired: 1, idempotency_keys: 1 },
+    });
   });
 });

@@ -149,6 +149,31 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "POST /v1/scrape-jobs/:id/retry": async (f) => {
     expect((await send(`/v1/scrape-jobs/${f.aJob.id}/retry`, "POST", f.b.headers)).status).toBe(404);
   },
+  "GET /v1/privacy/retention": async (f) => {
+    expect((await call("/v1/privacy/retention", { headers: bInA(f) })).status).toBe(404);
+  },
+  "PUT /v1/privacy/retention": async (f) => {
+    expect((await send("/v1/privacy/retention", "PUT", bInA(f), { audit_log_days: 365 })).status).toBe(404);
+  },
+  "POST /v1/privacy/export": async (f) => {
+    expect((await send("/v1/privacy/export", "POST", bInA(f), { email: "isolated@example.test" })).status).toBe(404);
+    // In B's own tenant, A's contact does not exist.
+    const own = await send("/v1/privacy/export", "POST", f.b.headers, { email: "isolated@example.test" });
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as { contacts: unknown[] }).contacts).toEqual([]);
+    expect((await send("/v1/privacy/export", "POST", f.b.headers, { contact_id: f.aContact.id })).status).toBe(404);
+  },
+  "POST /v1/privacy/erase": async (f) => {
+    expect((await send("/v1/privacy/erase", "POST", bInA(f), { email: "isolated@example.test" })).status).toBe(404);
+    expect((await send("/v1/privacy/erase", "POST", f.b.headers, { contact_id: f.aContact.id })).status).toBe(404);
+    // Erasing the address in B's own tenant leaves A's contact alone (checked by the snapshot).
+    expect((await send("/v1/privacy/erase", "POST", f.b.headers, { email: "isolated@example.test" })).status).toBe(200);
+  },
+  "GET /v1/maintenance/runs": async (f) => {
+    expect((await call("/v1/maintenance/runs", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/maintenance/runs?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.a.tenant.id);
+  },
   "GET /v1/audit-log": async (f) => {
     expect((await call("/v1/audit-log", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/audit-log?limit=100", { headers: f.b.headers })).text();

@@ -1,0 +1,110 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Logger } from "../observability/logger";
+import { RETENTION_SETTINGS, type RetentionSetting } from "../privacy/retention";
+import type { MaintenanceRun } from "./run";
+
+/** What one data class's purge deletes: rows of `table` whose `column` is past the period. */
+interface DataClass {
+  dataClass: string;
+  table: string;
+  /** Identifies a row within its tenant. */
+  key: string;
+  column: string;
+  /** The tenant's setting; null: the row carries its own expiry (`column` < now()). */
+  setting: RetentionSetting | null;
+  only?: string;
+}
+
+/**
+ * In this order: deleting a company or a finished job takes its contacts, pages and signals
+ * with it (foreign keys), so the later classes find less to do.
+ */
+export const DATA_CLASSES: DataClass[] = [
+  {
+    dataClass: "deleted_companies",
+    table: "companies",
+    key: "id",
+    column: "deleted_at",
+    setting: "deleted_records_days",
+  },
+  {
+    dataClass: "deleted_contacts",
+    table: "contacts",
+    key: "id",
+    column: "deleted_at",
+    setting: "deleted_records_days",
+  },
+  {
+    dataClass: "scrape_jobs",
+    table: "scrape_jobs",
+    key: "id",
+    column: "finished_at",
+    setting: "scrape_jobs_days",
+    only: "status in ('succeeded', 'failed')",
+  },
+  {
+    dataClass: "scrape_results",
+    table: "company_signals",
+    key: "id",
+    column: "fetched_at",
+    setting: "scrape_results_days",
+  },
+  {
+    dataClass: "scrape_snapshots",
+    table: "scrape_pages",
+    key: "id",
+    column: "fetched_at",
+    setting: "scrape_results_days",
+  },
+  { dataClass: "audit_log", table: "audit_log", key: "id", column: "created_at", setting: "audit_log_days" },
+  { dataClass: "idempotency_keys", table: "idempotency_keys", key: "key", column: "expires_at", setting: null },
+];
+
+/**
+ * One batch of one class: at most `batchSize` expired rows, taken tenant by tenant through the
+ * (tenant_id, column) indexes with each tenant's own period. Runs do not overlap (the lease);
+ * were they to, a row deleted by one is simply not returned (nor counted) by the other.
+ */
+export function purgeBatch(spec: DataClass, batchSize: number): SQL {
+  const cutoff = spec.setting
+    ? sql`now() - make_interval(days => coalesce(p.${sql.raw(spec.setting)}, ${RETENTION_SETTINGS[spec.setting].default}))`
+    : sql`now()`;
+  const table = sql.raw(spec.table);
+  const key = sql.raw(spec.key);
+  const column = sql.raw(spec.column);
+  return sql`cutoffs as (
+      select t.id as tenant_id, ${cutoff} as cutoff
+        from tenants t left join retention_policies p on p.tenant_id = t.id
+    ), doomed as (
+      select d.tenant_id, d.${key} as key from cutoffs c cross join lateral (
+        select x.tenant_id, x.${key} from ${table} x
+         where x.tenant_id = c.tenant_id and x.${column} < c.cutoff ${spec.only ? sql.raw(`and x.${spec.only}`) : sql``}
+         limit ${batchSize}
+      ) d
+      limit ${batchSize}
+    ), gone as (
+      delete from ${table} x using doomed d where x.tenant_id = d.tenant_id and x.${key} = d.key
+      returning x.tenant_id
+    ), changed as (select tenant_id, count(*)::int as n from gone group by tenant_id)`;
+}
+
+/**
+ * Deletes what every tenant holds past its retention period, class by class, in batches, until
+ * done or out of time; a run cut short is recorded as not completed and the next one carries on.
+ */
+export async function purgeExpired(run: MaintenanceRun, batchSize: number, logger: Logger): Promise<boolean> {
+  const totals: Record<string, number> = {};
+  for (const spec of DATA_CLASSES) {
+    for (;;) {
+      if (!run.hasTime()) {
+        logger.info("retention purge out of time; the next run carries on", { purged: totals });
+        return false;
+      }
+      const purged = await run.count(spec.dataClass, purgeBatch(spec, batchSize));
+      totals[spec.dataClass] = (totals[spec.dataClass] ?? 0) + purged;
+      if (purged < batchSize) break;
+    }
+  }
+  logger.info("retention purge complete", { purged: totals });
+  return true;
+}

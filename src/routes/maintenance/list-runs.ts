@@ -1,0 +1,74 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { MAINTENANCE_JOBS } from "../../db/schema/maintenance-runs";
+import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
+import { isoTimestamp } from "../../http/timestamps";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+
+const runSchema = z
+  .object({
+    id: z.uuid(),
+    job: z.enum(MAINTENANCE_JOBS),
+    started_at: z.iso.datetime(),
+    finished_at: z.iso.datetime().nullable(),
+    completed: z.boolean().openapi({ description: "False: out of time (the next run carries on), skipped or failed" }),
+    error: z.string().nullable(),
+    rows: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: "This tenant's rows purged or changed, per data class", example: { audit_log: 120 } }),
+  })
+  .openapi("MaintenanceRun");
+
+export const listRunsRoute = createRoute({
+  method: "get",
+  path: "/v1/maintenance/runs",
+  tags: ["Privacy"],
+  summary: "Receipts of retention purges and maintenance runs",
+  description: "Newest first, with this tenant's own figures only.",
+  ...v1Access({ role: "admin", scope: "privacy:read" }),
+  request: { query: pageQuerySchema.extend({ job: z.enum(MAINTENANCE_JOBS).optional() }) },
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "A page of runs", content: { "application/json": { schema: pageSchema(runSchema) } } },
+  },
+});
+
+interface RunRow extends Record<string, unknown> {
+  id: string;
+  job: (typeof MAINTENANCE_JOBS)[number];
+  started_at: string;
+  finished_at: string | null;
+  completed: boolean;
+  error: string | null;
+  rows: Record<string, number>;
+}
+
+export const listRuns = new OpenAPIHono<AppEnv>().openapi(listRunsRoute, async (c) => {
+  const query = c.req.valid("query");
+  const before = decodeCursor(query.cursor, 2);
+  const {
+    results: [result],
+  } = await c.var.scoped.batch((db) => [
+    // Row-level security keeps the counts to this tenant's; the runs themselves hold no tenant data.
+    db.execute<RunRow>(sql`select r.id, r.job, r.started_at::text, r.finished_at::text, r.completed, r.error,
+        coalesce((select jsonb_object_agg(k.data_class, k.rows) from maintenance_run_counts k where k.run_id = r.id),
+                 '{}') as rows
+      from maintenance_runs r
+      where (${query.job ?? null}::text is null or r.job = ${query.job ?? null})
+        ${before ? sql`and (r.started_at, r.id) < (${before[0]}::timestamptz, ${before[1]}::uuid)` : sql``}
+      order by r.started_at desc, r.id desc limit ${query.limit + 1}`),
+  ]);
+  const listed = page(result.rows, query.limit, (row) => [row.started_at, row.id]);
+  return c.json(
+    {
+      items: listed.items.map((row) => ({
+        ...row,
+        started_at: isoTimestamp(row.started_at),
+        finished_at: isoTimestamp(row.finished_at),
+      })),
+      next_cursor: listed.next_cursor,
+    },
+    200,
+  );
+});

@@ -1,0 +1,132 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { problemResponses } from "../../errors/problem";
+import { isoTimestamp } from "../../http/timestamps";
+import {
+  effectivePolicy,
+  RETENTION_SETTING_NAMES,
+  RETENTION_SETTINGS,
+  type RetentionSetting,
+} from "../../privacy/retention";
+import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { retentionSchema, retentionUpdateSchema } from "./schemas";
+
+type StoredPolicy = Partial<Record<RetentionSetting, number | null>> & { updated_at: string | null };
+
+const COLUMNS = RETENTION_SETTING_NAMES.join(", ");
+
+function body(stored: StoredPolicy | undefined) {
+  const effective = effectivePolicy(stored);
+  return {
+    settings: Object.fromEntries(
+      RETENTION_SETTING_NAMES.map((name) => {
+        const { default: fallback, min, max } = RETENTION_SETTINGS[name];
+        return [
+          name,
+          { days: effective[name], default: fallback, min, max, customised: (stored?.[name] ?? null) !== null },
+        ];
+      }),
+    ) as Record<RetentionSetting, { days: number; default: number; min: number; max: number; customised: boolean }>,
+    updated_at: isoTimestamp(stored?.updated_at ?? null),
+  };
+}
+
+export const getRetentionRoute = createRoute({
+  method: "get",
+  path: "/v1/privacy/retention",
+  tags: ["Privacy"],
+  summary: "The tenant's retention periods",
+  description: "Days each data class is kept before the daily purge deletes it, with defaults and bounds.",
+  ...v1Access({ role: "admin", scope: "privacy:read" }),
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "The policy in force", content: { "application/json": { schema: retentionSchema } } },
+  },
+});
+
+export const getRetention = new OpenAPIHono<AppEnv>().openapi(getRetentionRoute, async (c) => {
+  const {
+    results: [result],
+  } = await c.var.scoped.batch((db) => [
+    db.execute<StoredPolicy & Record<string, unknown>>(
+      sql`select ${sql.raw(COLUMNS)}, updated_at::text from retention_policies`,
+    ),
+  ]);
+  return c.json(body(result.rows[0]), 200);
+});
+
+export const updateRetentionRoute = createRoute({
+  method: "put",
+  path: "/v1/privacy/retention",
+  tags: ["Privacy"],
+  summary: "Change retention periods",
+  description:
+    "Sets the given classes (null: back to the default); the others keep their value. Finished scrape jobs " +
+    "cannot be kept for less time than scrape results (deleting a job deletes its results). Audited.",
+  ...v1Access({ role: "admin", scope: "privacy:write" }),
+  request: {
+    body: { required: true, content: { "application/json": { schema: retentionUpdateSchema } } },
+  },
+  responses: {
+    ...V1_PROBLEMS,
+    200: { description: "The policy in force", content: { "application/json": { schema: retentionSchema } } },
+    ...problemResponses(422),
+  },
+});
+
+interface UpdateOutcome extends StoredPolicy, Record<string, unknown> {
+  consistent: boolean;
+}
+
+export const updateRetention = new OpenAPIHono<AppEnv>().openapi(updateRetentionRoute, async (c) => {
+  const changes = c.req.valid("json");
+  // The next policy: given values (null resets), else the stored ones. Written only if its
+  // periods are consistent, so a refused change writes nothing.
+  const next = sql.join(
+    RETENTION_SETTING_NAMES.map((name) =>
+      changes[name] === undefined
+        ? sql`(select ${sql.raw(name)} from current) as ${sql.raw(name)}`
+        : sql`${changes[name]}::integer as ${sql.raw(name)}`,
+    ),
+    sql`, `,
+  );
+  const jobs = RETENTION_SETTINGS.scrape_jobs_days.default;
+  const results = RETENTION_SETTINGS.scrape_results_days.default;
+  const {
+    results: [result],
+  } = await c.var.scoped.batch((db) => [
+    db.execute<UpdateOutcome>(sql`with current as (select * from retention_policies),
+      next as (select ${next}),
+      checked as (
+        select *, coalesce(scrape_jobs_days, ${jobs}) >= coalesce(scrape_results_days, ${results}) as consistent from next
+      ),
+      written as (
+        insert into retention_policies (${sql.raw(COLUMNS)})
+        select ${sql.raw(COLUMNS)} from checked where consistent
+        on conflict (tenant_id) do update set ${sql.join(
+          RETENTION_SETTING_NAMES.map((name) => sql`${sql.raw(name)} = excluded.${sql.raw(name)}`),
+          sql`, `,
+        )}
+        returning ${sql.raw(COLUMNS)}, updated_at::text
+      )
+      select w.*, true as consistent from written w
+      union all
+      select ${sql.raw(COLUMNS)}, null, false from checked where not consistent`),
+  ]);
+  const [row] = result.rows;
+  if (!row) throw new Error("retention update: no outcome");
+  if (!row.consistent) {
+    const effective = effectivePolicy(row);
+    throw new ApiError("unprocessable", "Finished scrape jobs must be kept at least as long as scrape results.", {
+      errors: [
+        {
+          field: "body.scrape_jobs_days",
+          message: `at least scrape_results_days (${effective.scrape_results_days}): deleting a job deletes its results`,
+        },
+      ],
+    });
+  }
+  return c.json(body(row), 200);
+});

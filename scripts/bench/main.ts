@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { companiesSearchScenario } from "./companies-search";
 import { rateLimiterScenario } from "./rate-limiter";
+import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
 import { BENCH_DIR } from "./worker-harness";
 
@@ -14,6 +15,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "rate-limiter": rateLimiterScenario,
   "companies-search": companiesSearchScenario,
   scrape: scrapeScenario,
+  "retention-purge": retentionPurgeScenario,
 };
 
 async function main() {

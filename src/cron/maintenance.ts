@@ -4,7 +4,10 @@ import type { Logger } from "../observability/logger";
 import { DATA_CLASSES, purgeBatch } from "./retention-purge";
 import type { MaintenanceRun } from "./run";
 
-/** A queued job untouched this long has probably lost its message (a failed send). */
+/**
+ * A queued job untouched this long (after its planned retry, if it has one) has probably lost
+ * its message (a failed send).
+ */
 const FORGOTTEN_AFTER = "10 minutes";
 /** Jobs put back per statement; the loop takes the rest while time lasts. */
 const JOBS_PER_STATEMENT = 500;
@@ -25,7 +28,7 @@ export async function requeueScrapeJobs(env: Env, run: MaintenanceRun, logger: L
       sql`stale as (
         select id from scrape_jobs
          where (status = 'running' and lease_expires_at < now())
-            or (status = 'queued' and updated_at < now() - ${FORGOTTEN_AFTER}::interval)
+            or (status = 'queued' and coalesce(retry_at, updated_at) < now() - ${FORGOTTEN_AFTER}::interval)
          order by updated_at
          limit ${JOBS_PER_STATEMENT}
          for update skip locked

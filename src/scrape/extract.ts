@@ -38,6 +38,15 @@ function absolute(value: string | null, base: URL): URL | null {
   }
 }
 
+/** Percent-decoded, or as written when the escapes are broken (`tel:%`): pages are not ours. */
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 function push<T>(list: T[], value: T, max = MAX_LIST): void {
   if (list.length < max) list.push(value);
 }
@@ -136,9 +145,9 @@ export async function extractPage(url: URL, headers: Headers, body: ReadableStre
       element(element) {
         anchor = null;
         const raw = (element.getAttribute("href") ?? "").trim();
-        if (/^tel:/i.test(raw)) return push(extract.phones, decodeURIComponent(raw.slice(4)).trim());
+        if (/^tel:/i.test(raw)) return push(extract.phones, decoded(raw.slice(4)).trim());
         if (/^mailto:/i.test(raw)) {
-          const address = decodeURIComponent(raw.slice(7).split("?")[0] ?? "")
+          const address = decoded(raw.slice(7).split("?")[0] ?? "")
             .trim()
             .toLowerCase();
           return push(extract.emails, address);

@@ -7,7 +7,8 @@ interface HostState {
   lastAt: number;
   /** A request is out until this time (its holder releases it sooner, or the hold runs out). */
   busyUntil?: number;
-  robots?: RobotsFile;
+  /** robots.txt per origin: http://host and https://host have their own (RFC 9309 2.3). */
+  robots?: Record<string, RobotsFile>;
 }
 
 const STATE_KEY = "host";
@@ -43,14 +44,15 @@ export class HostThrottle extends DurableObject<Env> {
     this.save({ ...state, lastAt: Math.max(state?.lastAt ?? 0, now), busyUntil: 0 });
   }
 
-  /** The cached robots.txt, while still fresh (RFC 9309: at most 24 hours). */
-  robots(now = Date.now()): RobotsFile | null {
-    const robots = this.load()?.robots;
+  /** The origin's cached robots.txt, while still fresh (RFC 9309: at most 24 hours). */
+  robots(origin: string, now = Date.now()): RobotsFile | null {
+    const robots = this.load()?.robots?.[origin];
     return robots && now - robots.fetchedAt < robotsMaxAge(robots) ? robots : null;
   }
 
-  storeRobots(robots: RobotsFile): void {
-    this.save({ ...this.load(), lastAt: this.load()?.lastAt ?? 0, robots });
+  storeRobots(origin: string, robots: RobotsFile): void {
+    const state = this.load();
+    this.save({ ...state, lastAt: state?.lastAt ?? 0, robots: { ...state?.robots, [origin]: robots } });
   }
 
   override async alarm(): Promise<void> {

@@ -11,6 +11,7 @@ export const FAILURE_REASONS = [
   "network_error",
   "site_unavailable",
   "rate_limited_by_site",
+  "host_busy",
   "retries_exhausted",
   "no_website",
 ] as const;

@@ -19,8 +19,9 @@ export interface HostGate {
   /** 0 when the host is ours until `release`, else milliseconds to wait before asking again. */
   acquire(host: string, delayMs: number, holdMs: number): Promise<number>;
   release(host: string): Promise<void>;
-  robots(host: string): Promise<RobotsFile | null>;
-  storeRobots(host: string, robots: RobotsFile): Promise<void>;
+  /** Keyed by origin (scheme, host, port): each has its own robots.txt. */
+  robots(host: string, origin: string): Promise<RobotsFile | null>;
+  storeRobots(host: string, origin: string, robots: RobotsFile): Promise<void>;
 }
 
 export interface PageRecord {
@@ -115,7 +116,7 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
   assertFetchable(start, settings);
   const records: PageRecord[] = [];
   const extracts: { url: string; extract: PageExtract }[] = [];
-  const rulesByHost = new Map<string, { rules: RobotsRules; delayMs: number }>();
+  const rulesByOrigin = new Map<string, { rules: RobotsRules; delayMs: number }>();
 
   /** Waits for the host's turn, then holds it until the returned release is called. */
   const turn = async (host: string, delayMs: number) => {
@@ -124,6 +125,10 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
       wait > 0;
       wait = await gate.acquire(host, delayMs, holdMs)
     ) {
+      // Other jobs hold the host: give up in time for the lease, and let the queue bring the job back.
+      if (Date.now() + wait - startedAt > settings.budgetMs) {
+        throw new ScrapeError("host_busy", `${host} is busy with other scrapes; retrying later`, true);
+      }
       await sleep(wait);
     }
     return () => gate.release(host);
@@ -131,17 +136,17 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
   // robots.txt itself: the default delay (its Crawl-delay is not known yet).
   const robotsGate: HopGate = (url) => turn(url.host, settings.minHostDelayMs);
   const politeness = async (url: URL) => {
-    const known = rulesByHost.get(url.host);
+    const known = rulesByOrigin.get(url.origin);
     if (known) return known;
-    let robots = await gate.robots(url.host);
+    let robots = await gate.robots(url.host, url.origin);
     if (!robots) {
       robots = await fetchRobots(url.origin, settings, robotsGate);
-      await gate.storeRobots(url.host, robots);
+      await gate.storeRobots(url.host, url.origin, robots);
     }
     const rules = new RobotsRules(robots, url.origin, settings.userAgent);
     const delayMs = Math.min(MAX_CRAWL_DELAY_MS, Math.max(settings.minHostDelayMs, rules.crawlDelaySeconds() * 1000));
     const entry = { rules, delayMs };
-    rulesByHost.set(url.host, entry);
+    rulesByOrigin.set(url.origin, entry);
     return entry;
   };
   // Every request of a page, redirect hops included: allowed by its host's robots.txt, and in turn.

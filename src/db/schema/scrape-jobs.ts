@@ -45,6 +45,8 @@ export const scrapeJobs = pgTable(
     requestedBy: uuid("requested_by"),
     leaseId: uuid("lease_id"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "string" }),
+    /** When the queue will bring a set-back job again (its message's retry delay). */
+    retryAt: timestamp("retry_at", { withTimezone: true, mode: "string" }),
     startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }),
     finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
     ...timestamps,

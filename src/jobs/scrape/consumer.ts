@@ -35,8 +35,8 @@ function hostGate(namespace: Env["HOST_THROTTLE"]): HostGate {
   return {
     acquire: (host, delayMs, holdMs) => stub(host).acquire(delayMs, holdMs),
     release: (host) => stub(host).release(),
-    robots: (host) => stub(host).robots(),
-    storeRobots: (host, robots) => stub(host).storeRobots(robots),
+    robots: (host, origin) => stub(host).robots(origin),
+    storeRobots: (host, origin, robots) => stub(host).storeRobots(origin, robots),
   };
 }
 
@@ -91,17 +91,17 @@ async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Con
     }
     const reason = error instanceof ScrapeError ? error.reason : "internal_error";
     const detail = error instanceof Error ? error.message : String(error);
-    // Back to queued so the retry can claim it at once; if even this fails, the lease runs out
-    // and the maintenance cron requeues the job.
-    await store
-      .release(jobId, leaseId, reason, detail)
-      .catch((releaseError: unknown) =>
-        logger.error("scrape job release failed", { ...log, error: String(releaseError) }),
-      );
     const delaySeconds = retryDelaySeconds(
       message.attempts,
       error instanceof ScrapeError ? error.retryAfterSeconds : undefined,
     );
+    // Back to queued so the retry can claim it at once; if even this fails, the lease runs out
+    // and the maintenance cron requeues the job.
+    await store
+      .release(jobId, leaseId, reason, detail, delaySeconds)
+      .catch((releaseError: unknown) =>
+        logger.error("scrape job release failed", { ...log, error: String(releaseError) }),
+      );
     logger.warn("scrape job will be retried", { ...log, tenant_id: job.tenant_id, reason, delay_s: delaySeconds });
     message.retry({ delaySeconds });
   }

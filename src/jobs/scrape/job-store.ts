@@ -63,18 +63,23 @@ export class JobStore {
     ]);
   }
 
-  /** A transient failure: back to the queue (the message is retried with backoff). */
+  /**
+   * A transient failure: back to the queue, where the message comes again after `delaySeconds`
+   * (recorded, so the maintenance cron does not take the wait for a lost message).
+   */
   async release(
     jobId: string,
     leaseId: string,
     reason: FailureReason | "internal_error",
     detail: string,
+    delaySeconds: number,
   ): Promise<void> {
     const { db } = this.database;
     await db.batch([
       db.execute(this.resume(jobId, leaseId)),
       db.execute(sql`update scrape_jobs set status = 'queued', failure_reason = ${reason},
-          failure_detail = ${detail.slice(0, 1000)}, lease_id = null, lease_expires_at = null
+          failure_detail = ${detail.slice(0, 1000)}, lease_id = null, lease_expires_at = null,
+          retry_at = now() + make_interval(secs => ${delaySeconds})
         where id = ${jobId}`),
     ]);
   }

@@ -70,7 +70,9 @@ export const eraseSubject = new OpenAPIHono<AppEnv>().openapi(eraseSubjectRoute,
         on conflict (tenant_id, subject_hash) do nothing
         returning subject_hash
       ),
-      gone as (delete from contacts k using doomed d where k.id = d.id returning k.id)
+      gone as (delete from contacts k using doomed d where k.id = d.id returning k.id),
+      -- A replayable POST response holds the contact as it was created: it goes too.
+      forgotten as (delete from idempotency_keys where response->>'id' in (select id::text from doomed))
       select (select id from receipt) as receipt_id, (select erased_at::text from receipt) as erased_at,
              (select count(*) from gone)::int as contacts, (select count(*) from suppressed)::int as suppressed`),
   ]);

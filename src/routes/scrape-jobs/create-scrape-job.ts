@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
@@ -25,12 +26,32 @@ export const createScrapeJobRoute = createRoute({
       content: { "application/json": { schema: scrapeJobSchema } },
     },
     202: { description: "Queued", content: { "application/json": { schema: scrapeJobSchema } } },
-    ...problemResponses(422),
+    ...problemResponses(409, 422),
   },
 });
 
 interface Outcome extends ScrapeJobRow {
   created: boolean;
+}
+
+/**
+ * A concurrent request created the live job after this statement's snapshot was taken (its
+ * insert waited for that one, then did nothing): read it now that it is committed.
+ */
+async function liveJob(c: Context<AppEnv>, companyId: string): Promise<Outcome> {
+  const {
+    results: [found],
+  } = await c.var.scoped.batch((db) => [
+    db.execute<Outcome>(sql`select ${sql.raw(SCRAPE_JOB_COLUMNS)}, false as created from scrape_jobs
+      where company_id = ${companyId} and status in ('queued', 'running')`),
+  ]);
+  const [job] = found.rows;
+  if (!job) {
+    throw new ApiError("conflict", "A scrape of this company was just requested and has already finished; retry.", {
+      headers: { "retry-after": "1" },
+    });
+  }
+  return job;
 }
 
 export const createScrapeJob = new OpenAPIHono<AppEnv>().openapi(createScrapeJobRoute, async (c) => {
@@ -62,8 +83,7 @@ export const createScrapeJob = new OpenAPIHono<AppEnv>().openapi(createScrapeJob
       errors: [{ field: "website", message: "required for a scrape" }],
     });
   }
-  const [job] = result.rows;
-  if (!job) throw new Error("scrape request: no job");
+  const job = result.rows[0] ?? (await liveJob(c, id));
   if (job.created) await enqueueScrapeJob(c, job.id);
   c.header("Location", `/v1/scrape-jobs/${job.id}`);
   return job.created ? c.json(scrapeJobBody(job), 202) : c.json(scrapeJobBody(job), 200);

@@ -37,7 +37,7 @@ export const retryScrapeJob = new OpenAPIHono<AppEnv>().openapi(retryScrapeJobRo
     db.execute<{ status: string }>(sql`select status from scrape_jobs where id = ${id}`),
     // A unique violation here means another job for the company is live: 409.
     db.execute<ScrapeJobRow>(sql`update scrape_jobs set status = 'queued', attempts = 0, failure_reason = null,
-        failure_detail = null, started_at = null, finished_at = null, pages_fetched = 0
+        failure_detail = null, started_at = null, finished_at = null, pages_fetched = 0, retry_at = null
       where id = ${id} and status = 'failed'
       returning ${sql.raw(SCRAPE_JOB_COLUMNS)}`),
   ]);

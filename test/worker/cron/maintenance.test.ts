@@ -21,6 +21,7 @@ describe("maintenance cron: scrape jobs", () => {
     const stuck = await queuedJob(editor, "via-queue");
     const forgotten = await queuedJob(editor, "via-queue");
     const live = await queuedJob(editor, "via-queue");
+    const waiting = await queuedJob(editor, "via-queue");
     const owner = sqlAs("owner");
     await owner.query(
       "UPDATE scrape_jobs SET status = 'running', attempts = 1, lease_id = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE id = $1",
@@ -30,6 +31,14 @@ describe("maintenance cron: scrape jobs", () => {
     await owner.transaction([
       owner.query("SET LOCAL session_replication_role = replica"),
       owner.query("UPDATE scrape_jobs SET updated_at = now() - interval '1 hour' WHERE id = $1", [forgotten.jobId]),
+    ]);
+    // Set back by a consumer, its message due in an hour (the site's Retry-After): left alone.
+    await owner.transaction([
+      owner.query("SET LOCAL session_replication_role = replica"),
+      owner.query(
+        "UPDATE scrape_jobs SET updated_at = now() - interval '1 hour', retry_at = now() + interval '1 hour' WHERE id = $1",
+        [waiting.jobId],
+      ),
     ]);
     // Held by a live lease: left alone.
     await owner.query(
@@ -42,6 +51,7 @@ describe("maintenance cron: scrape jobs", () => {
     expect((await settled(stuck.jobId)).status).toBe("succeeded");
     expect((await settled(forgotten.jobId)).status).toBe("succeeded");
     expect(await jobState(live.jobId)).toMatchObject({ status: "running" });
+    expect(await jobState(waiting.jobId)).toMatchObject({ status: "queued" });
   });
 
   it("revokes API keys past their expiry and forgets expired idempotency keys, with a receipt", async () => {

@@ -233,6 +233,24 @@ describe("POST /v1/privacy/erase", () => {
     expect(after.items.map((k) => k.name)).not.toContain(officer.name);
   });
 
+  it("forgets the stored response of the request that created the contact", async () => {
+    const admin = await signedIn("admin");
+    const address = email();
+    const host = await company(admin);
+    const key = { "Idempotency-Key": `erase-${crypto.randomUUID()}` };
+    const body = { name: "Replay Risk", email: address, lawful_basis: "consent" };
+    expect((await sendAs(admin, "POST", `/v1/companies/${host.id}/contacts`, body, key)).status).toBe(201);
+    await sendAs(admin, "POST", "/v1/privacy/erase", { email: address });
+    // No replay of the erased person: the retry is a new request, and the person is suppressed.
+    const retried = await sendAs(admin, "POST", `/v1/companies/${host.id}/contacts`, body, key);
+    expect(retried.status).toBe(422);
+    expect(JSON.stringify(await retried.json())).not.toContain("Replay Risk");
+    const stored = await sqlAs("owner").query("SELECT response FROM idempotency_keys WHERE tenant_id = $1", [
+      admin.tenant.id,
+    ]);
+    expect(JSON.stringify(stored)).not.toContain(address);
+  });
+
   it("answers 404 for an unknown contact id, writing nothing", async () => {
     const admin = await signedIn("admin");
     expect((await sendAs(admin, "POST", "/v1/privacy/erase", { contact_id: crypto.randomUUID() })).status).toBe(404);

@@ -35,6 +35,15 @@ describe("POST /v1/companies/{id}/scrape", () => {
     expect(count).toEqual({ n: 1 });
   });
 
+  it("gives concurrent requests for one company the same single job", async () => {
+    const editor = await signedIn("editor");
+    const company = await siteCompany(editor, "via-queue");
+    const responses = await Promise.all(Array.from({ length: 3 }, () => requestScrape(editor, company.id)));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 202]);
+    const ids = new Set(await Promise.all(responses.map(async (r) => ((await r.json()) as { id: string }).id)));
+    expect(ids.size).toBe(1);
+  });
+
   it("runs the job through the real queue and consumer", async () => {
     const editor = await signedIn("editor");
     const company = await siteCompany(editor, "via-queue");

@@ -19,7 +19,7 @@ describe("page extraction (HTMLRewriter)", () => {
         <script src="/js/app.js"></script><script>window.dataLayer = [];</script></head>
         <body id="__next" data-reactroot><iframe src="https://www.youtube.com/embed/x"></iframe>
         <a href="/contact#form"> Contact <b>us</b></a><a href="tel:+44%2020%207946%200000">call</a>
-        <a href="mailto:Info@Acme.co.uk?subject=hi">mail</a><a href="javascript:void(0)">x</a></body></html>`,
+        <a href="mailto:Info@Acme.co.uk?subject=hi">mail</a><a href="javascript:void(0)">x</a><a href="tel:%">broken</a></body></html>`,
       { "set-cookie": "_ga=GA1.1; Path=/", server: "nginx" },
     );
     expect(page).toMatchObject({
@@ -27,7 +27,8 @@ describe("page extraction (HTMLRewriter)", () => {
       description: "IT for you",
       canonicalUrl: "https://www.acme.co.uk/home",
       openGraph: { site_name: "Acme" },
-      phones: ["+44 20 7946 0000"],
+      // A broken escape is kept as written, not a failure of the page.
+      phones: ["+44 20 7946 0000", "%"],
       emails: ["info@acme.co.uk"],
     });
     expect(page.links.map((l) => [l.url.href, l.text])).toEqual([["https://www.acme.co.uk/contact", "Contact us"]]);

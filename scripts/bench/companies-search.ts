@@ -4,11 +4,10 @@
  * Also prints EXPLAIN ANALYZE of the search as the API role, to show that row-level security does
  * not turn it into a scan of other tenants' rows.
  */
-import { neon, neonConfig } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
 import pg from "pg";
-import { startLocalDatabase } from "../db/local-database";
-import { applyMigrations } from "../db/migrate";
 import { mintDevToken } from "../lib/jwt";
+import { freshPostgres } from "./fresh-postgres";
 import { ms, summarise } from "./stats";
 import { startWorker } from "./worker-harness";
 
@@ -27,16 +26,8 @@ const QUERIES: Record<string, string> = {
 };
 
 export async function companiesSearchScenario(): Promise<Record<string, unknown>> {
-  const adminUrl = new URL(process.env.PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-  const name = `detecktiv_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-  const database = await startLocalDatabase({ databaseUrl });
-  neonConfig.fetchEndpoint = database.fetchEndpoint;
+  const { databaseUrl, database, drop } = await freshPostgres("search");
   try {
-    await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint }, () => {});
     const seeding = performance.now();
     const direct = new pg.Client({ connectionString: databaseUrl });
     await direct.connect();
@@ -136,8 +127,6 @@ export async function companiesSearchScenario(): Promise<Record<string, unknown>
     }
     return { rows: TENANTS * PER_TENANT, seed_seconds: seedSeconds, explain: planText, latency: results };
   } finally {
-    await database.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await drop();
   }
 }

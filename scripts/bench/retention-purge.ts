@@ -6,14 +6,12 @@
  * server: the database is the cost, not the Worker's CPU. Reports rows per second, the longest
  * single statement, and what each invocation used against a Worker's limits.
  */
-import { neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import { purgeExpired } from "../../src/cron/retention-purge";
 import { MaintenanceRun } from "../../src/cron/run";
 import { createDatabaseClient } from "../../src/db/client";
 import { createLogger } from "../../src/observability/logger";
-import { startLocalDatabase } from "../db/local-database";
-import { applyMigrations } from "../db/migrate";
+import { freshPostgres } from "./fresh-postgres";
 
 const TENANTS = 20;
 const AUDIT_ROWS = Number(process.env.BENCH_PURGE_AUDIT_ROWS ?? 800_000);
@@ -24,16 +22,8 @@ const BUDGET_MS = 25_000;
 const MAX_STATEMENTS = 500;
 
 export async function retentionPurgeScenario(): Promise<Record<string, unknown>> {
-  const adminUrl = new URL(process.env.PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-  const name = `detecktiv_bench_purge_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-  const database = await startLocalDatabase({ databaseUrl });
-  neonConfig.fetchEndpoint = database.fetchEndpoint;
+  const { databaseUrl, database, drop } = await freshPostgres("purge");
   try {
-    await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint }, () => {});
     const seeding = performance.now();
     const direct = new pg.Client({ connectionString: databaseUrl });
     await direct.connect();
@@ -113,8 +103,6 @@ export async function retentionPurgeScenario(): Promise<Record<string, unknown>>
     console.log(`  left: ${JSON.stringify(result.left)}`);
     return result;
   } finally {
-    await database.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await drop();
   }
 }

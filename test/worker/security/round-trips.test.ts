@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createApiKeyVia, createUser, signedIn } from "../factories";
 import { call, databaseRoundTrips, newRequestId } from "../harness";
+import { siteOrigin } from "../scrape";
 import { hsToken } from "../tokens";
 
 /** One API request = one HTTP round trip to the database, reads and writes (audit included). */
@@ -10,6 +11,14 @@ describe("database round trips per request", () => {
     const member = await signedIn("viewer", owner.tenant);
     const newUser = await createUser();
     const key = await createApiKeyVia(owner, { role: "viewer", scopes: ["*"] });
+    const company = (await (
+      await call("/v1/companies", {
+        method: "POST",
+        headers: { ...owner.headers, "content-type": "application/json" },
+        // A local fake site: the scrape request's job really runs, in the background.
+        body: JSON.stringify({ name: "Scraped Ltd", website: siteOrigin("via-queue") }),
+      })
+    ).json()) as { id: string };
     const requests: [string, string, unknown?][] = [
       ["GET", "/v1/me"],
       ["GET", "/v1/tenant"],
@@ -24,6 +33,21 @@ describe("database round trips per request", () => {
       ["GET", "/v1/audit-log"],
       ["POST", "/v1/companies", { name: "Round Trip Ltd" }],
       ["GET", "/v1/companies?q=round%20trip"],
+      ["GET", `/v1/companies/${company.id}`],
+      [
+        "POST",
+        `/v1/companies/${company.id}/contacts`,
+        { name: "Pat", email: "pat@scraped.example", lawful_basis: "consent" },
+      ],
+      ["GET", `/v1/companies/${company.id}/contacts`],
+      ["POST", `/v1/companies/${company.id}/scrape`],
+      ["GET", "/v1/scrape-jobs"],
+      ["GET", `/v1/companies/${company.id}/signals`],
+      ["GET", "/v1/privacy/retention"],
+      ["PUT", "/v1/privacy/retention", { audit_log_days: 500 }],
+      ["POST", "/v1/privacy/export", { email: "pat@scraped.example" }],
+      ["POST", "/v1/privacy/erase", { email: "pat@scraped.example" }],
+      ["GET", "/v1/maintenance/runs"],
       ["POST", "/v1/tenants", { slug: `rt-${crypto.randomUUID().slice(0, 8)}`, name: "RT" }],
     ];
     for (const [method, path, body] of requests) {

@@ -77,7 +77,7 @@ export async function companiesSearchScenario(): Promise<Record<string, unknown>
              SELECT id FROM companies WHERE company_number = 'NORTWIND CLOWD'
              UNION SELECT id FROM companies WHERE name_key COLLATE "C" >= 'nortwind clowd'
                AND name_key COLLATE "C" < 'nortwind clowd' || chr(1114111)
-             UNION SELECT id FROM companies WHERE name_key % 'nortwind clowd')
+             UNION SELECT id FROM app.company_name_search WHERE name_key % 'nortwind clowd')
          ORDER BY -similarity(name_key, 'nortwind clowd'), id LIMIT 26`,
       ),
     ]);

@@ -14,7 +14,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { deletedAt, id, timestamps } from "./columns";
 import { currentTenantId } from "./identity";
-import { appApi, appMaintenance } from "./roles";
+import { appApi, appMaintenance, appSearch } from "./roles";
 import { tenants } from "./tenants";
 
 export const COMPANY_SOURCES = ["manual", "companies_house", "scrape", "import"] as const;
@@ -93,6 +93,9 @@ export const companies = pgTable(
       withCheck: sql`${t.tenantId} = ${currentTenantId}`,
     }),
     pgPolicy("companies_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    // For the view app.company_name_search only, whose definition narrows to the caller's tenant
+    // (migration 0023 says why); app_search has SELECT on id, tenant_id, name_key, deleted_at.
+    pgPolicy("companies_search_select", { for: "select", to: appSearch, using: sql`true` }),
     pgPolicy("companies_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],
 ).enableRLS();

@@ -8,3 +8,5 @@ export const appApi = pgRole("app_api").existing();
 export const appMaintenance = pgRole("app_maintenance").existing();
 /** Owns the SECURITY DEFINER identity functions; may read only what identity checks need. */
 export const appAuth = pgRole("app_auth").existing();
+/** Owns app.company_name_search (similar-name search through the trigram index): nothing else. */
+export const appSearch = pgRole("app_search").existing();

@@ -93,15 +93,15 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
   const filters: SQL[] = [sql`deleted_at is null`];
   if (q) {
     // Candidate sets instead of one OR, which no index can serve: the number (unique index), the
-    // name prefix (a range on the btree in "C" order) and similar names. Row-level security keeps
-    // each one inside the tenant. Similar names cost a trigram comparison per company of the tenant (the trigram index cannot
-    // serve a non-leakproof operator under row-level security), so they are looked for only when
-    // they can help: a query that is itself a company number or too short for trigrams skips them.
+    // name prefix (a range on the btree in "C" order) and similar names (the trigram index, through
+    // app.company_name_search: under row-level security `%` could not use it; see migration 0023).
+    // Row-level security keeps each set, and the rows read from them, inside the tenant. Queries
+    // that are a company number or too short for trigrams skip similar names.
     const fuzzy = q.length >= 3 && !companyNumberSchema.safeParse(q).success;
     filters.push(sql`id in (
       select id from companies where company_number = ${qNumber}
       union select id from companies where ${startsWith(NAME_KEY, q)}
-      ${fuzzy ? sql`union select id from companies where name_key % ${q}` : sql``})`);
+      ${fuzzy ? sql`union select id from app.company_name_search where name_key % ${q}` : sql``})`);
   }
   if (query.company_number) filters.push(sql`company_number = ${query.company_number}`);
   if (query.status) filters.push(sql`status = ${query.status}`);

@@ -268,3 +268,28 @@ describe("every tenant table, in raw SQL as app_api", () => {
     },
   );
 });
+
+describe("app.company_name_search (the similar-name search view)", () => {
+  it("shows the caller's own live companies only, and nothing without an identity", async () => {
+    const a = await createTenantWithMember("owner");
+    const b = await createTenantWithMember("owner");
+    const owner = sqlAs("owner");
+    const [mine] = (await owner.query("INSERT INTO companies (tenant_id, name) VALUES ($1, 'Mine Ltd') RETURNING id", [
+      a.tenant.id,
+    ])) as { id: string }[];
+    await owner.query("INSERT INTO companies (tenant_id, name, deleted_at) VALUES ($1, 'Mine Deleted', now())", [
+      a.tenant.id,
+    ]);
+    await owner.query("INSERT INTO companies (tenant_id, name) VALUES ($1, 'Theirs Ltd')", [b.tenant.id]);
+    const sql = sqlAs("app_api");
+    const [, rows] = await sql.transaction([
+      sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'viewer', NULL, true, 'view-test')", [
+        a.tenant.id,
+        a.user.subject,
+      ]),
+      sql.query("SELECT id, name_key FROM app.company_name_search"),
+    ]);
+    expect(rows).toEqual([{ id: mine?.id, name_key: "mine ltd" }]);
+    expect(await sql.query("SELECT count(*)::int AS n FROM app.company_name_search")).toEqual([{ n: 0 }]);
+  });
+});

@@ -1,0 +1,1 @@
+CREATE POLICY "companies_search_select" ON "companies" AS PERMISSIVE FOR SELECT TO "app_search" USING (true);

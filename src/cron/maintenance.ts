@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Env } from "../config/env";
 import type { Logger } from "../observability/logger";
-import { DATA_CLASSES, purgeBatch } from "./retention-purge";
+import { DATA_CLASSES, purgeClass } from "./retention-purge";
 import type { MaintenanceRun } from "./run";
 
 /**
@@ -72,10 +72,7 @@ export async function runMaintenance(env: Env, run: MaintenanceRun, batchSize: n
   if (!run.hasTime()) return false;
   await revokeExpiredApiKeys(run);
   for (const spec of IDEMPOTENCY_KEYS) {
-    for (;;) {
-      if (!run.hasTime()) return false;
-      if ((await run.count(spec.dataClass, purgeBatch(spec, batchSize))) < batchSize) break;
-    }
+    if (!(await purgeClass(run, spec, batchSize))) return false;
   }
   return true;
 }

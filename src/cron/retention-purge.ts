@@ -4,7 +4,7 @@ import { RETENTION_SETTINGS, type RetentionSetting } from "../privacy/retention"
 import type { MaintenanceRun } from "./run";
 
 /** What one data class's purge deletes: rows of `table` whose `column` is past the period. */
-interface DataClass {
+export interface DataClass {
   dataClass: string;
   table: string;
   /** Identifies a row within its tenant. */
@@ -89,20 +89,33 @@ export function purgeBatch(spec: DataClass, batchSize: number): SQL {
 }
 
 /**
+ * Purges one class batch by batch until a batch comes back short (done: true) or the run is out
+ * of time (false). Adds what it purged to `totals`.
+ */
+export async function purgeClass(
+  run: MaintenanceRun,
+  spec: DataClass,
+  batchSize: number,
+  totals: Record<string, number> = {},
+): Promise<boolean> {
+  for (;;) {
+    if (!run.hasTime()) return false;
+    const purged = await run.count(spec.dataClass, purgeBatch(spec, batchSize));
+    totals[spec.dataClass] = (totals[spec.dataClass] ?? 0) + purged;
+    if (purged < batchSize) return true;
+  }
+}
+
+/**
  * Deletes what every tenant holds past its retention period, class by class, in batches, until
  * done or out of time; a run cut short is recorded as not completed and the next one carries on.
  */
 export async function purgeExpired(run: MaintenanceRun, batchSize: number, logger: Logger): Promise<boolean> {
   const totals: Record<string, number> = {};
   for (const spec of DATA_CLASSES) {
-    for (;;) {
-      if (!run.hasTime()) {
-        logger.info("retention purge out of time; the next run carries on", { purged: totals });
-        return false;
-      }
-      const purged = await run.count(spec.dataClass, purgeBatch(spec, batchSize));
-      totals[spec.dataClass] = (totals[spec.dataClass] ?? 0) + purged;
-      if (purged < batchSize) break;
+    if (!(await purgeClass(run, spec, batchSize, totals))) {
+      logger.info("retention purge out of time; the next run carries on", { purged: totals });
+      return false;
     }
   }
   logger.info("retention purge complete", { purged: totals });

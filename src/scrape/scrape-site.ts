@@ -1,3 +1,4 @@
+import type { SCRAPE_PAGE_OUTCOMES } from "../db/schema/scrape-pages";
 import { extractPage, type PageExtract } from "./extract";
 import { type FetchedPage, type FetchOptions, fetchPage, type HopGate } from "./fetch-page";
 import { assertFetchable } from "./network-guard";
@@ -26,7 +27,7 @@ export interface HostGate {
 
 export interface PageRecord {
   url: string;
-  outcome: "fetched" | "blocked_by_robots" | "not_html" | "failed";
+  outcome: (typeof SCRAPE_PAGE_OUTCOMES)[number];
   httpStatus: number | null;
   contentType: string | null;
   bytes: number | null;

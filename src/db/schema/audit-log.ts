@@ -3,7 +3,7 @@ import { check, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "d
 import { id } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appMaintenance } from "./roles";
-import { tenants } from "./tenants";
+import { tenantId } from "./tenant-scoped";
 
 export const ACTOR_TYPES = ["user", "api_key", "system"] as const;
 
@@ -16,10 +16,7 @@ export const auditLog = pgTable(
   "audit_log",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     actorType: text("actor_type", { enum: ACTOR_TYPES }).notNull().default(sql`app.actor_type()`),
     actorId: uuid("actor_id").default(sql`app.actor_id()`),
     action: text("action").notNull(),

@@ -10,12 +10,10 @@ import {
   text,
   timestamp,
   uniqueIndex,
-  uuid,
 } from "drizzle-orm/pg-core";
 import { deletedAt, id, timestamps } from "./columns";
-import { currentTenantId } from "./identity";
-import { appApi, appMaintenance, appSearch } from "./roles";
-import { tenants } from "./tenants";
+import { appMaintenance, appSearch } from "./roles";
+import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 
 export const COMPANY_SOURCES = ["manual", "companies_house", "scrape", "import"] as const;
 export type CompanySource = (typeof COMPANY_SOURCES)[number];
@@ -37,10 +35,7 @@ export const companies = pgTable(
   "companies",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     name: text("name").notNull(),
     /**
      * lower(name), stored: under row-level security an index serves only leakproof comparisons
@@ -86,12 +81,7 @@ export const companies = pgTable(
     check("companies_source_check", sql`${t.source} in ('manual', 'companies_house', 'scrape', 'import')`),
     check("companies_number_format", sql`${t.companyNumber} ~ '^[A-Z0-9]{8}$'`),
     check("companies_name_length", sql`length(${t.name}) between 1 and 300`),
-    pgPolicy("companies_api_all", {
-      for: "all",
-      to: appApi,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    apiTenantPolicy("companies_api_all", t.tenantId),
     pgPolicy("companies_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     // For the view app.company_name_search only, whose definition narrows to the caller's tenant
     // (migration 0023 says why); app_search has SELECT on id, tenant_id, name_key, deleted_at.

@@ -13,10 +13,9 @@ import {
 } from "drizzle-orm/pg-core";
 import { id } from "./columns";
 import { companies } from "./companies";
-import { currentTenantId } from "./identity";
-import { appApi, appMaintenance } from "./roles";
+import { appMaintenance } from "./roles";
 import { scrapeJobs } from "./scrape-jobs";
-import { tenants } from "./tenants";
+import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 
 export const SIGNAL_KINDS = ["technology", "web_profile"] as const;
 
@@ -29,10 +28,7 @@ export const companySignals = pgTable(
   "company_signals",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     companyId: uuid("company_id").notNull(),
     jobId: uuid("job_id").notNull(),
     kind: text("kind", { enum: SIGNAL_KINDS }).notNull(),
@@ -61,12 +57,7 @@ export const companySignals = pgTable(
     index("company_signals_tenant_fetched_idx").on(t.tenantId, t.fetchedAt),
     check("company_signals_kind_check", sql`${t.kind} in ('technology', 'web_profile')`),
     check("company_signals_confidence_check", sql`${t.confidence} between 1 and 100`),
-    pgPolicy("company_signals_api_all", {
-      for: "all",
-      to: appApi,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    apiTenantPolicy("company_signals_api_all", t.tenantId),
     pgPolicy("company_signals_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("company_signals_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],

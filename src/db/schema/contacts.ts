@@ -2,9 +2,8 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { deletedAt, id, timestamps } from "./columns";
 import { companies } from "./companies";
-import { currentTenantId } from "./identity";
-import { appApi, appMaintenance } from "./roles";
-import { tenants } from "./tenants";
+import { appMaintenance } from "./roles";
+import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 
 /** GDPR Art. 6 lawful bases. */
 export const LAWFUL_BASES = [
@@ -22,10 +21,7 @@ export const contacts = pgTable(
   "contacts",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     companyId: uuid("company_id")
       .notNull()
       .references(() => companies.id, { onDelete: "cascade" }),
@@ -58,12 +54,7 @@ export const contacts = pgTable(
       sql`${t.lawfulBasis} in ('consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests')`,
     ),
     check("contacts_source_check", sql`${t.source} in ('manual', 'companies_house', 'scrape', 'import')`),
-    pgPolicy("contacts_api_all", {
-      for: "all",
-      to: appApi,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    apiTenantPolicy("contacts_api_all", t.tenantId),
     pgPolicy("contacts_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("contacts_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],

@@ -3,7 +3,7 @@ import { check, index, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, uu
 import { id } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appMaintenance } from "./roles";
-import { tenants } from "./tenants";
+import { tenantId } from "./tenant-scoped";
 
 /**
  * Proof that a data subject's records were erased, holding no personal data: the subject is a
@@ -13,10 +13,7 @@ export const erasureReceipts = pgTable(
   "erasure_receipts",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     subjectHash: text("subject_hash").notNull(),
     subjectKind: text("subject_kind").notNull(),
     actorType: text("actor_type").notNull().default(sql`app.actor_type()`),
@@ -49,10 +46,7 @@ export const erasureReceipts = pgTable(
 export const suppressedSubjects = pgTable(
   "suppressed_subjects",
   {
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     subjectHash: text("subject_hash").notNull(),
     receiptId: uuid("receipt_id").references(() => erasureReceipts.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),

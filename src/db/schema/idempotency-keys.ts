@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { currentTenantId } from "./identity";
-import { appApi, appMaintenance } from "./roles";
-import { tenants } from "./tenants";
+import { index, integer, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { appMaintenance } from "./roles";
+import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 
 /**
  * Idempotency-Key records (IETF httpapi draft), per tenant and key. The first request stores the
@@ -11,10 +10,7 @@ import { tenants } from "./tenants";
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     key: text("key").notNull(),
     /** Method, path and SHA-256 of the body: another payload under the same key is a 422. */
     requestHash: text("request_hash").notNull(),
@@ -28,12 +24,7 @@ export const idempotencyKeys = pgTable(
   (t) => [
     primaryKey({ name: "idempotency_keys_pkey", columns: [t.tenantId, t.key] }),
     index("idempotency_keys_expires_idx").on(t.expiresAt),
-    pgPolicy("idempotency_keys_api_all", {
-      for: "all",
-      to: appApi,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    apiTenantPolicy("idempotency_keys_api_all", t.tenantId),
     pgPolicy("idempotency_keys_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],
 ).enableRLS();

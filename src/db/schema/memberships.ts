@@ -3,6 +3,7 @@ import { check, index, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle
 import { timestamps } from "./columns";
 import { currentTenantId, currentUserId } from "./identity";
 import { appApi, appAuth } from "./roles";
+import { apiTenantPolicy } from "./tenant-scoped";
 import { tenants } from "./tenants";
 import { users } from "./users";
 
@@ -26,12 +27,7 @@ export const memberships = pgTable(
     primaryKey({ name: "memberships_pkey", columns: [t.tenantId, t.userId] }),
     index("memberships_user_id_idx").on(t.userId),
     check("memberships_role_check", sql`${t.role} in ('owner', 'admin', 'editor', 'viewer')`),
-    pgPolicy("memberships_api_all", {
-      for: "all",
-      to: appApi,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    apiTenantPolicy("memberships_api_all", t.tenantId),
     pgPolicy("memberships_api_select_own", {
       for: "select",
       to: appApi,

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { integer, pgPolicy, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
-import { currentTenantId } from "./identity";
-import { appApi, appMaintenance } from "./roles";
+import { appMaintenance } from "./roles";
+import { apiTenantPolicy } from "./tenant-scoped";
 import { tenants } from "./tenants";
 
 /**
@@ -22,12 +22,7 @@ export const retentionPolicies = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [
-    pgPolicy("retention_policies_api_all", {
-      for: "all",
-      to: appApi,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    apiTenantPolicy("retention_policies_api_all", t.tenantId),
     pgPolicy("retention_policies_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
   ],
 ).enableRLS();

@@ -13,9 +13,8 @@ import {
 } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./columns";
 import { companies } from "./companies";
-import { currentTenantId } from "./identity";
-import { appApi, appMaintenance } from "./roles";
-import { tenants } from "./tenants";
+import { appMaintenance } from "./roles";
+import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 
 export const SCRAPE_JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type ScrapeJobStatus = (typeof SCRAPE_JOB_STATUSES)[number];
@@ -29,10 +28,7 @@ export const scrapeJobs = pgTable(
   "scrape_jobs",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     companyId: uuid("company_id").notNull(),
     /** Where the scrape starts: the company's website when the job was requested. */
     url: text("url").notNull(),
@@ -71,12 +67,7 @@ export const scrapeJobs = pgTable(
     // The maintenance cron's look-up of stuck and forgotten jobs.
     index("scrape_jobs_live_idx").on(t.status, t.updatedAt).where(sql`${t.status} in ('queued', 'running')`),
     check("scrape_jobs_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
-    pgPolicy("scrape_jobs_api_all", {
-      for: "all",
-      to: appApi,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    apiTenantPolicy("scrape_jobs_api_all", t.tenantId),
     pgPolicy("scrape_jobs_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("scrape_jobs_maintenance_update", {
       for: "update",

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, integer, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { id } from "./columns";
-import { currentTenantId } from "./identity";
-import { appApi, appMaintenance } from "./roles";
+import { appMaintenance } from "./roles";
 import { scrapeJobs } from "./scrape-jobs";
-import { tenants } from "./tenants";
+import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 
 export const SCRAPE_PAGE_OUTCOMES = ["fetched", "blocked_by_robots", "not_html", "failed"] as const;
 
@@ -16,10 +15,7 @@ export const scrapePages = pgTable(
   "scrape_pages",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .default(sql`app.tenant_id()`)
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
     jobId: uuid("job_id").notNull(),
     url: text("url").notNull(),
     outcome: text("outcome", { enum: SCRAPE_PAGE_OUTCOMES }).notNull(),
@@ -38,12 +34,7 @@ export const scrapePages = pgTable(
     index("scrape_pages_tenant_job_idx").on(t.tenantId, t.jobId),
     index("scrape_pages_tenant_fetched_idx").on(t.tenantId, t.fetchedAt),
     check("scrape_pages_outcome_check", sql`${t.outcome} in ('fetched', 'blocked_by_robots', 'not_html', 'failed')`),
-    pgPolicy("scrape_pages_api_all", {
-      for: "all",
-      to: appApi,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    apiTenantPolicy("scrape_pages_api_all", t.tenantId),
     pgPolicy("scrape_pages_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("scrape_pages_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],

@@ -17,6 +17,9 @@ export function retryDelaySeconds(attempts: number, retryAfter?: number): number
   return retryAfter ? Math.min(3600, Math.max(backoff, retryAfter)) : backoff;
 }
 
+/** A message body comes from the queue, not from our types: check it before any SQL. */
+const isJobId = (value: unknown): value is string => typeof value === "string" && /^[0-9a-f-]{36}$/i.test(value);
+
 function settingsOf(config: Config): ScrapeSettings {
   return {
     userAgent: config.SCRAPE_USER_AGENT,
@@ -50,7 +53,7 @@ function storeFor(config: Config): JobStore {
 
 async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Config, logger: Logger): Promise<void> {
   const jobId = message.body?.jobId;
-  if (typeof jobId !== "string" || !/^[0-9a-f-]{36}$/i.test(jobId)) {
+  if (!isJobId(jobId)) {
     logger.error("scrape message without a job id; dropped", { message_id: message.id });
     message.ack();
     return;
@@ -137,10 +140,9 @@ export async function consumeScrapeDeadLetters(
   for (const message of batch.messages) {
     const jobId = message.body?.jobId;
     try {
-      const failed =
-        typeof jobId === "string" && /^[0-9a-f-]{36}$/i.test(jobId)
-          ? await storeFor(config).failDead(jobId, `Gave up after ${message.attempts} deliveries`)
-          : false;
+      const failed = isJobId(jobId)
+        ? await storeFor(config).failDead(jobId, `Gave up after ${message.attempts} deliveries`)
+        : false;
       logger.error("scrape message dead-lettered", { job_id: jobId, attempts: message.attempts, job_failed: failed });
       message.ack();
     } catch (error) {

@@ -14,6 +14,7 @@ import {
   COMPANY_COLUMNS,
   type CompanyRow,
   companyBody,
+  companyNameSchema,
   companyNumberSchema,
   companySchema,
   etagOf,
@@ -23,7 +24,7 @@ import {
 
 export const createCompanyBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(300),
+    name: companyNameSchema,
     company_number: companyNumberSchema.optional(),
     website: websiteSchema.optional(),
     tags: tagsSchema.optional(),

@@ -2,11 +2,13 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
+import { RETENTION_SETTINGS } from "../../privacy/retention";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { companyIdParamSchema } from "./schemas";
 
 /** Deleted companies can be restored for this long; the retention purge removes them after. */
-export const RESTORE_WINDOW_DAYS = 30;
+/** Deleted companies stay restorable until the retention purge (the tenant's own setting, or this). */
+export const RESTORE_WINDOW_DAYS = RETENTION_SETTINGS.deleted_records_days.default;
 
 export const deleteCompanyRoute = createRoute({
   method: "delete",

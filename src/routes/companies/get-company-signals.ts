@@ -3,22 +3,11 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { isoTimestamp } from "../../http/timestamps";
-import type { EvidenceSource } from "../../scrape/technographics/evidence";
+import { EVIDENCE_SOURCES } from "../../scrape/technographics/evidence";
 import { TECH_CATEGORIES } from "../../scrape/technographics/fingerprints";
 import { SOCIAL_NETWORKS, type WebProfile } from "../../scrape/web-profile";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { companyIdParamSchema } from "./schemas";
-
-const EVIDENCE_SOURCES = [
-  "script",
-  "link",
-  "iframe",
-  "meta",
-  "header",
-  "cookie",
-  "inline_script",
-  "dom",
-] as const satisfies readonly EvidenceSource[];
 
 const technologySchema = z
   .object({

@@ -73,6 +73,8 @@ export const websiteSchema = z
   })
   .openapi({ type: "string", example: "https://www.acme.co.uk/about" });
 
+export const companyNameSchema = z.string().trim().min(1).max(300);
+
 export const tagsSchema = z
   .array(z.string().trim().toLowerCase().min(1).max(50))
   .max(50)

@@ -10,6 +10,7 @@ import {
   type CompanyRow,
   companyBody,
   companyIdParamSchema,
+  companyNameSchema,
   companyNumberSchema,
   companySchema,
   etagOf,
@@ -19,7 +20,7 @@ import {
 
 export const updateCompanyBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(300).optional(),
+    name: companyNameSchema.optional(),
     company_number: companyNumberSchema.nullable().optional(),
     website: websiteSchema.nullable().optional(),
     tags: tagsSchema.optional(),

@@ -34,6 +34,10 @@ interface Outcome extends ScrapeJobRow {
   created: boolean;
 }
 
+/** The company's queued or running job (at most one: a partial unique index). */
+const liveJobOf = (companyId: string) => sql`select ${sql.raw(SCRAPE_JOB_COLUMNS)}, false as created from scrape_jobs
+  where company_id = ${companyId} and status in ('queued', 'running')`;
+
 /**
  * A concurrent request created the live job after this statement's snapshot was taken (its
  * insert waited for that one, then did nothing): read it now that it is committed.
@@ -41,10 +45,7 @@ interface Outcome extends ScrapeJobRow {
 async function liveJob(c: Context<AppEnv>, companyId: string): Promise<Outcome> {
   const {
     results: [found],
-  } = await c.var.scoped.batch((db) => [
-    db.execute<Outcome>(sql`select ${sql.raw(SCRAPE_JOB_COLUMNS)}, false as created from scrape_jobs
-      where company_id = ${companyId} and status in ('queued', 'running')`),
-  ]);
+  } = await c.var.scoped.batch((db) => [db.execute<Outcome>(liveJobOf(companyId))]);
   const [job] = found.rows;
   if (!job) {
     throw new ApiError("conflict", "A scrape of this company was just requested and has already finished; retry.", {
@@ -73,8 +74,7 @@ export const createScrapeJob = new OpenAPIHono<AppEnv>().openapi(createScrapeJob
       )
       select * from inserted
       union all
-      select ${sql.raw(SCRAPE_JOB_COLUMNS)}, false from scrape_jobs
-       where company_id = ${id} and status in ('queued', 'running') and not exists (select 1 from inserted)`),
+      select * from (${liveJobOf(id)}) live where not exists (select 1 from inserted)`),
   ]);
   const [found] = company.rows;
   if (!found) throw new ApiError("not_found", "No company with that id in this tenant.");

@@ -22,7 +22,17 @@ export interface PageEvidence {
   attributeNames: string[];
 }
 
-export type EvidenceSource = "script" | "link" | "iframe" | "meta" | "header" | "cookie" | "inline_script" | "dom";
+export const EVIDENCE_SOURCES = [
+  "script",
+  "link",
+  "iframe",
+  "meta",
+  "header",
+  "cookie",
+  "inline_script",
+  "dom",
+] as const;
+export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
 
 /** A page that shows nothing yet: the extractor fills it in. */
 export function emptyEvidence(url: string): PageEvidence {

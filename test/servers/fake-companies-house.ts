@@ -9,7 +9,11 @@ export const SPECIAL_NUMBERS = {
   flaky: "00000429", // 429 on the first call of each path, then fine
   down: "00000500", // always 500
   malformed: "00000502", // profile without a company name
+  slow: "00000408", // every answer after SLOW_MS: slow, but within the client's budget
+  hanging: "00000504", // never answers (the client's time budget must end the call)
 } as const;
+
+export const SLOW_MS = 700;
 
 /**
  * A local stand-in for the Companies House public data API: profile and officers shaped like the
@@ -20,9 +24,14 @@ export async function startFakeCompaniesHouse() {
   let requests = 0;
   const server = createServer((req, res) => {
     requests++;
+    let delayMs = 0;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { "content-type": "application/json", ...headers });
-      res.end(JSON.stringify(body));
+      const answer = () => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs);
+      else answer();
     };
     const expected = `Basic ${Buffer.from(`${FAKE_COMPANIES_HOUSE_KEY}:`).toString("base64")}`;
     if (req.headers.authorization !== expected) return send(401, { error: "Invalid Authorization" });
@@ -36,6 +45,8 @@ export async function startFakeCompaniesHouse() {
     if (number === SPECIAL_NUMBERS.missing)
       return send(404, { errors: [{ error: "company-profile-not-found", type: "ch:service" }] });
     if (number === SPECIAL_NUMBERS.down) return send(500, { error: "internal" });
+    if (number === SPECIAL_NUMBERS.hanging) return;
+    if (number === SPECIAL_NUMBERS.slow) delayMs = SLOW_MS;
     if (number === SPECIAL_NUMBERS.flaky && calls === 1)
       return send(429, { error: "rate limited" }, { "retry-after": "0" });
     if (officers) {

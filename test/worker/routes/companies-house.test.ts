@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { companiesHouseClient } from "../../../src/companies-house/client";
+import { ApiError } from "../../../src/errors/api-error";
+import type { RateLimiter } from "../../../src/rate-limit/rate-limiter";
 import { importedCompanySchema } from "../../../src/routes/companies/import-company";
 import { signedIn } from "../factories";
 import { call, callWithEnv, databaseRoundTrips, newRequestId, problemOf, sqlAs } from "../harness";
@@ -119,5 +122,45 @@ describe("Companies House import", () => {
     expect(
       (await call(`/v1/companies/${crypto.randomUUID()}/refresh`, { method: "POST", headers: editor.headers })).status,
     ).toBe(404);
+  });
+
+  it("waits for a slow Companies House within its time budget", async () => {
+    const editor = await signedIn("editor");
+    // Profile and officers each answer after 700 ms: slow, but within the client's 8 s.
+    const response = await importNumber(editor, "00000408");
+    expect(response.status).toBe(201);
+    expect(importedCompanySchema.parse(await response.json()).officers_imported).toBe(2);
+  });
+
+  it("gives up on a Companies House that does not answer when its time budget ends (503)", async () => {
+    const allowAll: RateLimiter = {
+      consume: async () => ({
+        allowed: true,
+        policy: "anonymous",
+        planKnown: true,
+        burst: 1,
+        perMinute: 1,
+        remaining: 1,
+        resetSeconds: 0,
+        retryAfterSeconds: 0,
+      }),
+      refund: async () => {},
+      setPlan: async () => {},
+      peek: async () => {
+        throw new Error("unused");
+      },
+    };
+    const client = companiesHouseClient({
+      baseUrl: inject("companiesHouseUrl"),
+      apiKey: "fake-companies-house-key",
+      limiter: allowAll,
+      budgetMs: 600,
+    });
+    const started = Date.now();
+    const failure = await client.company("00000504").catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(failure).toMatchObject({ status: 503 });
+    // Ended by the 600 ms budget, not by the fake (which never answers); the bound is generous.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

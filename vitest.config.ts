@@ -2,6 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import {
   TEST_CORS_ORIGIN,
+  TEST_DATABASE_ASSERTION_KEY,
   TEST_JWT_AUDIENCE,
   TEST_JWT_ISSUER,
   TEST_JWT_SECRET,
@@ -32,6 +33,7 @@ export default defineConfig({
                 LOG_LEVEL: "warn",
                 DATABASE_URL: inject("databaseUrl"),
                 MAINTENANCE_DATABASE_URL: inject("databaseUrl").replace("app_api", "app_maintenance"),
+                DATABASE_ASSERTION_KEY: TEST_DATABASE_ASSERTION_KEY,
                 OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
                 COMPANIES_HOUSE_API_URL: inject("companiesHouseUrl"),
                 COMPANIES_HOUSE_API_KEY: "fake-companies-house-key",

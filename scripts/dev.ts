@@ -1,9 +1,10 @@
 /**
  * npm run dev — the one command a developer runs:
- *   1. creates .dev.vars from .dev.vars.example (with a random JWT_SECRET) if it is missing;
+ *   1. creates .dev.vars from .dev.vars.example (with a random JWT_SECRET and
+ *      DATABASE_ASSERTION_KEY) if it is missing;
  *   2. starts the local Neon server on 127.0.0.1:4444 over PGlite in .data/pglite (data survives
  *      restarts), or over the Postgres in DATABASE_URL;
- *   3. applies migrations and seeds a demo tenant with an owner;
+ *   3. applies migrations, installs the assertion key and seeds a demo tenant with an owner;
  *   4. prints a dev JWT and a curl line;
  *   5. runs `wrangler dev` on :8787 with scheduled-handler testing. Ctrl-C stops everything.
  */
@@ -12,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { neonConfig } from "@neondatabase/serverless";
+import { installAssertionKey } from "./db/assertion-key";
 import { startLocalDatabase } from "./db/local-database";
 import { applyMigrations } from "./db/migrate";
 import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "./db/seed";
@@ -20,16 +22,26 @@ import { mintDevToken } from "./lib/jwt";
 
 const API_PORT = Number(process.env.PORT ?? 8787);
 
+/** Secrets `npm run dev` fills with random values when .dev.vars lacks them or has the placeholder. */
+const GENERATED_SECRETS = ["JWT_SECRET", "DATABASE_ASSERTION_KEY"];
+const PLACEHOLDER = /^change-me/;
+
 function ensureDevVars(): Record<string, string> {
   if (!existsSync(DEV_VARS_PATH)) {
     copyFileSync(join(ROOT, ".dev.vars.example"), DEV_VARS_PATH);
-    const secret = randomBytes(32).toString("base64url");
-    writeFileSync(
-      DEV_VARS_PATH,
-      readFileSync(DEV_VARS_PATH, "utf8").replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${secret}`),
-    );
-    console.log("created .dev.vars with a random JWT_SECRET");
+    console.log("created .dev.vars from .dev.vars.example");
   }
+  let text = readFileSync(DEV_VARS_PATH, "utf8");
+  const current = readDevVars();
+  for (const name of GENERATED_SECRETS) {
+    const value = current[name];
+    if (value && !PLACEHOLDER.test(value)) continue;
+    const line = `${name}=${randomBytes(32).toString("base64url")}`;
+    const pattern = new RegExp(`^${name}=.*$`, "m");
+    text = pattern.test(text) ? text.replace(pattern, line) : `${text.trimEnd()}\n${line}\n`;
+    console.log(`.dev.vars: generated a random ${name}`);
+  }
+  writeFileSync(DEV_VARS_PATH, text);
   return readDevVars();
 }
 
@@ -44,7 +56,11 @@ async function main() {
   console.log(
     `database: ${database.backend} (${databaseUrl ? new URL(databaseUrl).host : ".data/pglite"}) at ${database.fetchEndpoint}`,
   );
-  await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint });
+  const owner = { connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint };
+  await applyMigrations(owner);
+  const assertionKey = vars.DATABASE_ASSERTION_KEY;
+  if (!assertionKey) throw new Error(".dev.vars has no DATABASE_ASSERTION_KEY");
+  await installAssertionKey(owner, assertionKey);
   await seedDemo(database.ownerUrl);
 
   const secret = vars.JWT_SECRET;

@@ -2,7 +2,7 @@ import type { Principal } from "./auth/principal";
 import type { CompaniesHouse } from "./companies-house/client";
 import type { Config } from "./config/config";
 import type { Env } from "./config/env";
-import type { DatabaseClient } from "./db/client";
+import type { ApiDatabaseClient, DatabaseClient } from "./db/client";
 import type { RequestIdentity, ScopedDatabase } from "./db/scoped-database";
 import type { Logger } from "./observability/logger";
 import type { RateLimiter } from "./rate-limit/rate-limiter";
@@ -14,7 +14,7 @@ export interface AppEnv {
     requestId: string;
     logger: Logger;
     config: Config;
-    database: DatabaseClient;
+    database: ApiDatabaseClient;
     /** As app_maintenance (operator routes); null when MAINTENANCE_DATABASE_URL is not set. */
     maintenanceDatabase: DatabaseClient | null;
     /** Set by `authenticate()`. */

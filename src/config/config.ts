@@ -16,6 +16,8 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   DATABASE_URL: postgresUrl,
   MAINTENANCE_DATABASE_URL: postgresUrl.optional(),
+  // Signs each round trip's identity for app.begin_request; the database holds the same key.
+  DATABASE_ASSERTION_KEY: z.string().min(32, "must be at least 32 characters"),
   OPERATOR_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   NEON_FETCH_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   CORS_ORIGINS: z.string().default("").transform(list),

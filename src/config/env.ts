@@ -12,6 +12,8 @@ export interface Env {
   LOG_LEVEL?: string;
   DATABASE_URL?: string;
   MAINTENANCE_DATABASE_URL?: string;
+  /** Secret shared with the database (app.assertion_keys): signs every round trip's identity. */
+  DATABASE_ASSERTION_KEY?: string;
   OPERATOR_TOKEN?: string;
   /** Development and tests only: send the Neon HTTP driver to a local server instead of Neon. */
   NEON_FETCH_ENDPOINT?: string;

@@ -1,6 +1,7 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle, type NeonHttpDatabase } from "drizzle-orm/neon-http";
+import { type AssertionClaims, requestSigner } from "./request-assertion";
 import * as schema from "./schema";
 
 export type Database = NeonHttpDatabase<typeof schema>;
@@ -20,14 +21,28 @@ export interface DatabaseClient {
   tag: SQL;
 }
 
+/** The API role's client: its round trips open with a signed app.begin_request. */
+export interface ApiDatabaseClient extends DatabaseClient {
+  /** The `app.begin_request(...)` statement that opens a round trip as these claims. */
+  begin(claims: AssertionClaims): Promise<SQL>;
+}
+
 export function createDatabaseClient(options: DatabaseOptions): DatabaseClient {
   // neonConfig is global to the isolate; the value is the same for every request of an isolate.
   if (options.fetchEndpoint) neonConfig.fetchEndpoint = options.fetchEndpoint;
+  // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware.
+  const tag = sql.raw(`/* request_id='${options.requestId}' */ `);
   return {
     // Batches are read-write at the HTTP level so app.begin_request can keep users and API keys
     // current; it then makes GET transactions read-only for every statement after it.
     db: drizzle({ client: neon(options.url), schema }),
-    // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware.
-    tag: sql.raw(`/* request_id='${options.requestId}' */ `),
+    tag,
   };
+}
+
+/** `assertionKey` is DATABASE_ASSERTION_KEY, the key the database verifies assertions with. */
+export function createApiDatabaseClient(options: DatabaseOptions & { assertionKey: string }): ApiDatabaseClient {
+  const client = createDatabaseClient(options);
+  const signer = requestSigner(options.assertionKey);
+  return { ...client, begin: (claims) => signer.beginRequest(claims, client.tag) };
 }

@@ -48,6 +48,9 @@ export function toApiError(error: unknown): ApiError | undefined {
       return new ApiError("conflict", pg.message, { cause: error });
     case "DT422":
       return new ApiError("unprocessable", pg.detail ? `${pg.message}: ${pg.detail}` : pg.message, { cause: error });
+    case "DTKEY":
+      // The Worker and the database disagree on DATABASE_ASSERTION_KEY (or on the time).
+      return new ApiError("misconfigured", "The service is misconfigured; try again later.", { cause: error });
     case "DTRUN":
       return new ApiError("conflict", "A request with this Idempotency-Key is still being processed; retry shortly.", {
         cause: error,

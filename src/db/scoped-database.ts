@@ -1,8 +1,7 @@
-import { sql } from "drizzle-orm";
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type { Access } from "../auth/access";
 import type { Principal } from "../auth/principal";
-import type { Database, DatabaseClient } from "./client";
+import type { ApiDatabaseClient, Database } from "./client";
 import type { Role } from "./schema/memberships";
 import type { Plan } from "./schema/tenants";
 
@@ -20,10 +19,7 @@ interface BeginRow extends Record<string, unknown> {
   user_id: string | null;
   api_key_id: string | null;
   role: Role | null;
-}
-
-interface PlanRow extends Record<string, unknown> {
-  plan: Plan;
+  plan: Plan | null;
 }
 
 export interface ScopeOptions {
@@ -37,8 +33,8 @@ export interface ScopeOptions {
 }
 
 /**
- * The database as one caller sees it. `batch()` sends ONE HTTP request: app.begin_request for
- * this caller first, then the route's statements, all in one transaction.
+ * The database as one caller sees it. `batch()` sends ONE HTTP request: app.begin_request with
+ * this caller's signed claims first, then the route's statements, all in one transaction.
  */
 export interface ScopedDatabase {
   batch<T extends BatchItem<"pg">[]>(
@@ -46,28 +42,27 @@ export interface ScopedDatabase {
   ): Promise<{ identity: RequestIdentity; results: BatchResponse<T> }>;
 }
 
-export function createScopedDatabase(database: DatabaseClient, options: ScopeOptions): ScopedDatabase {
+export function createScopedDatabase(database: ApiDatabaseClient, options: ScopeOptions): ScopedDatabase {
   const { principal, tenantId, access, readOnly, requestId } = options;
   const user = principal.kind === "user" ? principal : null;
-  const keyHash = principal.kind === "api_key" ? principal.keyHash : null;
-  const begin = sql`${database.tag}select * from app.begin_request(
-    ${tenantId}::uuid, ${user?.subject ?? null}, ${user?.email ?? null}, ${user?.name ?? null}, ${keyHash},
-    ${access.role}, ${access.scope}, ${readOnly}, ${requestId})`;
-  // Its own statement: the identity set by begin_request is visible from the next one on.
-  const plan = sql`select plan from tenants where id = app.tenant_id()`;
   return {
     async batch<T extends BatchItem<"pg">[]>(build: (db: Database) => [...T]) {
       const { db } = database;
-      const queries: [BatchItem<"pg">, ...BatchItem<"pg">[]] = [
-        db.execute<BeginRow>(begin),
-        db.execute<PlanRow>(plan),
-        ...build(db),
-      ];
-      const [beginResult, planResult, ...results] = (await db.batch(queries)) as [
-        { rows: BeginRow[] },
-        { rows: PlanRow[] },
-        ...unknown[],
-      ];
+      // Its own statement: the identity it seals is visible from the next one on.
+      const begin = await database.begin({
+        kind: "request",
+        tenant_id: tenantId,
+        subject: user?.subject ?? null,
+        email: user?.email ?? null,
+        name: user?.name ?? null,
+        key_hash: principal.kind === "api_key" ? principal.keyHash : null,
+        role: access.role,
+        scope: access.scope,
+        read_only: readOnly,
+        request_id: requestId,
+      });
+      const queries: [BatchItem<"pg">, ...BatchItem<"pg">[]] = [db.execute<BeginRow>(begin), ...build(db)];
+      const [beginResult, ...results] = (await db.batch(queries)) as [{ rows: BeginRow[] }, ...unknown[]];
       const row = beginResult.rows[0];
       if (!row) throw new Error("app.begin_request returned no row");
       const identity = {
@@ -75,7 +70,7 @@ export function createScopedDatabase(database: DatabaseClient, options: ScopeOpt
         userId: row.user_id,
         apiKeyId: row.api_key_id,
         role: row.role,
-        plan: planResult.rows[0]?.plan ?? null,
+        plan: row.plan,
       };
       options.onIdentity?.(identity);
       return { identity, results: results as BatchResponse<T> };

@@ -1,20 +1,23 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { companiesHouseClient } from "../companies-house/client";
-import { createDatabaseClient } from "../db/client";
+import { createApiDatabaseClient, createDatabaseClient } from "../db/client";
 import { durableObjectRateLimiter } from "../rate-limit/rate-limiter";
 
 /** Builds the request's services once; handlers never construct their own clients. */
 export function services() {
   return createMiddleware<AppEnv>(async function servicesMiddleware(c, next) {
-    const { DATABASE_URL, MAINTENANCE_DATABASE_URL, NEON_FETCH_ENDPOINT, RATE_LIMIT_PLANS } = c.get("config");
+    const { DATABASE_URL, MAINTENANCE_DATABASE_URL, NEON_FETCH_ENDPOINT, DATABASE_ASSERTION_KEY, RATE_LIMIT_PLANS } =
+      c.get("config");
     const requestId = c.get("requestId");
-    c.set("database", createDatabaseClient({ url: DATABASE_URL, fetchEndpoint: NEON_FETCH_ENDPOINT, requestId }));
+    const connection = { fetchEndpoint: NEON_FETCH_ENDPOINT, requestId };
+    c.set(
+      "database",
+      createApiDatabaseClient({ url: DATABASE_URL, assertionKey: DATABASE_ASSERTION_KEY, ...connection }),
+    );
     c.set(
       "maintenanceDatabase",
-      MAINTENANCE_DATABASE_URL
-        ? createDatabaseClient({ url: MAINTENANCE_DATABASE_URL, fetchEndpoint: NEON_FETCH_ENDPOINT, requestId })
-        : null,
+      MAINTENANCE_DATABASE_URL ? createDatabaseClient({ url: MAINTENANCE_DATABASE_URL, ...connection }) : null,
     );
     const rateLimiter = durableObjectRateLimiter(c.env.RATE_LIMITER, RATE_LIMIT_PLANS);
     c.set("rateLimiter", rateLimiter);

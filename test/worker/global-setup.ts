@@ -1,9 +1,11 @@
 import type { TestProject } from "vitest/node";
+import { installAssertionKey } from "../../scripts/db/assertion-key";
 import { startLocalDatabase } from "../../scripts/db/local-database";
 import { applyMigrations } from "../../scripts/db/migrate";
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
 import { startFakeWebsites } from "../servers/fake-websites";
+import { TEST_DATABASE_ASSERTION_KEY } from "./constants";
 
 /**
  * Starts the local Neon server over a freshly migrated database — in-memory PGlite, or the real
@@ -11,7 +13,9 @@ import { startFakeWebsites } from "../servers/fake-websites";
  */
 export default async function setup(project: TestProject) {
   const database = await startLocalDatabase({ databaseUrl: process.env.TEST_DATABASE_URL });
-  await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint }, () => {});
+  const owner = { connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint };
+  await applyMigrations(owner, () => {});
+  await installAssertionKey(owner, TEST_DATABASE_ASSERTION_KEY);
   project.provide("neonEndpoint", database.fetchEndpoint);
   project.provide("databaseUrl", database.apiUrl);
   project.provide("ownerDatabaseUrl", database.ownerUrl);

@@ -4,6 +4,8 @@ import { neon, neonConfig } from "@neondatabase/serverless";
 import { expect, inject } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env } from "../../src/config/env";
+import { requestSigner } from "../../src/db/request-assertion";
+import { TEST_DATABASE_ASSERTION_KEY } from "./constants";
 
 export const BASE_URL = "https://api.detecktiv.test";
 
@@ -67,4 +69,44 @@ export async function problemOf(response: Response) {
     errors?: { field: string; message: string }[];
     [key: string]: unknown;
   };
+}
+
+/** Who a raw-SQL test claims to be, as the Worker would sign it. */
+export interface TestClaims {
+  tenantId?: string | null;
+  subject?: string | null;
+  keyHash?: string | null;
+  role?: string | null;
+  readOnly?: boolean;
+  requestId?: string;
+  /** `worker`: the queue consumer's own identity. */
+  kind?: "request" | "worker";
+}
+
+/** `[text, params]` of app.begin_request with claims signed by the Worker's test key. */
+export async function signedBegin(
+  claims: TestClaims,
+  signer: { secret?: string; now?: () => number } = {},
+): Promise<[string, string[]]> {
+  const requestId = claims.requestId ?? "raw-sql-test";
+  const { kid, assertion, signature } = await requestSigner(
+    signer.secret ?? TEST_DATABASE_ASSERTION_KEY,
+    signer.now,
+  ).sign(
+    claims.kind === "worker"
+      ? { kind: "worker", request_id: requestId }
+      : {
+          kind: "request",
+          tenant_id: claims.tenantId ?? null,
+          subject: claims.subject ?? null,
+          email: null,
+          name: null,
+          key_hash: claims.keyHash ?? null,
+          role: claims.role === undefined ? "viewer" : claims.role,
+          scope: null,
+          read_only: claims.readOnly ?? false,
+          request_id: requestId,
+        },
+  );
+  return ["SELECT * FROM app.begin_request($1, $2, $3)", [kid, assertion, signature]];
 }

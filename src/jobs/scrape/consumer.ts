@@ -1,6 +1,6 @@
 import { type Config, loadConfig } from "../../config/config";
 import type { Env } from "../../config/env";
-import { createDatabaseClient } from "../../db/client";
+import { createApiDatabaseClient } from "../../db/client";
 import { findPostgresError } from "../../db/errors";
 import type { Logger } from "../../observability/logger";
 import { ScrapeError } from "../../scrape/scrape-error";
@@ -46,7 +46,12 @@ function hostGate(namespace: Env["HOST_THROTTLE"]): HostGate {
 function storeFor(config: Config): JobStore {
   const requestId = `queue-${crypto.randomUUID()}`;
   return new JobStore(
-    createDatabaseClient({ url: config.DATABASE_URL, fetchEndpoint: config.NEON_FETCH_ENDPOINT, requestId }),
+    createApiDatabaseClient({
+      url: config.DATABASE_URL,
+      fetchEndpoint: config.NEON_FETCH_ENDPOINT,
+      requestId,
+      assertionKey: config.DATABASE_ASSERTION_KEY,
+    }),
     requestId,
   );
 }

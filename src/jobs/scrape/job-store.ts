@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { DatabaseClient } from "../../db/client";
+import type { ApiDatabaseClient } from "../../db/client";
 import type { FailureReason } from "../../scrape/scrape-error";
 import type { SiteScrape } from "../../scrape/scrape-site";
 
@@ -12,22 +12,27 @@ export interface ClaimedJob extends Record<string, unknown> {
 }
 
 /**
- * The consumer's side of scrape_jobs. Claiming names only the job (the message knows no
- * tenant); every later write starts with app.resume_scrape_job, which checks the lease and opens
- * the transaction inside the job's tenant, so those writes run under row-level security.
+ * The consumer's side of scrape_jobs. Every round trip opens with the Worker's signed identity
+ * (kind `worker`): without it the job functions refuse, whoever runs them. Claiming names only
+ * the job (the message knows no tenant); every later write starts with app.resume_scrape_job,
+ * which checks the lease and moves the transaction into the job's tenant, so those writes run
+ * under row-level security.
  */
 export class JobStore {
   constructor(
-    private readonly database: DatabaseClient,
+    private readonly database: ApiDatabaseClient,
     private readonly requestId: string,
   ) {}
 
   /** The job, now running under `leaseId`; null if it is finished or held by a live lease. */
   async claim(jobId: string, leaseId: string, leaseSeconds: number): Promise<ClaimedJob | null> {
-    const { db, tag } = this.database;
-    const result = await db.execute<ClaimedJob>(
-      sql`${tag}select * from app.claim_scrape_job(${jobId}::uuid, ${leaseId}::uuid, ${leaseSeconds})`,
-    );
+    const { db } = this.database;
+    const [, result] = await db.batch([
+      db.execute(await this.begin()),
+      db.execute<ClaimedJob>(
+        sql`select * from app.claim_scrape_job(${jobId}::uuid, ${leaseId}::uuid, ${leaseSeconds})`,
+      ),
+    ]);
     return result.rows[0] ?? null;
   }
 
@@ -37,6 +42,7 @@ export class JobStore {
     const fetched = scrape.pages.filter((page) => page.outcome === "fetched").length;
     const homeUrl = scrape.pages.find((page) => page.outcome === "fetched")?.url ?? job.url;
     await db.batch([
+      db.execute(await this.begin()),
       db.execute(this.resume(job.id, leaseId)),
       db.execute(this.insertPages(job.id, scrape.pages)),
       db.execute(sql`insert into company_signals (company_id, job_id, kind, name, category, confidence, data, source_url, fetched_at)
@@ -56,6 +62,7 @@ export class JobStore {
   async fail(jobId: string, leaseId: string, reason: FailureReason, detail: string): Promise<void> {
     const { db } = this.database;
     await db.batch([
+      db.execute(await this.begin()),
       db.execute(this.resume(jobId, leaseId)),
       db.execute(sql`update scrape_jobs set status = 'failed', failure_reason = ${reason},
           failure_detail = ${detail.slice(0, 1000)}, finished_at = now(), lease_id = null, lease_expires_at = null
@@ -76,6 +83,7 @@ export class JobStore {
   ): Promise<void> {
     const { db } = this.database;
     await db.batch([
+      db.execute(await this.begin()),
       db.execute(this.resume(jobId, leaseId)),
       db.execute(sql`update scrape_jobs set status = 'queued', failure_reason = ${reason},
           failure_detail = ${detail.slice(0, 1000)}, lease_id = null, lease_expires_at = null,
@@ -86,15 +94,20 @@ export class JobStore {
 
   /** The dead-letter queue's verdict; false if the job had already finished. */
   async failDead(jobId: string, detail: string): Promise<boolean> {
-    const { db, tag } = this.database;
-    const result = await db.execute<{ failed: boolean }>(
-      sql`${tag}select app.fail_dead_scrape_job(${jobId}::uuid, ${detail}) as failed`,
-    );
+    const { db } = this.database;
+    const [, result] = await db.batch([
+      db.execute(await this.begin()),
+      db.execute<{ failed: boolean }>(sql`select app.fail_dead_scrape_job(${jobId}::uuid, ${detail}) as failed`),
+    ]);
     return result.rows[0]?.failed === true;
   }
 
+  private begin() {
+    return this.database.begin({ kind: "worker", request_id: this.requestId });
+  }
+
   private resume(jobId: string, leaseId: string) {
-    return sql`${this.database.tag}select app.resume_scrape_job(${jobId}::uuid, ${leaseId}::uuid, ${this.requestId})`;
+    return sql`select app.resume_scrape_job(${jobId}::uuid, ${leaseId}::uuid, ${this.requestId})`;
   }
 
   private insertPages(jobId: string, pages: SiteScrape["pages"]) {

@@ -1,20 +1,15 @@
 import { NeonDbError } from "@neondatabase/serverless";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addMember, createTenantWithMember, createUser } from "../factories";
-import { sqlAs } from "../harness";
+import { signedBegin, sqlAs } from "../harness";
 
 /** Isolation at the SQL level, as the Worker's own role, with no WHERE clause to help. */
 describe("row-level security as app_api", () => {
   let a: Awaited<ReturnType<typeof createTenantWithMember>>;
   let b: Awaited<ReturnType<typeof createTenantWithMember>>;
   const api = () => sqlAs("app_api");
-  const begin = (tenantId: string, subject: string, role = "viewer") =>
-    api().query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, $3, NULL, false, $4)", [
-      tenantId,
-      subject,
-      role,
-      "rls-test",
-    ]);
+  const begin = async (tenantId: string, subject: string, role = "viewer") =>
+    api().query(...(await signedBegin({ tenantId, subject, role, requestId: "rls-test" })));
 
   beforeAll(async () => {
     a = await createTenantWithMember("owner");
@@ -31,14 +26,13 @@ describe("row-level security as app_api", () => {
   it("sees exactly its own tenant after begin_request, even with no tenant filter", async () => {
     const sql = api();
     const [identity, tenants, memberships] = await sql.transaction([
-      sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'viewer', NULL, false, 'rls-test')", [
-        a.tenant.id,
-        a.user.subject,
-      ]),
+      sql.query(...(await signedBegin({ tenantId: a.tenant.id, subject: a.user.subject }))),
       sql.query("SELECT id FROM tenants"),
       sql.query("SELECT tenant_id FROM memberships"),
     ]);
-    expect(identity).toEqual([{ tenant_id: a.tenant.id, user_id: a.user.id, api_key_id: null, role: "owner" }]);
+    expect(identity).toEqual([
+      { tenant_id: a.tenant.id, user_id: a.user.id, api_key_id: null, role: "owner", plan: "free" },
+    ]);
     expect(tenants).toEqual([{ id: a.tenant.id }]);
     expect(memberships).toEqual([{ tenant_id: a.tenant.id }]);
   });
@@ -48,10 +42,7 @@ describe("row-level security as app_api", () => {
     const outsider = await createUser();
     await expect(
       sql.transaction([
-        sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'admin', NULL, false, 'rls-test')", [
-          a.tenant.id,
-          a.user.subject,
-        ]),
+        sql.query(...(await signedBegin({ tenantId: a.tenant.id, subject: a.user.subject, role: "admin" }))),
         sql.query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')", [
           b.tenant.id,
           outsider.id,
@@ -63,10 +54,7 @@ describe("row-level security as app_api", () => {
   it("keeps the audit log append-only", async () => {
     const sql = api();
     const [, inserted] = await sql.transaction([
-      sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'viewer', NULL, false, 'rls-audit')", [
-        a.tenant.id,
-        a.user.subject,
-      ]),
+      sql.query(...(await signedBegin({ tenantId: a.tenant.id, subject: a.user.subject, requestId: "rls-audit" }))),
       sql.query(
         "INSERT INTO audit_log (action) VALUES ('test.read') RETURNING tenant_id, actor_type, actor_id, request_id",
       ),
@@ -77,10 +65,14 @@ describe("row-level security as app_api", () => {
     ]);
     await expect(
       sql.transaction([
-        sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'owner', NULL, false, 'rls-audit')", [
-          a.tenant.id,
-          a.user.subject,
-        ]),
+        sql.query(
+          ...(await signedBegin({
+            tenantId: a.tenant.id,
+            subject: a.user.subject,
+            role: "owner",
+            requestId: "rls-audit",
+          })),
+        ),
         sql.query("DELETE FROM audit_log"),
       ]),
     ).rejects.toMatchObject({ code: "42501" });
@@ -234,11 +226,9 @@ describe("every tenant table, in raw SQL as app_api", () => {
     "%s: SELECT * shows only the identity's tenant; INSERT for another is refused",
     async (table) => {
       const sql = sqlAs("app_api");
-      const begin = (tenantId: string, subject: string) =>
-        sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'owner', NULL, false, 'rls-table')", [
-          tenantId,
-          subject,
-        ]);
+      // The signature is made first: sql.query() must go into the transaction unawaited.
+      const begin = async (tenantId: string, subject: string) =>
+        signedBegin({ tenantId, subject, role: "owner", requestId: "rls-table" });
       // Make sure both tenants have rows in the table.
       const own = TENANT_TABLES[table];
       if (!own) throw new Error(table);
@@ -246,10 +236,10 @@ describe("every tenant table, in raw SQL as app_api", () => {
         const extra = await createUser();
         const [text, params] = await own(t.tenant.id, extra.id);
         if (WRITTEN_BY_OTHERS.has(table)) await sqlAs("owner").query(text, params);
-        else await sql.transaction([begin(t.tenant.id, t.user.subject), sql.query(text, params)]);
+        else await sql.transaction([sql.query(...(await begin(t.tenant.id, t.user.subject))), sql.query(text, params)]);
       }
       const [, rows = []] = await sql.transaction([
-        begin(a.tenant.id, a.user.subject),
+        sql.query(...(await begin(a.tenant.id, a.user.subject))),
         sql.query(`SELECT tenant_id FROM ${table}`),
       ]);
       expect(rows.length).toBeGreaterThan(0);
@@ -259,10 +249,12 @@ describe("every tenant table, in raw SQL as app_api", () => {
 
       const stranger = await createUser();
       const [text, params] = await own(b.tenant.id, stranger.id);
-      const refused = await sql.transaction([begin(a.tenant.id, a.user.subject), sql.query(text, params)]).then(
-        () => null,
-        (error: { code?: string }) => error.code,
-      );
+      const refused = await sql
+        .transaction([sql.query(...(await begin(a.tenant.id, a.user.subject))), sql.query(text, params)])
+        .then(
+          () => null,
+          (error: { code?: string }) => error.code,
+        );
       // The policy's WITH CHECK (42501); for contacts the same-tenant company check runs first (23503).
       expect(["42501", "23503"]).toContain(refused);
     },
@@ -283,10 +275,7 @@ describe("app.company_name_search (the similar-name search view)", () => {
     await owner.query("INSERT INTO companies (tenant_id, name) VALUES ($1, 'Theirs Ltd')", [b.tenant.id]);
     const sql = sqlAs("app_api");
     const [, rows] = await sql.transaction([
-      sql.query("SELECT * FROM app.begin_request($1, $2, NULL, NULL, NULL, 'viewer', NULL, true, 'view-test')", [
-        a.tenant.id,
-        a.user.subject,
-      ]),
+      sql.query(...(await signedBegin({ tenantId: a.tenant.id, subject: a.user.subject, readOnly: true }))),
       sql.query("SELECT id, name_key FROM app.company_name_search"),
     ]);
     expect(rows).toEqual([{ id: mine?.id, name_key: "mine ltd" }]);

@@ -1,0 +1,42 @@
+/**
+ * npm run db:assertion-key [-- --retire-others]
+ *
+ * Installs DATABASE_ASSERTION_KEY (environment or .dev.vars) in the database the same way
+ * `npm run migrate` finds it: DATABASE_URL as the schema owner (Neon directly), else the running
+ * `npm run dev` database. With --retire-others, every other installed key is removed (the last
+ * step of a rotation, once no Worker signs with the old key).
+ */
+import { parseArgs } from "node:util";
+import { installAssertionKey, retireOtherAssertionKeys } from "./db/assertion-key";
+import { isNeonUrl, localUrl, startLocalDatabase } from "./db/local-database";
+import type { MigrationTarget } from "./db/migrate";
+import { DEV_DATA_DIR, readDevVars, runningDevEndpoint } from "./lib/dev-vars";
+
+async function withTarget(run: (target: MigrationTarget) => Promise<void>): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl && isNeonUrl(databaseUrl)) return run({ connectionString: databaseUrl });
+  const devEndpoint = databaseUrl ? undefined : await runningDevEndpoint();
+  if (devEndpoint) return run({ connectionString: localUrl("postgres"), fetchEndpoint: devEndpoint });
+  const database = await startLocalDatabase(databaseUrl ? { databaseUrl } : { dataDir: DEV_DATA_DIR });
+  try {
+    await run({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint });
+  } finally {
+    await database.close();
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { "retire-others": { type: "boolean", default: false } } });
+  const secret = process.env.DATABASE_ASSERTION_KEY ?? readDevVars().DATABASE_ASSERTION_KEY;
+  if (!secret) throw new Error("DATABASE_ASSERTION_KEY is not set (environment or .dev.vars)");
+  await withTarget(async (target) => {
+    const kid = await installAssertionKey(target, secret);
+    console.log(`assertion key ${kid} installed`);
+    if (values["retire-others"]) console.log(`retired ${await retireOtherAssertionKeys(target, secret)} other key(s)`);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,353 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { addMember, createTenantWithMember, createUser, signedIn } from "../factories";
+import { callWithEnv, problemOf, signedBegin, sqlAs } from "../harness";
+
+/**
+ * What a SQL injection or a leaked DATABASE_URL gives an attacker: raw SQL in a session of
+ * app_api, without the Worker's DATABASE_ASSERTION_KEY. None of it reaches another tenant.
+ */
+type Tenant = Awaited<ReturnType<typeof createTenantWithMember>>;
+
+const api = () => sqlAs("app_api");
+const owner = () => sqlAs("owner");
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "ok",
+    (error: { code?: string }) => error.code ?? "no code",
+  );
+
+async function companyOf(tenantId: string, name = "Victim Ltd"): Promise<string> {
+  const [row] = await owner().query("INSERT INTO companies (tenant_id, name) VALUES ($1, $2) RETURNING id", [
+    tenantId,
+    name,
+  ]);
+  return row?.id as string;
+}
+
+async function contactOf(tenantId: string): Promise<void> {
+  await owner().query(
+    "INSERT INTO contacts (tenant_id, company_id, name, email, lawful_basis) VALUES ($1, $2, 'Vic Tim', 'vic@victim.test', 'consent')",
+    [tenantId, await companyOf(tenantId)],
+  );
+}
+
+async function queuedJobOf(tenantId: string): Promise<string> {
+  const [row] = await owner().query(
+    "INSERT INTO scrape_jobs (tenant_id, company_id, url, status) VALUES ($1, $2, 'https://victim.example', 'queued') RETURNING id",
+    [tenantId, await companyOf(tenantId)],
+  );
+  return row?.id as string;
+}
+
+/** The claims a forger would write into the settings: tenant|user|key|role|actor|actor id|request. */
+const forgedIdentity = (victim: Tenant) =>
+  [victim.tenant.id, victim.user.id, "", "owner", "user", victim.user.id, "forged"].join("|");
+
+describe("forged identity settings, as app_api", () => {
+  let victim: Tenant;
+  let attacker: Tenant;
+  let victimCompany: string;
+  beforeAll(async () => {
+    victim = await createTenantWithMember("owner");
+    attacker = await createTenantWithMember("owner");
+    await contactOf(victim.tenant.id);
+    victimCompany = await companyOf(victim.tenant.id, "Untouched Ltd");
+  });
+
+  it("the old setting names are dead: set_config('app.tenant_id') reads no contact and updates no company", async () => {
+    const sql = api();
+    const [, contacts, updated] = await sql.transaction([
+      sql.query("SELECT set_config('app.tenant_id', $1, true), set_config('app.role', 'owner', true)", [
+        victim.tenant.id,
+      ]),
+      sql.query("SELECT id FROM contacts"),
+      sql.query("UPDATE companies SET name = 'Pwned' WHERE id = $1 RETURNING id", [victimCompany]),
+    ]);
+    expect(contacts).toEqual([]);
+    expect(updated).toEqual([]);
+  });
+
+  it("an unsealed app.identity is refused (42501) by every reader, so no policy lets a row through", async () => {
+    const sql = api();
+    for (const statement of [
+      "SELECT id FROM contacts",
+      "SELECT id FROM companies",
+      "UPDATE companies SET name = 'Pwned' RETURNING id",
+      "SELECT app.tenant_id()",
+    ]) {
+      const code = await codeOf(
+        sql.transaction([
+          sql.query("SELECT set_config('app.identity', $1, true), set_config('app.identity_seal', 'AAAA', true)", [
+            forgedIdentity(victim),
+          ]),
+          sql.query(statement),
+        ]),
+      );
+      expect(code, statement).toBe("42501");
+    }
+  });
+
+  it("a seal copied from a real request is worthless in another transaction", async () => {
+    const sql = api();
+    const [, stolen] = await sql.transaction([
+      sql.query(...(await signedBegin({ tenantId: attacker.tenant.id, subject: attacker.user.subject }))),
+      sql.query("SELECT current_setting('app.identity') AS identity, current_setting('app.identity_seal') AS seal"),
+    ]);
+    const { identity, seal } = (stolen ?? [])[0] as { identity: string; seal: string };
+    const code = await codeOf(
+      sql.transaction([
+        sql.query("SELECT set_config('app.identity', $1, true), set_config('app.identity_seal', $2, true)", [
+          identity,
+          seal,
+        ]),
+        sql.query("SELECT id FROM companies"),
+      ]),
+    );
+    expect(code).toBe("42501");
+  });
+
+  it("inside a genuine transaction, rewriting the identity to another tenant is refused", async () => {
+    const sql = api();
+    const code = await codeOf(
+      sql.transaction([
+        sql.query(
+          ...(await signedBegin({ tenantId: attacker.tenant.id, subject: attacker.user.subject, role: "owner" })),
+        ),
+        sql.query("SELECT set_config('app.identity', $1, true)", [forgedIdentity(victim)]),
+        sql.query("UPDATE companies SET name = 'Pwned' WHERE id = $1", [victimCompany]),
+      ]),
+    );
+    expect(code).toBe("42501");
+    const [row] = await owner().query("SELECT name FROM companies WHERE id = $1", [victimCompany]);
+    expect(row).toEqual({ name: "Untouched Ltd" });
+  });
+
+  it("app.add_member cannot make the caller an owner of another tenant with a forged role", async () => {
+    const sql = api();
+    const before = await owner().query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY 1", [
+      victim.tenant.id,
+    ]);
+    const withOldNames = await codeOf(
+      sql.transaction([
+        sql.query("SELECT set_config('app.tenant_id', $1, true), set_config('app.role', 'owner', true)", [
+          victim.tenant.id,
+        ]),
+        sql.query("SELECT * FROM app.add_member($1, NULL, 'owner')", [attacker.user.id]),
+      ]),
+    );
+    expect(withOldNames).toBe("DT403");
+    const withNewNames = await codeOf(
+      sql.transaction([
+        sql.query("SELECT set_config('app.identity', $1, true)", [forgedIdentity(victim)]),
+        sql.query("SELECT * FROM app.add_member($1, NULL, 'owner')", [attacker.user.id]),
+      ]),
+    );
+    expect(withNewNames).toBe("42501");
+    const after = await owner().query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY 1", [
+      victim.tenant.id,
+    ]);
+    expect(after).toEqual(before);
+  });
+});
+
+describe("app.begin_request believes only the Worker's signature", () => {
+  let member: Tenant;
+  beforeAll(async () => {
+    member = await createTenantWithMember("owner");
+  });
+
+  it("accepts the Worker's signed claims", async () => {
+    const rows = await api().query(
+      ...(await signedBegin({ tenantId: member.tenant.id, subject: member.user.subject })),
+    );
+    expect(rows).toMatchObject([{ tenant_id: member.tenant.id, user_id: member.user.id, role: "owner" }]);
+  });
+
+  it("refuses claims signed with another key, edited after signing, unsigned, or under an unknown key id (DTKEY)", async () => {
+    const claims = { tenantId: member.tenant.id, subject: member.user.subject };
+    const [text, [kid = "", assertion = "", signature = ""]] = await signedBegin(claims);
+    const [, [, , otherSignature = ""]] = await signedBegin(claims, {
+      secret: "an-attackers-own-key-of-at-least-32-characters",
+    });
+    const edited = assertion.replace(member.user.subject, "someone|else");
+    for (const [label, params] of [
+      ["other key", [kid, assertion, otherSignature]],
+      ["edited claims", [kid, edited, signature]],
+      ["no signature", [kid, assertion, null]],
+      ["unknown key id", ["0000000000000000", assertion, signature]],
+    ] as const) {
+      expect(await codeOf(api().query(text, [...params])), label).toBe("DTKEY");
+    }
+  });
+
+  it("refuses a stale assertion, so a captured one is not valid for long", async () => {
+    const claims = { tenantId: member.tenant.id, subject: member.user.subject };
+    const tenMinutesAgo = () => Date.now() - 600_000;
+    expect(await codeOf(api().query(...(await signedBegin(claims))))).toBe("ok");
+    expect(await codeOf(api().query(...(await signedBegin(claims, { now: tenMinutesAgo }))))).toBe("DTKEY");
+  });
+
+  it("keeps its building blocks out of the API role's reach (42501)", async () => {
+    for (const statement of [
+      "SELECT app.identity_seal('x')",
+      "SELECT app.seal_identity(NULL, NULL, NULL, NULL, 'system', NULL, 'x')",
+      "SELECT app.verify_assertion('k', '{}', '')",
+      "SELECT * FROM app.assertion_keys",
+      "SELECT * FROM app.seal_key",
+    ]) {
+      expect(await codeOf(api().query(statement)), statement).toBe("42501");
+    }
+  });
+
+  it("a Worker whose key the database does not hold answers 500 misconfigured, never data", async () => {
+    const caller = await signedIn("owner");
+    const response = await callWithEnv(
+      { DATABASE_ASSERTION_KEY: "a-key-the-database-has-never-seen-32+" },
+      "/v1/tenant",
+      {
+        headers: caller.headers,
+      },
+    );
+    expect(response.status).toBe(500);
+    expect((await problemOf(response)).type).toMatch(/misconfigured$/);
+  });
+});
+
+describe("scrape-job functions need the Worker's own identity", () => {
+  let victim: Tenant;
+  beforeAll(async () => {
+    victim = await createTenantWithMember("owner");
+  });
+
+  const jobState = async (id: string) =>
+    (await owner().query("SELECT status, attempts, failure_reason FROM scrape_jobs WHERE id = $1", [id]))[0];
+
+  it("claim, resume and fail refuse a session with no identity, or a user's identity (DT403)", async () => {
+    const job = await queuedJobOf(victim.tenant.id);
+    const before = await jobState(job);
+    const lease = crypto.randomUUID();
+    const statements: [string, unknown[]][] = [
+      ["SELECT * FROM app.claim_scrape_job($1, $2, 300)", [job, lease]],
+      ["SELECT app.resume_scrape_job($1, $2, 'x')", [job, lease]],
+      ["SELECT app.fail_dead_scrape_job($1, 'x')", [job]],
+    ];
+    const sql = api();
+    for (const [text, params] of statements) {
+      expect(await codeOf(sql.query(text, params)), `${text} without identity`).toBe("DT403");
+      const asUser = await codeOf(
+        sql.transaction([
+          sql.query(
+            ...(await signedBegin({ tenantId: victim.tenant.id, subject: victim.user.subject, role: "owner" })),
+          ),
+          sql.query(text, params),
+        ]),
+      );
+      expect(asUser, `${text} as a user`).toBe("DT403");
+    }
+    expect(await jobState(job)).toEqual(before);
+  });
+
+  it("resume_scrape_job no longer moves a session into the job's tenant for anyone else", async () => {
+    const sql = api();
+    const job = await queuedJobOf(victim.tenant.id);
+    const lease = crypto.randomUUID();
+    // Even the Worker's identity needs the live lease: a guessed lease gets nothing (DT409).
+    const code = await codeOf(
+      sql.transaction([
+        sql.query(...(await signedBegin({ kind: "worker" }))),
+        sql.query("SELECT app.resume_scrape_job($1, $2, 'x')", [job, lease]),
+        sql.query("SELECT count(*)::int AS n FROM contacts"),
+      ]),
+    );
+    expect(code).toBe("DT409");
+  });
+
+  it("the Worker's identity claims a job and, holding the lease, works inside that job's tenant only", async () => {
+    const sql = api();
+    const job = await queuedJobOf(victim.tenant.id);
+    const lease = crypto.randomUUID();
+    const [, claimed] = await sql.transaction([
+      sql.query(...(await signedBegin({ kind: "worker" }))),
+      sql.query("SELECT id, tenant_id FROM app.claim_scrape_job($1, $2, 300)", [job, lease]),
+    ]);
+    expect(claimed).toEqual([{ id: job, tenant_id: victim.tenant.id }]);
+    const [, , tenants] = await sql.transaction([
+      sql.query(...(await signedBegin({ kind: "worker" }))),
+      sql.query("SELECT app.resume_scrape_job($1, $2, 'x')", [job, lease]),
+      sql.query("SELECT DISTINCT tenant_id FROM companies"),
+    ]);
+    expect(tenants).toEqual([{ tenant_id: victim.tenant.id }]);
+  });
+});
+
+describe("every SECURITY DEFINER function refuses a caller without a verified identity", () => {
+  /** A call as app_api with no identity, and the refusal it must meet. */
+  const REFUSALS: Record<
+    string,
+    { call: (ids: { tenant: string; user: string }) => [string, unknown[]]; code: string }
+  > = {
+    "add_member(uuid,text,text)": {
+      call: (ids) => ["SELECT * FROM app.add_member($1, NULL, 'owner')", [ids.user]],
+      code: "DT403",
+    },
+    "begin_request(text,text,text)": {
+      call: () => ["SELECT * FROM app.begin_request('k', '{}', '')", []],
+      code: "DTKEY",
+    },
+    "claim_scrape_job(uuid,uuid,integer)": {
+      call: () => ["SELECT * FROM app.claim_scrape_job(gen_random_uuid(), gen_random_uuid(), 1)", []],
+      code: "DT403",
+    },
+    "create_tenant(text,text)": {
+      call: () => ["SELECT * FROM app.create_tenant('forged', 'Forged')", []],
+      code: "DT403",
+    },
+    "fail_dead_scrape_job(uuid,text)": {
+      call: () => ["SELECT app.fail_dead_scrape_job(gen_random_uuid(), 'x')", []],
+      code: "DT403",
+    },
+    "identity()": { call: () => ["SELECT app.identity() IS NULL AS none", []], code: "ok" },
+    "identity_seal(text)": { call: () => ["SELECT app.identity_seal('x')", []], code: "42501" },
+    "resume_scrape_job(uuid,uuid,text)": {
+      call: () => ["SELECT app.resume_scrape_job(gen_random_uuid(), gen_random_uuid(), 'x')", []],
+      code: "DT403",
+    },
+    "seal_identity(uuid,uuid,uuid,text,text,uuid,text)": {
+      call: (ids) => ["SELECT app.seal_identity($1, NULL, NULL, 'owner', 'user', NULL, 'x')", [ids.tenant]],
+      code: "42501",
+    },
+    "verify_assertion(text,text,text)": {
+      call: () => ["SELECT app.verify_assertion('k', '{}', '')", []],
+      code: "42501",
+    },
+    // Trigger functions cannot be called directly at all (0A000).
+    "audit_row_change()": { call: () => ["SELECT app.audit_row_change()", []], code: "0A000" },
+    "guard_membership_change()": { call: () => ["SELECT app.guard_membership_change()", []], code: "0A000" },
+  };
+
+  it("covers every SECURITY DEFINER function in the database (a new one must join this list)", async () => {
+    const rows = await owner().query(
+      `SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS signature
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.prosecdef AND n.nspname IN ('app', 'public')`,
+    );
+    const normalise = (signature: string) => signature.replace(/\b[a-z_]+ (?=[a-z])/g, "").replace(/, /g, ",");
+    expect(rows.map((row) => normalise(row.signature as string)).sort()).toEqual(Object.keys(REFUSALS).sort());
+  });
+
+  it.each(Object.keys(REFUSALS))("%s", async (signature) => {
+    const victim = await createTenantWithMember("owner");
+    const extra = await createUser();
+    await addMember(victim.tenant.id, extra.id, "viewer");
+    const refusal = REFUSALS[signature];
+    if (!refusal) throw new Error(signature);
+    const before = await owner().query("SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1", [
+      victim.tenant.id,
+    ]);
+    const [text, params] = refusal.call({ tenant: victim.tenant.id, user: extra.id });
+    expect(await codeOf(api().query(text, params))).toBe(refusal.code);
+    expect(
+      await owner().query("SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1", [victim.tenant.id]),
+    ).toEqual(before);
+  });
+});

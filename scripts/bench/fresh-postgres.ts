@@ -1,7 +1,7 @@
 import { neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import { type LocalDatabase, startLocalDatabase } from "../db/local-database";
-import { applyMigrations } from "../db/migrate";
+import { prepareDatabase } from "./worker-harness";
 
 export interface FreshPostgres {
   /** Direct connection string (for seeding with COPY-speed SQL). */
@@ -25,7 +25,7 @@ export async function freshPostgres(prefix: string): Promise<FreshPostgres> {
   const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
   const database = await startLocalDatabase({ databaseUrl });
   neonConfig.fetchEndpoint = database.fetchEndpoint;
-  await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint }, () => {});
+  await prepareDatabase(database);
   return {
     databaseUrl,
     database,

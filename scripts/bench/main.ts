@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { companiesSearchScenario } from "./companies-search";
+import { identityCostScenario } from "./identity-cost";
 import { rateLimiterScenario } from "./rate-limiter";
 import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
@@ -16,6 +17,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "companies-search": companiesSearchScenario,
   scrape: scrapeScenario,
   "retention-purge": retentionPurgeScenario,
+  "identity-cost": identityCostScenario,
 };
 
 async function main() {

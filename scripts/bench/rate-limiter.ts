@@ -5,11 +5,10 @@
  */
 import { neonConfig } from "@neondatabase/serverless";
 import { startLocalDatabase } from "../db/local-database";
-import { applyMigrations } from "../db/migrate";
 import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "../db/seed";
 import { mintDevToken } from "../lib/jwt";
 import { ms, type Summary, summarise } from "./stats";
-import { startWorker } from "./worker-harness";
+import { prepareDatabase, startWorker } from "./worker-harness";
 
 const SECRET = "bench-secret-that-is-at-least-32-characters";
 const WARMUP = 200;
@@ -20,7 +19,7 @@ const CONCURRENCY = 16;
 export async function rateLimiterScenario(): Promise<Record<string, unknown>> {
   const database = await startLocalDatabase({ databaseUrl: process.env.BENCH_DATABASE_URL });
   neonConfig.fetchEndpoint = database.fetchEndpoint;
-  await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint }, () => {});
+  await prepareDatabase(database);
   await seedDemo(database.ownerUrl);
   const common = {
     ENVIRONMENT: "test",

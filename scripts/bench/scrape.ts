@@ -10,10 +10,9 @@ import { readFileSync } from "node:fs";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { startFakeWebsites } from "../../test/servers/fake-websites";
 import { startLocalDatabase } from "../db/local-database";
-import { applyMigrations } from "../db/migrate";
 import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "../db/seed";
 import { mintDevToken } from "../lib/jwt";
-import { startWorker } from "./worker-harness";
+import { prepareDatabase, startWorker } from "./worker-harness";
 
 const SECRET = "bench-secret-that-is-at-least-32-characters";
 const SITES = Number(process.env.BENCH_SITES ?? 200);
@@ -46,7 +45,7 @@ export async function scrapeScenario(): Promise<Record<string, unknown>> {
   const database = await startLocalDatabase({ databaseUrl: process.env.BENCH_DATABASE_URL });
   neonConfig.fetchEndpoint = database.fetchEndpoint;
   const worker = await (async () => {
-    await applyMigrations({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint }, () => {});
+    await prepareDatabase(database);
     await seedDemo(database.ownerUrl);
     return startWorker({
       ENVIRONMENT: "development",

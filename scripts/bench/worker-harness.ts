@@ -1,8 +1,20 @@
 import { join } from "node:path";
 import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import { installAssertionKey } from "../db/assertion-key";
+import type { LocalDatabase } from "../db/local-database";
+import { applyMigrations } from "../db/migrate";
 import { ROOT } from "../lib/dev-vars";
 
 export const BENCH_DIR = join(ROOT, ".bench");
+/** The Worker's DATABASE_ASSERTION_KEY in every bench; installed by `prepareDatabase`. */
+export const BENCH_ASSERTION_KEY = "bench-database-assertion-key-of-32-chars-or-more";
+
+/** Migrates the benchmark's database and installs the Worker's assertion key in it. */
+export async function prepareDatabase(database: LocalDatabase): Promise<void> {
+  const owner = { connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint };
+  await applyMigrations(owner, () => {});
+  await installAssertionKey(owner, BENCH_ASSERTION_KEY);
+}
 
 /**
  * The Worker as `wrangler dev` runs it (workerd, its Durable Object, wrangler.toml), with the
@@ -13,7 +25,7 @@ export async function startWorker(vars: Record<string, string>): Promise<Unstabl
   process.env.WRANGLER_SEND_METRICS = "false";
   return unstable_dev(join(ROOT, "src/index.ts"), {
     config: join(ROOT, "wrangler.toml"),
-    vars,
+    vars: { DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY, ...vars },
     ip: "127.0.0.1",
     logLevel: "error",
     persist: false,

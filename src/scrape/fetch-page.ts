@@ -1,4 +1,4 @@
-import { assertFetchable, type NetworkPolicy } from "./network-guard";
+import { assertFetchable, fetchableUrl, type NetworkPolicy } from "./network-guard";
 import { ScrapeError } from "./scrape-error";
 
 export interface FetchOptions extends NetworkPolicy {
@@ -71,26 +71,36 @@ function capped(body: ReadableStream<Uint8Array> | null, max: number, done: () =
   return { stream, bytesRead: () => read };
 }
 
+/** The runtime's words stay in `cause` (its text, such as `internal error; reference = …`, is no sentence for a tenant). */
 function classifyNetworkError(error: unknown, url: URL): ScrapeError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return new ScrapeError("timeout", `${url.host} did not answer in time`, true);
+    return new ScrapeError("timeout", `${url.host} did not answer in time`, true, undefined, error);
   }
   if (/dns|name not resolved|ENOTFOUND|getaddrinfo|no such host/i.test(message)) {
-    return new ScrapeError("dns_failure", `${url.host} does not resolve`);
+    return new ScrapeError("dns_failure", `${url.host} does not resolve`, false, undefined, error);
   }
-  return new ScrapeError("network_error", `${url.host} could not be reached: ${message}`, true);
+  return new ScrapeError("network_error", `${url.host} could not be reached`, true, undefined, error);
+}
+
+/** The site's Retry-After, in seconds from now (RFC 9110 10.2.3: seconds or an HTTP date). */
+export function retryAfterSeconds(page: Pick<FetchedPage, "headers">): number | undefined {
+  const value = page.headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
 }
 
 /**
  * GET one URL the way a polite crawler does: our user agent, a timeout for the whole exchange,
- * redirects followed by hand (at most 5, each hop checked by the network guard) and a capped body.
+ * redirects followed by hand (at most 5; each hop is parsed and checked by the network guard
+ * before anything is sent to it, robots.txt and the host's turn included) and a capped body.
  */
 export async function fetchPage(start: URL, options: FetchOptions, gate?: HopGate): Promise<FetchedPage> {
   const maxRedirects = options.maxRedirects ?? 5;
   let url = start;
+  assertFetchable(url, options);
   for (let hop = 0; ; hop++) {
-    assertFetchable(url, options);
     const release = gate ? await gate(url) : async () => {};
     let response: Response;
     try {
@@ -110,11 +120,7 @@ export async function fetchPage(start: URL, options: FetchOptions, gate?: HopGat
       await release();
       if (hop >= maxRedirects)
         throw new ScrapeError("too_many_redirects", `More than ${maxRedirects} redirects from ${start.href}`);
-      try {
-        url = new URL(location, url);
-      } catch {
-        throw new ScrapeError("unsupported_url", `Redirect to an invalid URL: ${location.slice(0, 200)}`);
-      }
+      url = fetchableUrl(location, options, url);
       continue;
     }
     const { stream, bytesRead } = capped(response.body, options.maxBytes, release);

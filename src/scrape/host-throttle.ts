@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../config/env";
-import { type RobotsFile, robotsMaxAge } from "./robots";
+import { ROBOTS_MAX_AGE_MS, type RobotsFile } from "./robots";
 
 interface HostState {
   /** Milliseconds since the epoch when the last request to the host finished (or was granted). */
@@ -47,7 +47,7 @@ export class HostThrottle extends DurableObject<Env> {
   /** The origin's cached robots.txt, while still fresh (RFC 9309: at most 24 hours). */
   robots(origin: string, now = Date.now()): RobotsFile | null {
     const robots = this.load()?.robots?.[origin];
-    return robots && now - robots.fetchedAt < robotsMaxAge(robots) ? robots : null;
+    return robots && now - robots.fetchedAt < ROBOTS_MAX_AGE_MS ? robots : null;
   }
 
   storeRobots(origin: string, robots: RobotsFile): void {

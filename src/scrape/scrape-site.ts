@@ -1,9 +1,9 @@
 import type { SCRAPE_PAGE_OUTCOMES } from "../db/schema/scrape-pages";
 import { extractPage, type PageExtract } from "./extract";
-import { type FetchedPage, type FetchOptions, fetchPage, type HopGate } from "./fetch-page";
+import { type FetchedPage, type FetchOptions, fetchPage, type HopGate, retryAfterSeconds } from "./fetch-page";
 import { assertFetchable } from "./network-guard";
 import { fetchRobots, type RobotsFile, RobotsRules } from "./robots";
-import { ScrapeError } from "./scrape-error";
+import { failureDetail, ScrapeError } from "./scrape-error";
 import { type Detection, detectTechnologies } from "./technographics/detect";
 import { buildWebProfile, pagesToVisit, type WebProfile } from "./web-profile";
 
@@ -53,13 +53,6 @@ const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(reso
 
 function isHtml(page: FetchedPage): boolean {
   return /^text\/html\b/i.test(page.headers.get("content-type") ?? "");
-}
-
-function retryAfterSeconds(page: FetchedPage): number | undefined {
-  const value = page.headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
-  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
 }
 
 /** Throws for a home page the job cannot go on without. */
@@ -199,7 +192,7 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
       if (error instanceof ScrapeError && error.reason === "blocked_by_robots") {
         record(url, "blocked_by_robots", error.message.slice(0, 500));
       } else {
-        record(url, "failed", error instanceof Error ? error.message.slice(0, 500) : "failed");
+        record(url, "failed", failureDetail(error).slice(0, 500));
       }
     }
   }

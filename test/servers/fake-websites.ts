@@ -92,6 +92,14 @@ const SITES: Record<string, Handler> = {
     if (path === "/robots.txt") return text(res, 404, "");
     return redirect(res, "http://169.254.169.254/latest/meta-data/");
   },
+  // `/to/<target>` → `/hop/<target>` → target: the hostile address comes on the second hop.
+  "redirect-to": (req, res, path) => {
+    if (path === "/robots.txt") return text(res, 404, "");
+    const target = /^\/(to|hop)\/(.+)$/.exec(new URL(req.url ?? "/", "http://site").pathname);
+    if (target?.[1] === "to") return redirect(res, `/hop/${target[2]}`, 302);
+    if (target?.[2]) return redirect(res, decodeURIComponent(target[2]), 302);
+    return html(res, page("Nowhere"));
+  },
   "redirect-file": (_req, res, path) => {
     if (path === "/robots.txt") return text(res, 404, "");
     return redirect(res, "file:///etc/passwd");
@@ -133,13 +141,25 @@ const SITES: Record<string, Handler> = {
   },
 };
 
+/** An origin whose port was just given up: a scrape of it meets a refused connection. */
+async function closedPortOrigin(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
 /** Sites for the bench: company sites with a Crawl-delay-free robots.txt. */
 function generatedSite(): Handler {
   return companySite("User-agent: *\nAllow: /\n");
 }
 
 export interface FakeWebsites {
-  /** Site name → origin (`http://127.0.0.1:<port>`): one port per site, so one host per site. */
+  /**
+   * Site name → origin (`http://127.0.0.1:<port>`): one port per site, so one host per site.
+   * `refused` is a port nothing listens on any more (connections are refused).
+   */
   origins: Record<string, string>;
   hits(site: string): SiteHit[];
   close(): Promise<void>;
@@ -173,6 +193,7 @@ export async function startFakeWebsites(options: { generated?: number } = {}): P
       return server;
     }),
   );
+  origins.refused = await closedPortOrigin();
   return {
     origins,
     hits: (site) => logs.get(site) ?? [],

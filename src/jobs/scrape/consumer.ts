@@ -3,7 +3,7 @@ import type { Env } from "../../config/env";
 import { createApiDatabaseClient } from "../../db/client";
 import { findPostgresError } from "../../db/errors";
 import type { Logger } from "../../observability/logger";
-import { ScrapeError } from "../../scrape/scrape-error";
+import { failureDetail, logDetail, ScrapeError } from "../../scrape/scrape-error";
 import { type HostGate, type ScrapeSettings, scrapeSite } from "../../scrape/scrape-site";
 import { JobStore } from "./job-store";
 import type { ScrapeMessage } from "./message";
@@ -98,7 +98,8 @@ async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Con
       return;
     }
     const reason = error instanceof ScrapeError ? error.reason : "internal_error";
-    const detail = error instanceof Error ? error.message : String(error);
+    // The job gets our own sentence; what the runtime said goes to the log only.
+    const detail = failureDetail(error);
     const delaySeconds = retryDelaySeconds(
       message.attempts,
       error instanceof ScrapeError ? error.retryAfterSeconds : undefined,
@@ -110,7 +111,13 @@ async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Con
       .catch((releaseError: unknown) =>
         logger.error("scrape job release failed", { ...log, error: String(releaseError) }),
       );
-    logger.warn("scrape job will be retried", { ...log, tenant_id: job.tenant_id, reason, delay_s: delaySeconds });
+    logger.warn("scrape job will be retried", {
+      ...log,
+      tenant_id: job.tenant_id,
+      reason,
+      delay_s: delaySeconds,
+      error: logDetail(error),
+    });
     message.retry({ delaySeconds });
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signedIn } from "../factories";
 import { sendAs, sqlAs } from "../harness";
-import { deliver, hitsOf, jobState, queuedJob, SCRAPE_DLQ, siteOrigin } from "../scrape";
+import { deliver, hitsOf, type JobState, jobState, queuedJob, SCRAPE_DLQ, siteCompany, siteOrigin } from "../scrape";
 
 async function pagesOf(jobId: string) {
   return (await sqlAs("owner").query(
@@ -79,7 +79,6 @@ describe("scrape consumer", () => {
   it.each([
     ["robots-deny", "all agents disallowed"],
     ["robots-deny-us", "our agent disallowed by name"],
-    ["robots-500", "robots.txt answering 5xx disallows everything"],
   ])("fails with blocked_by_robots, fetching no page: %s (%s)", async (site) => {
     const { job, jobId, result } = await scrape(site);
     expect(result.explicitAcks).toHaveLength(1);
@@ -126,6 +125,81 @@ describe("scrape consumer", () => {
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toHaveLength(1);
     expect(job).toMatchObject({ status: "failed", failure_reason: reason });
+  });
+
+  it.each([
+    ["refused", "its port refuses connections", "could not be reached"],
+    ["robots-500", "its robots.txt answers 503", "answered 503"],
+  ])(
+    "retries a site whose robots.txt cannot be had as site_unavailable, fetching no page: %s (%s)",
+    async (site, _, why) => {
+      const { job, jobId, result, editor } = await scrape(site);
+      expect(result.explicitAcks).toEqual([]);
+      expect(result.retryMessages).toHaveLength(1);
+      expect(result.retryDelays).toEqual([30]);
+      expect(job).toMatchObject({ status: "queued", pages_fetched: 0, lease_id: null });
+      // What the tenant reads: a plain sentence of ours, never what the runtime said.
+      const seen = (await (await sendAs(editor, "GET", `/v1/scrape-jobs/${jobId}`)).json()) as JobState;
+      expect(seen).toMatchObject({
+        status: "queued",
+        failure_reason: "site_unavailable",
+        failure_detail: `${new URL(siteOrigin(site)).host} is unavailable: its robots.txt ${why}`,
+      });
+      expect(seen.failure_detail).not.toMatch(/internal error|reference =/i);
+      expect(await pagesOf(jobId)).toEqual([]);
+      if (site !== "refused") expect((await hitsOf(site)).map((h) => h.path)).toEqual(["/robots.txt"]);
+
+      // Not cached as a verdict: the next attempt asks again, and backs off further.
+      const again = await deliver([jobId], { attempts: 2 });
+      expect(again.retryDelays).toEqual([60]);
+      expect(await jobState(jobId)).toMatchObject({
+        status: "queued",
+        attempts: 2,
+        failure_reason: "site_unavailable",
+      });
+      if (site !== "refused") expect((await hitsOf(site)).map((h) => h.path)).toEqual(["/robots.txt", "/robots.txt"]);
+
+      // Out of retries, the dead-letter queue fails it.
+      await deliver([jobId], { queue: SCRAPE_DLQ, attempts: 6 });
+      const dead = await jobState(jobId);
+      expect(dead).toMatchObject({ status: "failed", failure_reason: "retries_exhausted" });
+      expect(dead.failure_detail).not.toMatch(/internal error|reference =/i);
+    },
+  );
+
+  it.each([
+    "http://198.51.100.7/",
+    "http://2852039166/latest/meta-data/",
+    "http://[64:ff9b::a9fe:a9fe]/",
+    "http://[::7f00:1]/",
+    "http://[2002:a9fe:a9fe::]/",
+    "http://[fec0::1]/",
+    // The fake site's own port: only the guard stops this hop from landing.
+    "http://0.0.0.0:PORT/",
+  ])("refuses a redirect hop to %s, even with private networks allowed, and never sends it", async (target) => {
+    const editor = await signedIn("editor");
+    const company = await siteCompany(editor, "redirect-to");
+    const origin = siteOrigin("redirect-to");
+    const hostile = target.replace("PORT", new URL(origin).port);
+    const start = `${origin}/to/${encodeURIComponent(hostile)}`;
+    const [row] = (await sqlAs("owner").query(
+      "INSERT INTO scrape_jobs (tenant_id, company_id, url) VALUES ($1, $2, $3) RETURNING id",
+      [editor.tenant.id, company.id, start],
+    )) as { id: string }[];
+    const jobId = row?.id ?? "";
+    const before = (await hitsOf("redirect-to")).length;
+
+    const result = await deliver([jobId]);
+    expect(result.retryMessages).toEqual([]);
+    const job = await jobState(jobId);
+    expect(job).toMatchObject({ status: "failed", failure_reason: "blocked_address", pages_fetched: 0 });
+    expect(job.failure_detail).toContain(new URL(hostile).hostname);
+    // The two hops on the fake site, and nothing after the refused one.
+    const paths = (await hitsOf("redirect-to")).slice(before).map((h) => h.path);
+    expect(paths.filter((p) => p !== "/robots.txt")).toEqual([
+      new URL(start).pathname,
+      new URL(start).pathname.replace("/to/", "/hop/"),
+    ]);
   });
 
   it("never requests the metadata address a redirect points at", async () => {

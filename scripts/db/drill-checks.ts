@@ -13,6 +13,10 @@ export interface SeededTenant {
 /** Query as the given connection string, then close. */
 export async function withClient<T>(connectionString: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString });
+  // A connection ended by the server (the drill dropping its databases WITH (FORCE) while a check
+  // still runs) fails the pending query; without a listener it would also crash the process
+  // before the remaining cleanup.
+  client.on("error", () => {});
   await client.connect();
   try {
     return await use(client);

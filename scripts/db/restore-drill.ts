@@ -11,6 +11,8 @@
  *      each tenant owner exactly their own companies.
  * Both databases and the backup file are removed afterwards, whatever happened.
  */
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +22,7 @@ import { startWorker } from "../bench/worker-harness";
 import { mintDevToken } from "../lib/jwt";
 import { apiRoleView, type SeededTenant, securityCatalog, seedTenant, tableCounts, withClient } from "./drill-checks";
 import { type LocalDatabase, startLocalDatabase } from "./local-database";
-import { backupDatabase, restoreDatabase } from "./logical-backup";
+import { backupDatabase, libpqConnection, restoreDatabase } from "./logical-backup";
 import { applyMigrations } from "./migrate";
 
 const SECRET = "restore-drill-secret-at-least-32-characters";
@@ -57,11 +59,31 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => void cleanUp().then(() => process.exit(130)));
 }
 
+// The last resort: wrangler's own signal handlers may exit the process before the cleanup above
+// is done. At exit only synchronous work runs, so whatever is still there is removed with psql.
+const leftovers = { databases: new Set<string>(), directories: new Set<string>() };
+process.on("exit", () => {
+  const { dbname, env } = libpqConnection(adminUrl.toString());
+  for (const name of leftovers.databases) {
+    spawnSync(
+      "psql",
+      ["--no-psqlrc", "--quiet", `--dbname=${dbname}`, `--command=DROP DATABASE IF EXISTS ${name} WITH (FORCE)`],
+      {
+        env: { ...process.env, ...env },
+        stdio: "ignore",
+      },
+    );
+  }
+  for (const directory of leftovers.directories) rmSync(directory, { recursive: true, force: true });
+});
+
 async function createDatabase(name: string) {
   await withClient(adminUrl.toString(), (admin) => admin.query(`CREATE DATABASE ${name}`));
-  cleanups.push(() =>
-    withClient(adminUrl.toString(), (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
-  );
+  leftovers.databases.add(name);
+  cleanups.push(async () => {
+    await withClient(adminUrl.toString(), (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    leftovers.databases.delete(name);
+  });
   return urlOf(name);
 }
 
@@ -175,6 +197,7 @@ async function main() {
   const tenants = await prepareSource(sourceUrl);
 
   const directory = await mkdtemp(join(tmpdir(), "detecktiv-drill-"));
+  leftovers.directories.add(directory);
   cleanups.push(() => rm(directory, { recursive: true, force: true }));
   const file = join(directory, "backup.sql");
   const backup = await backupDatabase(sourceUrl, file);

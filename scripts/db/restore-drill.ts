@@ -123,7 +123,7 @@ function compareCounts(source: Map<string, number>, restored: Map<string, number
     differing.length === 0,
     `row counts: ${source.size} tables (${nonEmpty} non-empty, ${rows} rows) match table by table` +
       (differing.length
-        ? `; differ: ${differing.map((t) => `${t} ${source.get(t)} vs ${restored.get(t)}`).join(", ")}`
+        ? `; DIFFER: ${differing.map((t) => `${t} ${source.get(t)} vs ${restored.get(t)}`).join(", ")}`
         : ""),
   );
   for (const [table, n] of source) if (n > 0) console.log(`         ${table.padEnd(36)} ${n}`);
@@ -134,10 +134,13 @@ function compareCatalogs(source: Record<string, string[]>, restored: Record<stri
     const other = restored[part] ?? [];
     const missing = lines.filter((line) => !other.includes(line));
     const extra = other.filter((line) => !lines.includes(line));
+    const few = (items: string[]) =>
+      items.slice(0, 3).join(" | ") + (items.length > 3 ? ` (+${items.length - 3} more)` : "");
     check(
       missing.length === 0 && extra.length === 0,
-      `${part}: ${lines.length} identical` +
-        (missing.length || extra.length ? `; missing ${missing.join(" | ")}; extra ${extra.join(" | ")}` : ""),
+      missing.length === 0 && extra.length === 0
+        ? `${part}: ${lines.length} identical`
+        : `${part}: ${missing.length} of ${lines.length} lost or changed: ${few(missing)}; instead: ${few(extra)}`,
     );
   }
 }
@@ -181,9 +184,11 @@ async function checkWorker(database: LocalDatabase, tenants: SeededTenant[]) {
     const response = await worker.fetch("/v1/companies?limit=100", { headers: { authorization: `Bearer ${token}` } });
     const page = (await response.json()) as { items?: { id: string }[] };
     const ids = (page.items ?? []).map((item) => item.id).sort();
+    const own = JSON.stringify(ids) === JSON.stringify([...tenant.companyIds].sort());
     check(
-      response.status === 200 && JSON.stringify(ids) === JSON.stringify([...tenant.companyIds].sort()),
-      `GET /v1/companies as tenant ${tenant.id.slice(0, 8)}'s owner: ${response.status}, ${ids.length} companies, exactly its own`,
+      response.status === 200 && own,
+      `GET /v1/companies as tenant ${tenant.id.slice(0, 8)}'s owner: ${response.status}, ${ids.length} companies` +
+        (own ? ", exactly its own" : `, expected exactly its ${tenant.companyIds.length}`),
     );
   }
 }

@@ -18,8 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neonConfig } from "@neondatabase/serverless";
 import type { Unstable_DevWorker } from "wrangler";
-import { startWorker } from "../bench/worker-harness";
+import { BENCH_ASSERTION_KEY, startWorker } from "../bench/worker-harness";
 import { mintDevToken } from "../lib/jwt";
+import { installAssertionKey } from "./assertion-key";
 import { apiRoleView, type SeededTenant, securityCatalog, seedTenant, tableCounts, withClient } from "./drill-checks";
 import { type LocalDatabase, startLocalDatabase } from "./local-database";
 import { backupDatabase, libpqConnection, restoreDatabase } from "./logical-backup";
@@ -98,10 +99,10 @@ async function prepareSource(sourceUrl: string): Promise<SeededTenant[]> {
   const database = await startLocalDatabase({ databaseUrl: sourceUrl });
   let applied: string[];
   try {
-    ({ applied } = await applyMigrations(
-      { connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint },
-      () => {},
-    ));
+    const owner = { connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint };
+    ({ applied } = await applyMigrations(owner, () => {}));
+    // The key the Worker below signs with; the restore must bring it along.
+    await installAssertionKey(owner, BENCH_ASSERTION_KEY);
   } finally {
     await database.close();
   }

@@ -33,20 +33,15 @@ REVOKE ALL ON app.assertion_keys, app.seal_key FROM PUBLIC;
 --> statement-breakpoint
 GRANT SELECT ON app.assertion_keys, app.seal_key TO app_auth;
 --> statement-breakpoint
--- The seal of a set of claims in THIS transaction (now() is the transaction's start). Not
--- executable by app_api: whoever can compute a seal can forge an identity.
-CREATE FUNCTION app.identity_seal(p_identity text) RETURNS text
+-- The seal of a set of claims in THIS transaction (now() is the transaction's start) under the
+-- seal key. Plain SQL so that it is inlined into its two callers; useless without the key, which
+-- only app_auth can read.
+CREATE FUNCTION app.identity_seal(p_identity text, p_key bytea) RETURNS text
   LANGUAGE sql STABLE PARALLEL SAFE
-  SECURITY DEFINER
-  SET search_path = pg_catalog, pg_temp
   AS $$
-  SELECT encode(public.hmac(convert_to(p_identity || '|' || extract(epoch FROM now())::text, 'UTF8'),
-                            (SELECT k.secret FROM app.seal_key k), 'sha256'), 'base64')
+  SELECT pg_catalog.encode(public.hmac(pg_catalog.convert_to(p_identity || '|' || extract(epoch FROM now())::text, 'UTF8'),
+                                       p_key, 'sha256'), 'base64')
 $$;
---> statement-breakpoint
-ALTER FUNCTION app.identity_seal(text) OWNER TO app_auth;
---> statement-breakpoint
-REVOKE ALL ON FUNCTION app.identity_seal(text) FROM PUBLIC;
 --> statement-breakpoint
 -- Establishes the transaction's identity. Fields: tenant, user, API key, role, actor type, actor
 -- id, request id ('' for none). Internal to the SECURITY DEFINER functions.
@@ -68,7 +63,7 @@ BEGIN
     coalesce(p_api_key_id::text, ''), coalesce(p_role, ''), p_actor_type, coalesce(p_actor_id::text, ''),
     coalesce(p_request_id, ''));
   PERFORM set_config('app.identity', v_identity, true),
-          set_config('app.identity_seal', app.identity_seal(v_identity), true);
+          set_config('app.identity_seal', app.identity_seal(v_identity, (SELECT k.secret FROM app.seal_key k)), true);
 END
 $$;
 --> statement-breakpoint
@@ -89,7 +84,8 @@ BEGIN
   IF v_identity IS NULL THEN
     RETURN NULL;
   END IF;
-  IF app.identity_seal(v_identity) IS DISTINCT FROM nullif(current_setting('app.identity_seal', true), '') THEN
+  IF app.identity_seal(v_identity, (SELECT k.secret FROM app.seal_key k))
+     IS DISTINCT FROM nullif(current_setting('app.identity_seal', true), '') THEN
     RAISE EXCEPTION 'the request identity was not established by app.begin_request' USING ERRCODE = '42501';
   END IF;
   RETURN string_to_array(v_identity, '|');

@@ -189,7 +189,6 @@ describe("app.begin_request believes only the Worker's signature", () => {
 
   it("keeps its building blocks out of the API role's reach (42501)", async () => {
     for (const statement of [
-      "SELECT app.identity_seal('x')",
       "SELECT app.seal_identity(NULL, NULL, NULL, NULL, 'system', NULL, 'x')",
       "SELECT app.verify_assertion('k', '{}', '')",
       "SELECT * FROM app.assertion_keys",
@@ -307,7 +306,6 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       code: "DT403",
     },
     "identity()": { call: () => ["SELECT app.identity() IS NULL AS none", []], code: "ok" },
-    "identity_seal(text)": { call: () => ["SELECT app.identity_seal('x')", []], code: "42501" },
     "resume_scrape_job(uuid,uuid,text)": {
       call: () => ["SELECT app.resume_scrape_job(gen_random_uuid(), gen_random_uuid(), 'x')", []],
       code: "DT403",

@@ -1,5 +1,5 @@
 CREATE TABLE "tenant_purge_receipts" (
-	"tenant_id" uuid PRIMARY KEY NOT NULL,
+	"purged_tenant_id" uuid PRIMARY KEY NOT NULL,
 	"deleted_at" timestamp with time zone NOT NULL,
 	"purge_started_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"purged_at" timestamp with time zone,

@@ -9,9 +9,9 @@ ALTER TABLE tenant_purge_receipts FORCE ROW LEVEL SECURITY;
 -- retention_policies and tenants only reach tenants so marked (migration 0025).
 GRANT UPDATE (purge_started_at), DELETE ON tenants TO app_maintenance;
 --> statement-breakpoint
-GRANT SELECT, DELETE ON memberships, suppressed_subjects TO app_maintenance;
+GRANT SELECT, DELETE ON memberships, suppressed_subjects, erasure_receipts TO app_maintenance;
 --> statement-breakpoint
-GRANT DELETE ON api_keys, erasure_receipts, retention_policies, maintenance_run_counts TO app_maintenance;
+GRANT DELETE ON api_keys, retention_policies, maintenance_run_counts TO app_maintenance;
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE ON tenant_purge_receipts TO app_maintenance;
 --> statement-breakpoint

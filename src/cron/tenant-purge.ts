@@ -37,7 +37,7 @@ const PURGING = sql`purging as (select id from tenants where purge_started_at is
 const addToReceipt = (table: string) => sql`receipt as (
     update tenant_purge_receipts r
        set rows = r.rows || jsonb_build_object(${table}::text, coalesce((r.rows ->> ${table})::bigint, 0) + c.n)
-      from changed c where r.tenant_id = c.tenant_id
+      from changed c where r.purged_tenant_id = c.tenant_id
   )`;
 
 /**
@@ -60,8 +60,8 @@ export function markDueTenants(batchSize: number): SQL {
         from due where t.id = due.id and t.deleted_at is not null and t.purge_started_at is null
       returning t.id, t.deleted_at
     ), receipts as (
-      insert into tenant_purge_receipts (tenant_id, deleted_at) select id, deleted_at from marked
-      on conflict (tenant_id) do nothing
+      insert into tenant_purge_receipts (purged_tenant_id, deleted_at) select id, deleted_at from marked
+      on conflict (purged_tenant_id) do nothing
     ), changed as (select id as tenant_id, 1 as n from marked),
     purging as (select id from tenants where purge_started_at is not null union select id from marked)`;
 }
@@ -110,7 +110,7 @@ export function deletePurgedTenants(batchSize: number, runId: string): SQL {
              rows = r.rows || jsonb_build_object(
                'memberships', coalesce((r.rows ->> 'memberships')::bigint, 0) + coalesce(o.n, 0), 'tenants', 1)
         from gone g left join owners o on o.tenant_id = g.id
-       where r.tenant_id = g.id
+       where r.purged_tenant_id = g.id
     )
     select count(*)::int as n from gone`;
 }

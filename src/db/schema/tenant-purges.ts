@@ -12,7 +12,8 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string
 export const tenantPurgeReceipts = pgTable(
   "tenant_purge_receipts",
   {
-    tenantId: uuid("tenant_id").primaryKey(),
+    /** Not tenant_id: the tenant is gone, and nothing here belongs to a tenant any more. */
+    purgedTenantId: uuid("purged_tenant_id").primaryKey(),
     deletedAt: ts("deleted_at").notNull(),
     purgeStartedAt: ts("purge_started_at").notNull().defaultNow(),
     /** Null while the purge is under way (a cut run carries on next time). */

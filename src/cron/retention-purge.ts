@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Logger } from "../observability/logger";
 import { RETENTION_SETTINGS, type RetentionSetting } from "../privacy/retention";
 import type { MaintenanceRun } from "./run";
+import { purgeDeletedTenants } from "./tenant-purge";
 
 /** What one data class's purge deletes: rows of `table` whose `column` is past the period. */
 export interface DataClass {
@@ -107,16 +108,24 @@ export async function purgeClass(
 }
 
 /**
- * Deletes what every tenant holds past its retention period, class by class, in batches, until
- * done or out of time; a run cut short is recorded as not completed and the next one carries on.
+ * Deletes what every tenant holds past its retention period, class by class, in batches, then
+ * the deleted tenants past their restore window, until done or out of time; a run cut short is
+ * recorded as not completed and the next one carries on.
  */
 export async function purgeExpired(run: MaintenanceRun, batchSize: number, logger: Logger): Promise<boolean> {
   const totals: Record<string, number> = {};
+  let done = true;
   for (const spec of DATA_CLASSES) {
     if (!(await purgeClass(run, spec, batchSize, totals))) {
-      logger.info("retention purge out of time; the next run carries on", { purged: totals });
-      return false;
+      done = false;
+      break;
     }
+  }
+  // Then offboarding: deleted tenants past their restore window go entirely.
+  done = done && (await purgeDeletedTenants(run, batchSize, totals));
+  if (!done) {
+    logger.info("retention purge out of time; the next run carries on", { purged: totals });
+    return false;
   }
   logger.info("retention purge complete", { purged: totals });
   return true;

@@ -67,21 +67,30 @@ export class MaintenanceRun {
 
   /** `count`, also returning the `id`s of the CTE named `idsFrom` (e.g. jobs to send again). */
   async countWithIds(dataClass: string, ctes: SQL, idsFrom: string | null): Promise<{ n: number; ids: string[] }> {
-    const { db, tag } = this.database;
-    const started = Date.now();
     const ids = idsFrom
       ? sql`(select coalesce(array_agg(id::text), '{}') from ${sql.raw(idsFrom)})`
       : sql`'{}'::text[]`;
-    const result = await db.execute<{ n: number; ids: string[] }>(sql`${tag}with ${ctes},
+    const [row] = await this.execute<{ n: number; ids: string[] }>(sql`with ${ctes},
       counted as (
         insert into maintenance_run_counts (run_id, tenant_id, data_class, rows)
         select ${this.id}, tenant_id, ${dataClass}, n from changed where n > 0
         on conflict (run_id, tenant_id, data_class) do update set rows = maintenance_run_counts.rows + excluded.rows
       )
       select coalesce(sum(n), 0)::int as n, ${ids} as ids from changed`);
+    return { n: row?.n ?? 0, ids: row?.ids ?? [] };
+  }
+
+  /**
+   * One statement of the run (it counts against the budget) without per-tenant figures: for a
+   * statement after which the tenants it changed no longer exist, so no figure could name them.
+   */
+  async execute<T extends Record<string, unknown>>(statement: SQL): Promise<T[]> {
+    const { db, tag } = this.database;
+    const started = Date.now();
+    const result = await db.execute<T>(sql`${tag}${statement}`);
     this.statements++;
     this.longestMs = Math.max(this.longestMs, Date.now() - started);
-    return { n: result.rows[0]?.n ?? 0, ids: result.rows[0]?.ids ?? [] };
+    return result.rows;
   }
 
   /** Closes the receipt and gives the lease back. */

@@ -46,6 +46,8 @@ export function toApiError(error: unknown): ApiError | undefined {
       return invalidCredentials(undefined, error);
     case "DT409":
       return new ApiError("conflict", pg.message, { cause: error });
+    case "DT410":
+      return new ApiError("gone", pg.message, { cause: error });
     case "DT422":
       return new ApiError("unprocessable", pg.detail ? `${pg.message}: ${pg.detail}` : pg.message, { cause: error });
     case "DTKEY":

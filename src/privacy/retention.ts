@@ -6,7 +6,7 @@
  */
 export const RETENTION_SETTINGS = {
   deleted_records_days: {
-    label: "soft-deleted companies and contacts (the restore window)",
+    label: "soft-deleted companies, contacts and tenants (the restore window)",
     default: 30,
     min: 1,
     max: 365,

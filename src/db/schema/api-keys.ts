@@ -3,6 +3,7 @@ import { check, index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } f
 import { id } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth } from "./roles";
+import { purgeDeletePolicy } from "./tenant-scoped";
 import { tenants } from "./tenants";
 import { users } from "./users";
 
@@ -49,6 +50,8 @@ export const apiKeys = pgTable(
     }),
     pgPolicy("api_keys_auth_select", { for: "select", to: appAuth, using: sql`true` }),
     pgPolicy("api_keys_auth_update", { for: "update", to: appAuth, using: sql`true`, withCheck: sql`true` }),
+    // (The cron reads keys for expiry: api_keys_maintenance_select, migration 0021.)
+    purgeDeletePolicy("api_keys", t.tenantId),
   ],
 ).enableRLS();
 

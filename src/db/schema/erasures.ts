@@ -3,7 +3,7 @@ import { check, index, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, uu
 import { id } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appMaintenance } from "./roles";
-import { tenantId } from "./tenant-scoped";
+import { purgeDeletePolicy, purgePolicies, tenantId } from "./tenant-scoped";
 
 /**
  * Proof that a data subject's records were erased, holding no personal data: the subject is a
@@ -36,6 +36,7 @@ export const erasureReceipts = pgTable(
       withCheck: sql`${t.tenantId} = ${currentTenantId}`,
     }),
     pgPolicy("erasure_receipts_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    purgeDeletePolicy("erasure_receipts", t.tenantId),
   ],
 ).enableRLS();
 
@@ -63,5 +64,6 @@ export const suppressedSubjects = pgTable(
       to: appApi,
       withCheck: sql`${t.tenantId} = ${currentTenantId}`,
     }),
+    ...purgePolicies("suppressed_subjects", t.tenantId),
   ],
 ).enableRLS();

@@ -11,5 +11,6 @@ export * from "./retention-policies";
 export * from "./roles";
 export * from "./scrape-jobs";
 export * from "./scrape-pages";
+export * from "./tenant-purges";
 export * from "./tenants";
 export * from "./users";

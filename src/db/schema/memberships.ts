@@ -3,7 +3,7 @@ import { check, index, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle
 import { timestamps } from "./columns";
 import { currentTenantId, currentUserId } from "./identity";
 import { appApi, appAuth } from "./roles";
-import { apiTenantPolicy } from "./tenant-scoped";
+import { apiTenantPolicy, purgePolicies } from "./tenant-scoped";
 import { tenants } from "./tenants";
 import { users } from "./users";
 
@@ -35,6 +35,7 @@ export const memberships = pgTable(
     }),
     pgPolicy("memberships_auth_select", { for: "select", to: appAuth, using: sql`true` }),
     pgPolicy("memberships_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
+    ...purgePolicies("memberships", t.tenantId),
   ],
 ).enableRLS();
 

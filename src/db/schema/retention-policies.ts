@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { integer, pgPolicy, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
-import { appMaintenance } from "./roles";
-import { apiTenantPolicy } from "./tenant-scoped";
+import { appAuth, appMaintenance } from "./roles";
+import { apiTenantPolicy, purgeDeletePolicy } from "./tenant-scoped";
 import { tenants } from "./tenants";
 
 /**
@@ -24,5 +24,8 @@ export const retentionPolicies = pgTable(
   (t) => [
     apiTenantPolicy("retention_policies_api_all", t.tenantId),
     pgPolicy("retention_policies_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    purgeDeletePolicy("retention_policies", t.tenantId),
+    // app.restore_tenant reads the tenant's restore window (deleted_records_days).
+    pgPolicy("retention_policies_auth_select", { for: "select", to: appAuth, using: sql`true` }),
   ],
 ).enableRLS();

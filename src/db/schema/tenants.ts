@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, pgPolicy, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { check, pgPolicy, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { deletedAt, id, timestamps } from "./columns";
 import { currentTenantId, currentUserId } from "./identity";
 import { appApi, appAuth, appMaintenance } from "./roles";
@@ -16,6 +16,11 @@ export const tenants = pgTable(
     plan: text("plan", { enum: PLANS }).notNull().default("free"),
     ...timestamps,
     deletedAt: deletedAt(),
+    /**
+     * Set by the retention cron when the restore window of a deleted tenant has passed: from then
+     * on the tenant cannot be restored, its rows are deleted batch by batch, then the row itself.
+     */
+    purgeStartedAt: timestamp("purge_started_at", { withTimezone: true, mode: "string" }),
   },
   (t) => [
     uniqueIndex("tenants_slug_key").on(t.slug),
@@ -37,6 +42,13 @@ export const tenants = pgTable(
     }),
     pgPolicy("tenants_auth_select", { for: "select", to: appAuth, using: sql`true` }),
     pgPolicy("tenants_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
+    // app.restore_tenant: a deleted tenant whose purge has not begun may only be undeleted.
+    pgPolicy("tenants_auth_restore", {
+      for: "update",
+      to: appAuth,
+      using: sql`${t.deletedAt} is not null and ${t.purgeStartedAt} is null`,
+      withCheck: sql`${t.deletedAt} is null and ${t.purgeStartedAt} is null`,
+    }),
     pgPolicy("tenants_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     // Plan changes come from billing, through the operator API, as the maintenance role.
     pgPolicy("tenants_maintenance_update", {
@@ -44,6 +56,12 @@ export const tenants = pgTable(
       to: appMaintenance,
       using: sql`true`,
       withCheck: sql`true`,
+    }),
+    // The last step of a tenant's purge (src/cron/tenant-purge.ts).
+    pgPolicy("tenants_maintenance_purge_delete", {
+      for: "delete",
+      to: appMaintenance,
+      using: sql`${t.purgeStartedAt} is not null`,
     }),
   ],
 ).enableRLS();

@@ -4,6 +4,7 @@ import { createTenant } from "./create-tenant";
 import { deleteTenant } from "./delete-tenant";
 import { getTenant } from "./get-tenant";
 import { getUsage } from "./get-usage";
+import { restoreTenant } from "./restore-tenant";
 import { transferOwnership } from "./transfer-ownership";
 import { updateTenant } from "./update-tenant";
 
@@ -13,4 +14,5 @@ export const tenantRoutes = new OpenAPIHono<AppEnv>()
   .route("/", getUsage)
   .route("/", updateTenant)
   .route("/", deleteTenant)
+  .route("/", restoreTenant)
   .route("/", transferOwnership);

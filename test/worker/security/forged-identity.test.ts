@@ -306,6 +306,7 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       code: "DT403",
     },
     "identity()": { call: () => ["SELECT app.identity() IS NULL AS none", []], code: "ok" },
+    "restore_tenant(uuid)": { call: (ids) => ["SELECT * FROM app.restore_tenant($1)", [ids.tenant]], code: "DT403" },
     "resume_scrape_job(uuid,uuid,text)": {
       call: () => ["SELECT app.resume_scrape_job(gen_random_uuid(), gen_random_uuid(), 'x')", []],
       code: "DT403",
@@ -321,6 +322,8 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
     // Trigger functions cannot be called directly at all (0A000).
     "audit_row_change()": { call: () => ["SELECT app.audit_row_change()", []], code: "0A000" },
     "guard_membership_change()": { call: () => ["SELECT app.guard_membership_change()", []], code: "0A000" },
+    // Not executable by app_api at all (and a trigger function besides).
+    "skip_audit_of_purged_tenant()": { call: () => ["SELECT app.skip_audit_of_purged_tenant()", []], code: "42501" },
   };
 
   it("covers every SECURITY DEFINER function in the database (a new one must join this list)", async () => {

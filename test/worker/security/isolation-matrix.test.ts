@@ -37,6 +37,12 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect(response.status).toBe(409);
     expect(JSON.stringify(await response.json())).not.toContain(f.a.tenant.id);
   },
+  "POST /v1/tenants/:id/restore": async (f) => {
+    // A live tenant B is not in: 404 (not 409), so B cannot even learn whether A is deleted.
+    const response = await send(`/v1/tenants/${f.a.tenant.id}/restore`, "POST", f.b.headers);
+    expect(response.status).toBe(f.b.token.startsWith("dtk_") ? 403 : 404);
+    expect(JSON.stringify(await response.json())).not.toContain(f.a.tenant.slug);
+  },
   "GET /v1/me": async (f) => {
     const body = await (await call("/v1/me", { headers: bearer(f.b.token) })).text();
     expect(body).not.toContain(f.a.tenant.id);

@@ -7,6 +7,7 @@ const ROLES: Role[] = ["viewer", "editor", "admin", "owner"];
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
 
 interface World {
+  tenantId: string;
   targetUserId: string;
   newUserId: string;
   apiKeyId: string;
@@ -17,6 +18,8 @@ interface Action {
   minRole: Role;
   ok: number;
   request: (world: World) => { method: string; path: string; body?: unknown };
+  /** Brings the tenant into the state the action needs, as its owner. */
+  before?: (owner: { headers: Record<string, string> }) => Promise<void>;
 }
 
 /** Every privileged action of the API, with the least role that may do it. */
@@ -76,6 +79,16 @@ const ACTIONS: Action[] = [
     request: () => ({ method: "POST", path: "/v1/companies", body: { name: "Role Matrix Ltd" } }),
   },
   { name: "delete the tenant", minRole: "owner", ok: 204, request: () => ({ method: "DELETE", path: "/v1/tenant" }) },
+  {
+    name: "restore the deleted tenant",
+    minRole: "owner",
+    ok: 200,
+    request: (w) => ({ method: "POST", path: `/v1/tenants/${w.tenantId}/restore` }),
+    before: async (owner) => {
+      const deleted = await call("/v1/tenant", { method: "DELETE", headers: owner.headers });
+      if (deleted.status !== 204) throw new Error(`deleting the tenant: ${deleted.status}`);
+    },
+  },
 ];
 
 describe("role matrix", () => {
@@ -92,7 +105,9 @@ describe("role matrix", () => {
     const target = await signedIn("viewer", owner.tenant);
     const newUser = await createUser();
     const apiKey = await createApiKeyVia(owner, { role: "viewer", scopes: ["*"] });
+    await action.before?.(owner);
     const { method, path, body } = action.request({
+      tenantId: owner.tenant.id,
       targetUserId: target.user.id,
       newUserId: newUser.id,
       apiKeyId: apiKey.id,

@@ -1,0 +1,34 @@
+import { sql } from "drizzle-orm";
+import { jsonb, pgPolicy, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { appMaintenance } from "./roles";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
+
+/**
+ * Proof that a deleted tenant's data was purged, kept after the tenant is gone (so no foreign
+ * key): when it was deleted, when the purge began and ended, and how many rows of each table it
+ * removed. Counts and times only: no name, slug or personal data.
+ */
+export const tenantPurgeReceipts = pgTable(
+  "tenant_purge_receipts",
+  {
+    /** Not tenant_id: the tenant is gone, and nothing here belongs to a tenant any more. */
+    purgedTenantId: uuid("purged_tenant_id").primaryKey(),
+    deletedAt: ts("deleted_at").notNull(),
+    purgeStartedAt: ts("purge_started_at").notNull().defaultNow(),
+    /** Null while the purge is under way (a cut run carries on next time). */
+    purgedAt: ts("purged_at"),
+    /** Rows removed, per table: `{"companies": 120, "contacts": 340, …, "tenants": 1}`. */
+    rows: jsonb("rows").$type<Record<string, number>>().notNull().default({}),
+  },
+  () => [
+    pgPolicy("tenant_purge_receipts_maintenance_all", {
+      for: "all",
+      to: appMaintenance,
+      using: sql`true`,
+      withCheck: sql`true`,
+    }),
+  ],
+).enableRLS();
+
+export type TenantPurgeReceipt = typeof tenantPurgeReceipts.$inferSelect;

@@ -110,19 +110,25 @@ describe.each(backendCases)("Neon's limits ($name)", (backendCase) => {
   });
 
   describe("statement_timeout", () => {
-    it("fails a statement that outlives statement_timeout with 57014 and rolls the batch back", async () => {
-      const table = await counter();
-      const sql = h.sql();
-      const error = await sql
-        .transaction([
-          sql.query(`INSERT INTO ${table} VALUES (1)`),
-          sql.query("SET LOCAL statement_timeout = '100ms'"),
-          sql.query("SELECT pg_sleep(0.5)"),
-        ])
-        .catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: "57014", message: "canceling statement due to statement timeout" });
-      expect(await count(table)).toBe(0);
-    });
+    it.each([
+      ["100ms", 0.5],
+      ["1s", 1.3],
+    ])(
+      "fails a statement that outlives statement_timeout (%s) with 57014 and rolls the batch back",
+      async (timeout, sleep) => {
+        const table = await counter();
+        const sql = h.sql();
+        const error = await sql
+          .transaction([
+            sql.query(`INSERT INTO ${table} VALUES (1)`),
+            sql.query(`SET LOCAL statement_timeout = '${timeout}'`),
+            sql.query(`SELECT pg_sleep(${sleep})`),
+          ])
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: "57014", message: "canceling statement due to statement timeout" });
+        expect(await count(table)).toBe(0);
+      },
+    );
 
     it("lets statements within the timeout run, and the setting ends with the request", async () => {
       const sql = h.sql();

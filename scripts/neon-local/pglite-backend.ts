@@ -11,6 +11,15 @@
  *
  * There is one session, so requests are serialised and every request leaves
  * the session as it found it (idle, default role, default settings).
+ *
+ * PGlite runs Postgres on the JavaScript thread, so nothing can interrupt a
+ * running statement: Postgres' own timers (statement_timeout) never fire, and
+ * a client that goes away is only noticed between statements. statement_timeout
+ * is therefore emulated after the fact: a statement that ran longer than the
+ * timeout in force when it started fails with 57014, as Postgres would have
+ * failed it, and a batch is rolled back. Only the moment differs (at the end,
+ * not at the deadline), and a single statement outside a batch has already
+ * committed by then.
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -18,7 +27,7 @@ import { PGlite, protocol } from "@electric-sql/pglite";
 import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
-import type { Backend, BackendRequest } from "./backend";
+import type { Backend, BackendRequest, ExecuteOptions } from "./backend";
 import {
   beginStatement,
   type FieldDescription,
@@ -47,6 +56,14 @@ function concat(parts: Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
+}
+
+/** Postgres shows a time setting in the largest unit that divides it: `0`, `250ms`, `5s`, `2min`, `1h`, `1d`. */
+const TIME_UNITS_MS: Record<string, number> = { "": 1, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function timeoutMs(shown: string): number {
+  const match = /^(\d+)\s*(ms|s|min|h|d)?$/.exec(shown.trim());
+  return match ? Number(match[1]) * (TIME_UNITS_MS[match[2] ?? ""] ?? 1) : 0;
 }
 
 export interface PgliteBackendOptions {
@@ -80,12 +97,14 @@ export class PgliteBackend implements Backend {
     return new PgliteBackend(db, who.rows[0]?.user ?? "postgres");
   }
 
-  execute(request: BackendRequest): Promise<RawQueryResult[]> {
+  execute(request: BackendRequest, options: ExecuteOptions = {}): Promise<RawQueryResult[]> {
     // runExclusive is PGlite's own query mutex: it queues requests so that
     // one request's statements never interleave with another's.
     return this.#db.runExclusive(async () => {
       try {
-        return request.batch ? await this.#batch(request) : await this.#single(request);
+        // A client that left while the request waited in the queue.
+        options.signal?.throwIfAborted();
+        return request.batch ? await this.#batch(request, options) : await this.#single(request, options);
       } finally {
         await this.#reset();
       }
@@ -104,18 +123,26 @@ export class PgliteBackend implements Backend {
    * session level because there is no transaction to scope it to; #reset()
    * undoes it.
    */
-  async #single(request: BackendRequest): Promise<RawQueryResult[]> {
+  async #single(request: BackendRequest, options: ExecuteOptions): Promise<RawQueryResult[]> {
     if (request.user !== this.#superuser) await this.#simple(`SET ROLE ${quoteIdentifier(request.user)}`);
     const [query] = request.queries;
-    return query ? [await this.#extended(query)] : [];
+    if (!query) return [];
+    const result = await this.#extended(query);
+    options.onResult?.(result, 0);
+    return [result];
   }
 
   /** A batch is one transaction with the requested options, all or nothing. */
-  async #batch(request: BackendRequest): Promise<RawQueryResult[]> {
+  async #batch(request: BackendRequest, options: ExecuteOptions): Promise<RawQueryResult[]> {
     await this.#simple(beginStatement(request));
     if (request.user !== this.#superuser) await this.#simple(`SET LOCAL ROLE ${quoteIdentifier(request.user)}`);
     const results: RawQueryResult[] = [];
-    for (const query of request.queries) results.push(await this.#extended(query));
+    for (const [index, query] of request.queries.entries()) {
+      options.signal?.throwIfAborted();
+      const result = await this.#extended(query);
+      options.onResult?.(result, index);
+      results.push(result);
+    }
     // COMMIT can fail too (deferred constraints); #simple throws and #reset rolls back.
     await this.#simple("COMMIT");
     return results;
@@ -151,6 +178,16 @@ export class PgliteBackend implements Backend {
     return messages;
   }
 
+  /** What Postgres reports when statement_timeout cancels a statement. */
+  static #statementTimeout(): PgError {
+    return new PgError("canceling statement due to statement timeout", {
+      severity: "ERROR",
+      code: "57014",
+      file: "postgres.c",
+      routine: "ProcessInterrupts",
+    });
+  }
+
   static #firstError(messages: Message[]): PgError | undefined {
     for (const m of messages) {
       if (m.name === "error") return PgError.from(m) ?? new PgError(String(m), {});
@@ -164,8 +201,20 @@ export class PgliteBackend implements Backend {
     if (error) throw error;
   }
 
+  /** The statement_timeout in force now, in milliseconds (0: none). SHOW costs ~0.2 ms; pg_settings ~5 ms. */
+  async #statementTimeoutMs(): Promise<number> {
+    const messages = await this.#send(serialize.query("SHOW statement_timeout"));
+    const error = PgliteBackend.#firstError(messages);
+    if (error) throw error;
+    const row = messages.find((m): m is DataRowMessage => m.name === "dataRow");
+    return timeoutMs(row?.fields[0] ?? "0");
+  }
+
   /** Extended protocol: one statement, text params of unspecified type, text results. */
   async #extended(query: QueryInput): Promise<RawQueryResult> {
+    // In an aborted transaction the lookup itself would fail; the statement will report that.
+    const timeoutMs = this.#status === "E" ? 0 : await this.#statementTimeoutMs();
+    const started = performance.now();
     const messages = await this.#send(
       concat([
         serialize.parse({ text: query.query }),
@@ -177,6 +226,7 @@ export class PgliteBackend implements Backend {
     );
     const error = PgliteBackend.#firstError(messages);
     if (error) throw error;
+    if (timeoutMs > 0 && performance.now() - started > timeoutMs) throw PgliteBackend.#statementTimeout();
 
     let fields: FieldDescription[] = [];
     const rows: (string | null)[][] = [];

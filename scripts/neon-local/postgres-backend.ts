@@ -6,7 +6,8 @@
  */
 import type { CustomTypesConfig, PoolClient, QueryArrayConfig } from "pg";
 import pg from "pg";
-import type { Backend, BackendRequest } from "./backend";
+import type { Backend, BackendRequest, ExecuteOptions } from "./backend";
+import { ResponseTooLargeError } from "./limits";
 import { beginStatement, PgError, type QueryInput, type RawQueryResult, textField } from "./protocol";
 
 function asError(error: unknown): Error {
@@ -34,16 +35,20 @@ export class PostgresBackend implements Backend {
     this.#max = options.maxConnectionsPerUser ?? 5;
   }
 
+  /** pg lets the connection string override explicit user/password, so they go in the URL. */
+  #urlFor(user: string, password: string | undefined): string {
+    const url = new URL(this.#url.href);
+    url.username = encodeURIComponent(user);
+    url.password = password === undefined ? "" : encodeURIComponent(password);
+    return url.href;
+  }
+
   #pool(user: string, password: string | undefined): pg.Pool {
     const key = JSON.stringify([user, password ?? null]);
     let pool = this.#pools.get(key);
     if (!pool) {
-      // pg lets the connection string override explicit user/password, so put them in the URL.
-      const url = new URL(this.#url.href);
-      url.username = encodeURIComponent(user);
-      url.password = password === undefined ? "" : encodeURIComponent(password);
       pool = new pg.Pool({
-        connectionString: url.href,
+        connectionString: this.#urlFor(user, password),
         max: this.#max,
         idleTimeoutMillis: 10_000,
         allowExitOnIdle: true,
@@ -55,7 +60,9 @@ export class PostgresBackend implements Backend {
     return pool;
   }
 
-  async execute(request: BackendRequest): Promise<RawQueryResult[]> {
+  async execute(request: BackendRequest, options: ExecuteOptions = {}): Promise<RawQueryResult[]> {
+    const { signal } = options;
+    signal?.throwIfAborted();
     let client: PoolClient;
     try {
       client = await this.#pool(request.user, request.password).connect();
@@ -63,29 +70,66 @@ export class PostgresBackend implements Backend {
       // Login failures (unknown role, bad password) are Postgres errors the client should see.
       throw PgError.from(error) ?? error;
     }
+    // As Neon does when the client goes away: cancel the running statement. The cancel is
+    // awaited before the connection goes back to the pool, so it cannot hit the next request.
+    let cancelling: Promise<void> | undefined;
+    const cancel = () => {
+      cancelling = this.#cancel(request, client);
+    };
+    signal?.addEventListener("abort", cancel, { once: true });
     try {
-      const results = request.batch ? await this.#batch(client, request) : await this.#single(client, request);
+      const results = request.batch
+        ? await this.#batch(client, request, options)
+        : await this.#single(client, request, options);
+      signal?.removeEventListener("abort", cancel);
+      await cancelling;
       client.release(await PostgresBackend.#settle(client));
       return results;
     } catch (error) {
-      // A Postgres error leaves the connection usable once settled; anything
-      // else (protocol/network) leaves it in an unknown state.
-      const broken = PgError.from(error) ? await PostgresBackend.#settle(client) : asError(error);
-      client.release(broken);
+      signal?.removeEventListener("abort", cancel);
+      await cancelling;
+      // A Postgres error, a cancel or one of our limits leaves the connection usable once
+      // settled; anything else (protocol/network) leaves it in an unknown state.
+      const usable = PgError.from(error) || error instanceof ResponseTooLargeError || signal?.aborted;
+      client.release(usable ? await PostgresBackend.#settle(client) : asError(error));
+      if (signal?.aborted) throw signal.reason;
       throw PgError.from(error) ?? error;
     }
   }
 
-  /** A single statement runs in Postgres' implicit transaction, as on Neon. */
-  async #single(client: PoolClient, request: BackendRequest): Promise<RawQueryResult[]> {
-    const [query] = request.queries;
-    return query ? [await PostgresBackend.#query(client, query)] : [];
+  /** pg_cancel_backend from a connection of its own, as the same role (a role may cancel its own queries). */
+  async #cancel(request: BackendRequest, client: PoolClient): Promise<void> {
+    const pid = (client as unknown as { processID: number | null }).processID;
+    if (pid === null) return;
+    const canceller = new pg.Client({ connectionString: this.#urlFor(request.user, request.password) });
+    try {
+      await canceller.connect();
+      await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
+    } catch {
+      // Best effort: the statement then runs to its end and the batch is rolled back.
+    } finally {
+      await canceller.end().catch(() => {});
+    }
   }
 
-  async #batch(client: PoolClient, request: BackendRequest): Promise<RawQueryResult[]> {
+  /** A single statement runs in Postgres' implicit transaction, as on Neon. */
+  async #single(client: PoolClient, request: BackendRequest, options: ExecuteOptions): Promise<RawQueryResult[]> {
+    const [query] = request.queries;
+    if (!query) return [];
+    const result = await PostgresBackend.#query(client, query);
+    options.onResult?.(result, 0);
+    return [result];
+  }
+
+  async #batch(client: PoolClient, request: BackendRequest, options: ExecuteOptions): Promise<RawQueryResult[]> {
     await client.query(beginStatement(request));
     const results: RawQueryResult[] = [];
-    for (const query of request.queries) results.push(await PostgresBackend.#query(client, query));
+    for (const [index, query] of request.queries.entries()) {
+      options.signal?.throwIfAborted();
+      const result = await PostgresBackend.#query(client, query);
+      options.onResult?.(result, index);
+      results.push(result);
+    }
     await client.query("COMMIT");
     return results;
   }

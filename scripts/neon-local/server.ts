@@ -11,14 +11,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Backend } from "./backend";
-import {
-  batchResponseHeaders,
-  PgError,
-  ProtocolError,
-  parseSqlRequest,
-  type SqlRequest,
-  toQueryResponse,
-} from "./protocol";
+import { proxyErrorBody, ResponseBody, ResponseTooLargeError, tooManyParameters } from "./limits";
+import { batchResponseHeaders, PgError, ProtocolError, parseSqlRequest, type SqlRequest } from "./protocol";
 import { RequestStats } from "./stats";
 
 /** Neon's proxy rejects bodies above 10 MiB as well. */
@@ -80,8 +74,21 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** For the log: the client closed the connection before its answer (nginx's 499). */
+const CLIENT_CLOSED_REQUEST = 499;
+
+class ClientGoneError extends Error {
+  constructor() {
+    super("the client closed the connection");
+    this.name = "ClientGoneError";
+  }
+}
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const json = JSON.stringify(body);
+  sendText(res, status, JSON.stringify(body), headers);
+}
+
+function sendText(res: ServerResponse, status: number, json: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
     "Content-Type": "application/json",
     "Content-Length": Buffer.byteLength(json),
@@ -116,15 +123,32 @@ export async function startNeonLocal(options: NeonLocalOptions): Promise<NeonLoc
     }
     stats.countQuery(request.queries[0]?.query);
 
+    const encodingError = tooManyParameters(request.queries);
+    if (encodingError) {
+      sendText(res, 400, proxyErrorBody(encodingError));
+      return [400, 0];
+    }
+
+    // The client hanging up before its answer is written is what Neon cancels on.
+    const clientGone = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) clientGone.abort(new ClientGoneError());
+    });
+    const body = new ResponseBody(request);
     try {
-      const results = await backend.execute(request);
-      const shaped = results.map((result, i) =>
-        toQueryResponse(result, request.queries[i]?.arrayMode ?? request.arrayMode),
-      );
-      const body = request.batch ? { results: shaped } : shaped[0];
-      send(res, 200, body, batchResponseHeaders(request));
+      await backend.execute(request, { signal: clientGone.signal, onResult: (result, i) => body.add(result, i) });
+      sendText(res, 200, body.text(), batchResponseHeaders(request));
       return [200, request.queries.length];
     } catch (error) {
+      if (clientGone.signal.aborted) {
+        // Nobody is left to answer (Neon writes "Query cancelled, connection was terminated").
+        res.destroy();
+        return [CLIENT_CLOSED_REQUEST, request.queries.length];
+      }
+      if (error instanceof ResponseTooLargeError) {
+        sendText(res, error.status, proxyErrorBody(error.message));
+        return [error.status, request.queries.length];
+      }
       const pgError = PgError.from(error);
       if (pgError) {
         send(res, 400, pgError.toBody());

@@ -8,6 +8,7 @@ import {
 } from "jose";
 import type { Config } from "../config/config";
 import { ApiError } from "../errors/api-error";
+import { isCompactJws } from "./compact-jws";
 import { invalidCredentials } from "./unauthorized";
 
 /** Larger tokens are refused before any parsing. */
@@ -64,6 +65,7 @@ export interface VerifiedToken {
  */
 export async function verifyJwt(token: string, config: Config): Promise<VerifiedToken> {
   if (token.length > MAX_TOKEN_LENGTH) throw invalidCredentials("The token is too large.");
+  if (!isCompactJws(token)) throw invalidCredentials("The token is malformed.");
   let alg: string | undefined;
   try {
     alg = decodeProtectedHeader(token).alg;
@@ -77,6 +79,8 @@ export async function verifyJwt(token: string, config: Config): Promise<Verified
     algorithms: [alg],
     clockTolerance: config.JWT_CLOCK_TOLERANCE_S,
     requiredClaims: ["sub", "exp"],
+    // With a maximum age jose requires `iat` and refuses one in the future (beyond the tolerance).
+    ...(config.JWT_MAX_AGE_S === undefined ? {} : { maxTokenAge: config.JWT_MAX_AGE_S }),
     ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
     ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
   };
@@ -88,20 +92,36 @@ export async function verifyJwt(token: string, config: Config): Promise<Verified
     if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > 255) {
       throw invalidCredentials("The token has no usable subject.");
     }
+    // jose checks `iat` only with a maximum age. A token "issued" in the future comes from a
+    // forged or mis-clocked issuer, and would outlive a maximum age set later.
+    if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000) + config.JWT_CLOCK_TOLERANCE_S) {
+      throw invalidCredentials(ISSUED_IN_THE_FUTURE);
+    }
     return { subject: payload.sub, claims: payload };
   } catch (error) {
     if (error instanceof ApiError) throw error;
     if (error instanceof errors.JOSEError) {
       if (alg !== "HS256" && KEY_SET_FAILURES.has(error.code)) throw keySetUnavailable(error);
-      throw invalidCredentials(
-        error instanceof errors.JWTExpired ? "The token has expired." : "The token is not valid.",
-        error,
-      );
+      throw invalidCredentials(joseErrorDetail(error), error);
     }
     // Anything else comes from fetching the key set (network failure, DNS, TLS).
     if (alg !== "HS256") throw keySetUnavailable(error);
     throw error;
   }
+}
+
+const ISSUED_IN_THE_FUTURE = "The token's issue time (iat) is in the future.";
+
+/** What a legitimate client needs to know about a refused token, from jose's error. */
+function joseErrorDetail(error: errors.JOSEError): string {
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "iat") {
+    if (error.reason === "missing") return "The token has no issue time (iat), which this API requires.";
+    if (error.reason === "check_failed") return ISSUED_IN_THE_FUTURE;
+  }
+  if (error instanceof errors.JWTExpired) {
+    return error.claim === "iat" ? "The token is older than this API accepts." : "The token has expired.";
+  }
+  return "The token is not valid.";
 }
 
 function requireSetting(value: string | undefined): string {

@@ -38,6 +38,8 @@ const configSchema = z.object({
     .pipe(z.array(z.enum(["HS256", "RS256", "ES256"])).min(1)),
   JWT_TENANT_CLAIM: z.string().min(1).default("tenant_id"),
   JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
+  // Unset: a token is good until its `exp`. Set: also refused once its `iat` is older (up to a year).
+  JWT_MAX_AGE_S: z.coerce.number().int().min(60).max(31_536_000).optional(),
   RATE_LIMIT_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
   RATE_LIMIT_ENABLED: bool.default(true),
   RATE_LIMIT_PLANS: z

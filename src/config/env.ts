@@ -26,6 +26,7 @@ export interface Env {
   JWT_ALGORITHMS?: string;
   JWT_TENANT_CLAIM?: string;
   JWT_CLOCK_TOLERANCE_S?: string;
+  JWT_MAX_AGE_S?: string;
   RATE_LIMIT_FAIL_MODE?: string;
   RATE_LIMIT_ENABLED?: string;
   /** JSON text, or an object when set as a TOML table in wrangler.toml. */

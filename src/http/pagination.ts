@@ -27,7 +27,7 @@ export function encodeCursor(key: readonly string[]): string {
   return btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function decodeCursor(cursor: string | undefined, parts: number): string[] | null {
+export function decodeCursor(cursor: string | undefined, parts: number, field = "query.cursor"): string[] | null {
   if (cursor === undefined) return null;
   try {
     const json = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
@@ -37,7 +37,7 @@ export function decodeCursor(cursor: string | undefined, parts: number): string[
     // fall through
   }
   throw new ApiError("validation_failed", "The cursor is not valid.", {
-    errors: [{ field: "query.cursor", message: "not a cursor returned by this endpoint" }],
+    errors: [{ field, message: "not a cursor returned by this endpoint" }],
   });
 }
 

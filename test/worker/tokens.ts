@@ -9,6 +9,8 @@ export interface TokenOptions {
   /** Seconds from now; negative for an expired token. */
   expiresIn?: number;
   notBefore?: number;
+  /** Seconds from now (negative: in the past); null for a token without `iat`. Default: now. */
+  issuedAt?: number | null;
   issuer?: string;
   audience?: string;
   claims?: JWTPayload;
@@ -49,10 +51,10 @@ function claimsOf(options: TokenOptions): JWTPayload {
 function sign(jwt: SignJWT, subject: string | undefined, options: TokenOptions): SignJWT {
   const now = Math.floor(Date.now() / 1000);
   let result = jwt
-    .setIssuedAt(now)
     .setExpirationTime(now + (options.expiresIn ?? 600))
     .setIssuer(options.issuer ?? TEST_JWT_ISSUER)
     .setAudience(options.audience ?? TEST_JWT_AUDIENCE);
+  if (options.issuedAt !== null) result = result.setIssuedAt(now + (options.issuedAt ?? 0));
   if (subject !== undefined) result = result.setSubject(subject);
   if (options.notBefore !== undefined) result = result.setNotBefore(now + options.notBefore);
   return result;

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { type CustomTypesConfig, type NeonQueryFunction, neon, neonConfig } from "@neondatabase/serverless";
+import type { Backend } from "../../../scripts/neon-local/backend";
 import { createBackend, startNeonLocal } from "../../../scripts/neon-local/server";
 import type { StatsSnapshot } from "../../../scripts/neon-local/stats";
 
@@ -41,6 +42,8 @@ export const rawTypes: CustomTypesConfig = { getTypeParser: () => (value: string
 
 export interface Harness {
   backend: BackendName;
+  /** The backend behind the server, for checks below HTTP (execute with a signal or a result hook). */
+  engine: Backend;
   /** http://127.0.0.1:PORT/sql */
   endpoint: string;
   /** The superuser the backend runs as (postgres on PGlite, NEON_LOCAL_TEST_DATABASE_URL's user otherwise). */
@@ -52,7 +55,7 @@ export interface Harness {
   /** GET /__stats */
   stats(requestId?: string): Promise<StatsSnapshot>;
   /** A raw POST /sql, for protocol-level checks the driver cannot express. */
-  post(body: string, headers?: Record<string, string>): Promise<Response>;
+  post(body: string, headers?: Record<string, string>, signal?: AbortSignal): Promise<Response>;
   /** A name unique to this run, safe as an unquoted identifier. */
   unique(prefix: string): string;
   /** Creates a role usable in connection strings (NOLOGIN on PGlite, LOGIN on Postgres); dropped in close(). */
@@ -79,6 +82,7 @@ export async function startHarness(backendCase: BackendCase): Promise<Harness> {
 
   return {
     backend: backend.name,
+    engine: backend,
     endpoint: server.endpoint,
     adminUser,
     url,
@@ -88,11 +92,12 @@ export async function startHarness(backendCase: BackendCase): Promise<Harness> {
       const response = await fetch(`http://127.0.0.1:${server.port}/__stats${query}`);
       return (await response.json()) as StatsSnapshot;
     },
-    post(body, headers = {}) {
+    post(body, headers = {}, signal) {
       return fetch(server.endpoint, {
         method: "POST",
         body,
         headers: { "Neon-Connection-String": url(), "Neon-Raw-Text-Output": "true", ...headers },
+        ...(signal ? { signal } : {}),
       });
     },
     unique: (prefix) => `${prefix}_${runId}`,

@@ -1,9 +1,12 @@
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import type { Env } from "../../../src/config/env";
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER } from "../constants";
 import { signedIn } from "../factories";
 import { call, callWithEnv, problemOf } from "../harness";
-import { bearer, hsToken, jwksToken } from "../tokens";
+import { bearer, hsToken, jwksToken, type TokenOptions } from "../tokens";
+
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 const b64 = (value: unknown) => btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const now = () => Math.floor(Date.now() / 1000);
@@ -125,6 +128,80 @@ describe("JWT authentication", () => {
   it("takes the tenant from the token's claim when there is no header", async () => {
     const token = await hsToken(member.user.subject, { tenantId: member.tenant.id });
     expect((await call("/v1/tenant", { headers: bearer(token) })).status).toBe(200);
+  });
+});
+
+describe.each(["HS256", "RS256"] as const)("token age and spelling (%s)", (alg) => {
+  let member: Awaited<ReturnType<typeof signedIn>>;
+  beforeAll(async () => {
+    member = await signedIn("viewer");
+  });
+  const token = (options: TokenOptions = {}) =>
+    alg === "HS256" ? hsToken(member.user.subject, options) : jwksToken(member.user.subject, { ...options, alg });
+  const me = (jwt: string, env: Partial<Env> = {}) =>
+    callWithEnv(env, "/v1/tenant", { headers: bearer(jwt, member.tenant.id) });
+  const maxAge = { JWT_MAX_AGE_S: "600" };
+
+  it("accepts an iat a little ahead, within JWT_CLOCK_TOLERANCE_S", async () => {
+    expect((await me(await token({ issuedAt: 20 }))).status).toBe(200);
+    expect((await me(await token({ issuedAt: 20 }), maxAge)).status).toBe(200);
+  });
+
+  it("refuses an iat in the future beyond the tolerance, with or without JWT_MAX_AGE_S", async () => {
+    for (const env of [{}, maxAge]) {
+      const problem = await expectInvalidToken(await me(await token({ issuedAt: 3600, expiresIn: 7200 }), env));
+      expect(problem.detail).toBe("The token's issue time (iat) is in the future.");
+    }
+  });
+
+  it("without JWT_MAX_AGE_S, accepts an old iat and a token without iat until exp", async () => {
+    expect((await me(await token({ issuedAt: -30 * 86_400 }))).status).toBe(200);
+    expect((await me(await token({ issuedAt: null }))).status).toBe(200);
+  });
+
+  it("with JWT_MAX_AGE_S, refuses a token issued longer ago, even when exp is still ahead", async () => {
+    expect((await me(await token({ issuedAt: -300 }), maxAge)).status).toBe(200);
+    const problem = await expectInvalidToken(await me(await token({ issuedAt: -3600 }), maxAge));
+    expect(problem.detail).toBe("The token is older than this API accepts.");
+  });
+
+  it("with JWT_MAX_AGE_S, refuses a token without iat", async () => {
+    const problem = await expectInvalidToken(await me(await token({ issuedAt: null }), maxAge));
+    expect(problem.detail).toBe("The token has no issue time (iat), which this API requires.");
+  });
+
+  it("refuses JWT_MAX_AGE_S out of bounds as a misconfiguration", async () => {
+    const response = await me(await token(), { JWT_MAX_AGE_S: "0" });
+    expect(response.status).toBe(500);
+    expect((await problemOf(response)).type).toBe("https://detecktiv.co.uk/problems/misconfigured");
+  });
+
+  it("refuses a signature segment with base64 padding", async () => {
+    const jwt = await token();
+    const padding = "=".repeat((4 - ((jwt.split(".")[2]?.length ?? 0) % 4)) % 4);
+    expect(padding.length).toBeGreaterThan(0);
+    const problem = await expectInvalidToken(await me(`${jwt}${padding}`));
+    expect(problem.detail).toBe("The token is malformed.");
+  });
+
+  it("refuses a signature spelt with unused bits set (the same bytes, another string)", async () => {
+    const jwt = await token();
+    const last = jwt.at(-1) ?? "";
+    // The final group of an HS256 (RS256) signature has 3 (2) characters: the last one's low 2 (4) bits are unused.
+    const sibling = BASE64URL[BASE64URL.indexOf(last) | 1] ?? "";
+    expect(sibling).not.toBe(last);
+    await expectInvalidToken(await me(`${jwt.slice(0, -1)}${sibling}`));
+  });
+
+  it("refuses the standard base64 alphabet (+ and /) and characters outside base64url", async () => {
+    let jwt = await token();
+    for (let i = 0; !/[-_]/.test(jwt) && i < 50; i++) jwt = await token({ claims: { nonce: crypto.randomUUID() } });
+    expect(jwt).toMatch(/[-_]/);
+    await expectInvalidToken(await me(jwt.replace(/-/g, "+").replace(/_/g, "/")));
+    const [header, payload, signature] = jwt.split(".");
+    for (const forged of [`${header}.${payload}.${signature}!`, `${header}.${payload}%2E.${signature}`, `${jwt}.`]) {
+      await expectInvalidToken(await me(forged));
+    }
   });
 });
 

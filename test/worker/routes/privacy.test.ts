@@ -159,6 +159,127 @@ describe("POST /v1/privacy/export", () => {
     expect(dump.audit_log.some((e) => e.actor_id === admin.user.id)).toBe(true);
   });
 
+  it("pages the audit entries of a person with tens of thousands of them: complete, each page far below Neon's 10 MiB", async () => {
+    const admin = await signedIn("admin");
+    const address = email();
+    const person = await contact(admin, (await company(admin, "Busy Employer")).id, {
+      name: "Pat Busy",
+      email: address,
+    });
+    // 25,000 entries about the contact, ~1 KiB each (25 MiB): one answer holding them all would be refused by Neon.
+    const entries = 25_000;
+    await sqlAs("owner").query(
+      `insert into audit_log (tenant_id, actor_type, action, target_type, target_id, metadata, created_at)
+       select $1, 'system', 'contact.updated', 'contact', $2,
+         jsonb_build_object('fields', array['job_title'], 'note', repeat('n', 1000), 'n', g),
+         now() - interval '1 day' + g * interval '1 millisecond'
+       from generate_series(1, $3::int) g`,
+      [admin.tenant.id, person.body.id, entries],
+    );
+
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    let pages = 0;
+    let largestPage = 0;
+    let previous = "";
+    do {
+      const query: string = cursor === null ? "" : `?audit_cursor=${cursor}`;
+      const response = await sendAs(admin, "POST", `/v1/privacy/export${query}`, { email: address });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      largestPage = Math.max(largestPage, new TextEncoder().encode(text).length);
+      const dump = JSON.parse(text) as {
+        contacts: { id: string }[];
+        audit_log: { id: string; created_at: string }[];
+        audit_log_next_cursor: string | null;
+      };
+      // Every page is a whole document about the person, with the next slice of the audit trail.
+      expect(dump.contacts.map((k) => k.id)).toEqual([person.body.id]);
+      expect(dump.audit_log.length).toBeLessThanOrEqual(1000);
+      for (const entry of dump.audit_log) {
+        expect(seen.has(entry.id)).toBe(false);
+        expect(entry.created_at >= previous).toBe(true);
+        seen.add(entry.id);
+        previous = entry.created_at;
+      }
+      cursor = dump.audit_log_next_cursor;
+      pages += 1;
+    } while (cursor !== null && pages < 100);
+    // Everything: the generated entries and the contact's own creation.
+    expect(seen.size).toBe(entries + 1);
+    expect(pages).toBe(Math.ceil((entries + 1) / 1000));
+    expect(largestPage).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it("cuts audit pages by size too, so large entries never make an answer Neon would refuse", async () => {
+    const admin = await signedIn("admin");
+    const address = email();
+    const person = await contact(admin, (await company(admin, "Large Entries")).id, {
+      name: "Pat Large",
+      email: address,
+    });
+    // 48 entries of 256 KiB: 12 MiB, within the 1,000 entries of one page.
+    await sqlAs("owner").query(
+      `insert into audit_log (tenant_id, actor_type, action, target_type, target_id, metadata, created_at)
+       select $1, 'system', 'contact.updated', 'contact', $2, jsonb_build_object('note', repeat('n', 262144)),
+         now() - interval '1 day' + g * interval '1 millisecond'
+       from generate_series(1, 48) g`,
+      [admin.tenant.id, person.body.id],
+    );
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor === null ? "" : `?audit_cursor=${cursor}`;
+      const response = await sendAs(admin, "POST", `/v1/privacy/export${query}`, { email: address });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(new TextEncoder().encode(text).length).toBeLessThan(4 * 1024 * 1024);
+      const dump = JSON.parse(text) as { audit_log: { id: string }[]; audit_log_next_cursor: string | null };
+      expect(dump.audit_log.length).toBeGreaterThan(0);
+      for (const entry of dump.audit_log) seen.add(entry.id);
+      cursor = dump.audit_log_next_cursor;
+      pages += 1;
+    } while (cursor !== null && pages < 100);
+    expect(seen.size).toBe(48 + 1);
+    expect(pages).toBeGreaterThan(4);
+  });
+
+  it("takes a smaller audit page on request, and refuses a cursor it did not make", async () => {
+    const admin = await signedIn("admin");
+    const address = email();
+    const person = await contact(admin, (await company(admin)).id, { name: "Pat Paged", email: address });
+    await sendAs(admin, "PATCH", `/v1/contacts/${person.body.id}`, { job_title: "CIO" });
+    await sendAs(admin, "PATCH", `/v1/contacts/${person.body.id}`, { job_title: "CEO" });
+    const first = (await (
+      await sendAs(admin, "POST", "/v1/privacy/export?audit_limit=2", { email: address })
+    ).json()) as {
+      audit_log: { action: string }[];
+      audit_log_next_cursor: string | null;
+    };
+    expect(first.audit_log.map((e) => e.action)).toEqual(["contact.created", "contact.updated"]);
+    expect(first.audit_log_next_cursor).not.toBeNull();
+    const rest = (await (
+      await sendAs(admin, "POST", `/v1/privacy/export?audit_limit=2&audit_cursor=${first.audit_log_next_cursor}`, {
+        email: address,
+      })
+    ).json()) as { audit_log: { action: string }[]; audit_log_next_cursor: string | null };
+    expect(rest.audit_log.map((e) => e.action)).toEqual(["contact.updated"]);
+    expect(rest.audit_log_next_cursor).toBeNull();
+
+    for (const [query, field] of [
+      ["audit_cursor=not-a-cursor", "query.audit_cursor"],
+      ["audit_limit=0", "query.audit_limit"],
+      ["audit_limit=1001", "query.audit_limit"],
+    ]) {
+      const response = await sendAs(admin, "POST", `/v1/privacy/export?${query}`, { email: address });
+      expect(response.status, query).toBe(400);
+      const problem = await problemOf(response);
+      expect(problem.type).toBe("https://detecktiv.co.uk/problems/validation_failed");
+      expect(problem.errors?.map((e) => e.field)).toContain(field);
+    }
+  });
+
   it("answers 404 for an unknown contact id and 400 for a body naming nobody", async () => {
     const admin = await signedIn("admin");
     expect((await sendAs(admin, "POST", "/v1/privacy/export", { contact_id: crypto.randomUUID() })).status).toBe(404);

@@ -2,20 +2,21 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { companiesHouseClient } from "../companies-house/client";
 import { createDatabaseClient } from "../db/client";
+import { sharedDeadline } from "../db/deadline";
 import { durableObjectRateLimiter } from "../rate-limit/rate-limiter";
 
 /** Builds the request's services once; handlers never construct their own clients. */
 export function services() {
   return createMiddleware<AppEnv>(async function servicesMiddleware(c, next) {
-    const { DATABASE_URL, MAINTENANCE_DATABASE_URL, NEON_FETCH_ENDPOINT, RATE_LIMIT_PLANS } = c.get("config");
+    const { DATABASE_URL, MAINTENANCE_DATABASE_URL, NEON_FETCH_ENDPOINT, DATABASE_TIMEOUT_MS, RATE_LIMIT_PLANS } =
+      c.get("config");
     const requestId = c.get("requestId");
-    c.set("database", createDatabaseClient({ url: DATABASE_URL, fetchEndpoint: NEON_FETCH_ENDPOINT, requestId }));
-    c.set(
-      "maintenanceDatabase",
-      MAINTENANCE_DATABASE_URL
-        ? createDatabaseClient({ url: MAINTENANCE_DATABASE_URL, fetchEndpoint: NEON_FETCH_ENDPOINT, requestId })
-        : null,
-    );
+    // One deadline for all of the request's round trips, whichever role they use.
+    const deadline = sharedDeadline(DATABASE_TIMEOUT_MS);
+    const connect = (url: string) =>
+      createDatabaseClient({ url, fetchEndpoint: NEON_FETCH_ENDPOINT, requestId, deadline });
+    c.set("database", connect(DATABASE_URL));
+    c.set("maintenanceDatabase", MAINTENANCE_DATABASE_URL ? connect(MAINTENANCE_DATABASE_URL) : null);
     const rateLimiter = durableObjectRateLimiter(c.env.RATE_LIMITER, RATE_LIMIT_PLANS);
     c.set("rateLimiter", rateLimiter);
     const { COMPANIES_HOUSE_API_KEY, COMPANIES_HOUSE_API_URL } = c.get("config");

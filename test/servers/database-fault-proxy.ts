@@ -1,27 +1,6 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-
-/**
- * What the proxy does with one round trip:
- * - `pass`: forwards it to the local Neon server and relays the answer;
- * - `reset`: drops the connection before forwarding (Postgres never sees the request);
- * - `drop`: forwards it, waits for Postgres' whole answer (the transaction committed or rolled
- *   back), then drops the connection without answering;
- * - `hang`: keeps the connection open and never answers;
- * - `error`: answers as Neon's proxy does when the compute is down (HTTP 503);
- * - `postgres_error`: answers with a Postgres error of the plan's `sqlstate`, as Neon passes
- *   one on (HTTP 400 with the error's fields), without forwarding.
- */
-export const FAULT_ACTIONS = ["pass", "reset", "drop", "hang", "error", "postgres_error"] as const;
-export type FaultAction = (typeof FAULT_ACTIONS)[number];
-
-/** A channel's plan: the next round trips' actions in order, then `otherwise` for the rest. */
-export interface FaultPlan {
-  next?: FaultAction[];
-  otherwise: FaultAction;
-  /** For `postgres_error`; 57P03 (the database system is starting up) when absent. */
-  sqlstate?: string;
-}
+import { FAULT_ACTIONS, type FaultAction, type FaultPlan } from "./database-fault-plan";
 
 interface Channel {
   next: FaultAction[];
@@ -90,7 +69,7 @@ export async function startDatabaseFaultProxy(upstream: string): Promise<Databas
       upstreamRequest.end(body);
     });
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://proxy").pathname;
     const control = CONTROL_PATH.exec(path);
     if (control?.[1]) {
@@ -113,7 +92,10 @@ export async function startDatabaseFaultProxy(upstream: string): Promise<Databas
     channel.requests++;
     const action = channel.next.shift() ?? channel.otherwise;
     const body = await bodyOf(req);
-    if (action === "reset") return req.socket.destroy();
+    if (action === "reset") {
+      req.socket.destroy();
+      return;
+    }
     if (action === "hang") {
       channel.hanging.add(req.socket);
       req.socket.on("close", () => channel.hanging.delete(req.socket));
@@ -131,13 +113,17 @@ export async function startDatabaseFaultProxy(upstream: string): Promise<Databas
     }
     try {
       const answer = await forward(req, body);
-      if (action === "drop") return req.socket.destroy();
+      if (action === "drop") {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body);
     } catch {
       req.socket.destroy();
     }
-  });
+  };
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

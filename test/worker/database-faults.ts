@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import type { FaultPlan } from "../servers/database-fault-proxy";
+import type { FaultPlan } from "../servers/database-fault-plan";
 
 /**
  * A test's own database outage: a fresh channel of the fault proxy, in front of the real local

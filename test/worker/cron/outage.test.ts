@@ -1,5 +1,5 @@
 import { describe, expect, inject, it, vi } from "vitest";
-import type { FaultPlan } from "../../servers/database-fault-proxy";
+import type { FaultPlan } from "../../servers/database-fault-plan";
 import { databaseNow, runCron, runsSince } from "../cron";
 import { faultChannel } from "../database-faults";
 import { signedIn } from "../factories";

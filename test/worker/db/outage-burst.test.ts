@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FaultAction } from "../../servers/database-fault-proxy";
+import type { FaultAction } from "../../servers/database-fault-plan";
 import { faultChannel } from "../database-faults";
 import { signedIn } from "../factories";
 import { callWithEnv, sendAs, sqlAs } from "../harness";
@@ -31,6 +31,7 @@ async function tenantState(member: Member) {
     "SELECT count(*)::int AS total, count(*) FILTER (WHERE status IS NULL)::int AS in_progress FROM idempotency_keys WHERE tenant_id = $1",
     [member.tenant.id],
   )) as { total: number; in_progress: number }[];
+  if (!keys) throw new Error("no idempotency figures");
   return { companies, keys };
 }
 

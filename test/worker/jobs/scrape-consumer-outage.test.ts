@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LEASE_SECONDS } from "../../../src/jobs/scrape/consumer";
-import type { FaultPlan } from "../../servers/database-fault-proxy";
+import type { FaultPlan } from "../../servers/database-fault-plan";
 import { faultChannel } from "../database-faults";
 import { signedIn } from "../factories";
 import { sqlAs } from "../harness";

@@ -25,9 +25,9 @@ export interface DatabaseClient {
   /**
    * The same database and deadline for read-only work: a round trip that got no answer at all
    * (refused, or the connection dropped before any response) is sent once more within the
-   * deadline. Writes never are: Postgres may have run them.
+   * deadline. Writes never are: Postgres may have run them. Built on first use.
    */
-  readonly readOnly: DatabaseClient;
+  readOnlyDb(): Database;
 }
 
 export function createDatabaseClient(options: DatabaseOptions): DatabaseClient {
@@ -44,25 +44,15 @@ export function createDatabaseClient(options: DatabaseOptions): DatabaseClient {
   };
   // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware.
   const tag = sql.raw(`/* request_id='${options.requestId}' */ `);
-  // Built on first use: most requests need only one of the two.
-  let reads: DatabaseClient | undefined;
-  const readOnly = (): DatabaseClient => {
-    reads ??= {
-      db: connect(true),
-      tag,
-      get readOnly() {
-        return readOnly();
-      },
-    };
-    return reads;
-  };
+  let readOnlyDb: Database | undefined;
   return {
     // Batches are read-write at the HTTP level so app.begin_request can keep users and API keys
     // current; it then makes GET transactions read-only for every statement after it.
     db: connect(false),
     tag,
-    get readOnly() {
-      return readOnly();
+    readOnlyDb: () => {
+      readOnlyDb ??= connect(true);
+      return readOnlyDb;
     },
   };
 }

@@ -41,7 +41,7 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
     c.set(
       "scoped",
       // Read-only batches may be sent again when they got no answer; writes never are.
-      createScopedDatabase(readOnly ? database.readOnly : database, {
+      createScopedDatabase(readOnly ? { ...database, db: database.readOnlyDb() } : database, {
         principal,
         tenantId,
         access,

@@ -41,7 +41,7 @@ const unavailable = (detail: string, checks: Record<string, string>, cause?: unk
 
 export const ready = new OpenAPIHono<AppEnv>().openapi(readyRoute, async (c) => {
   const { logger } = c.var;
-  const database = c.var.database.readOnly;
+  const database = { db: c.var.database.readOnlyDb(), tag: c.var.database.tag };
   let row: ReadinessRow | undefined;
   try {
     const result = await database.db.execute<ReadinessRow>(sql`${database.tag}select

@@ -7,6 +7,10 @@ declare module "vitest" {
     databaseUrl: string;
     ownerDatabaseUrl: string;
     databaseBackend: "pglite" | "postgres";
+    /** The database fault proxy in front of neonEndpoint (test/servers/database-fault-proxy.ts). */
+    faultProxyUrl: string;
+    /** A Neon endpoint where nothing listens: every connection is refused. */
+    refusedNeonEndpoint: string;
     identityProviderUrl: string;
     jwksUrl: string;
     companiesHouseUrl: string;

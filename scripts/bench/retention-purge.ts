@@ -10,6 +10,7 @@ import pg from "pg";
 import { purgeExpired } from "../../src/cron/retention-purge";
 import { MaintenanceRun } from "../../src/cron/run";
 import { createDatabaseClient } from "../../src/db/client";
+import { perRoundTripDeadline } from "../../src/db/deadline";
 import { createLogger } from "../../src/observability/logger";
 import { freshPostgres } from "./fresh-postgres";
 
@@ -64,6 +65,7 @@ export async function retentionPurgeScenario(): Promise<Record<string, unknown>>
         url: database.maintenanceUrl,
         fetchEndpoint: database.fetchEndpoint,
         requestId: `bench-purge-${i}`,
+        deadline: perRoundTripDeadline(60_000),
       });
       const run = new MaintenanceRun(client, "retention_purge", BUDGET_MS, MAX_STATEMENTS);
       const invocationStart = performance.now();

@@ -20,6 +20,8 @@ const configSchema = z.object({
   DATABASE_ASSERTION_KEY: z.string().min(32, "must be at least 32 characters"),
   OPERATOR_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   NEON_FETCH_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  // A request's whole database time; queue and cron work get it per round trip.
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   CORS_ORIGINS: z.string().default("").transform(list),
   MAX_BODY_BYTES: z.coerce
     .number()

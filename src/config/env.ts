@@ -17,6 +17,7 @@ export interface Env {
   OPERATOR_TOKEN?: string;
   /** Development and tests only: send the Neon HTTP driver to a local server instead of Neon. */
   NEON_FETCH_ENDPOINT?: string;
+  DATABASE_TIMEOUT_MS?: string;
   CORS_ORIGINS?: string;
   MAX_BODY_BYTES?: string;
   JWT_SECRET?: string;

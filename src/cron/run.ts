@@ -1,7 +1,27 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DatabaseClient } from "../db/client";
+import { findDatabaseFault, findPostgresError } from "../db/errors";
 
 export type MaintenanceJob = "retention_purge" | "maintenance";
+
+/**
+ * What a receipt says about a failed run: `code: sentence`, never the statement or its
+ * parameters (every tenant can read receipts; the details go to the log).
+ */
+export function receiptError(error: unknown): string {
+  const fault = findDatabaseFault(error);
+  if (fault) {
+    return fault.kind === "timeout"
+      ? "database_unavailable: The database did not answer in time."
+      : "database_unavailable: The database could not be reached.";
+  }
+  const pg = findPostgresError(error);
+  if (pg) return `database_error: A statement failed with SQLSTATE ${pg.code}.`;
+  return "internal_error: The run stopped on an unexpected error.";
+}
+
+/** The receipt of a run that died before it could close it (found by the next run). */
+const ABANDONED = "abandoned: The run stopped before it could record its outcome.";
 
 /**
  * One cron run: its lease (so overlapping invocations take turns), its receipt in
@@ -39,6 +59,11 @@ export class MaintenanceRun {
         select ${this.job}, case when exists (select 1 from maintenance_leases where job = ${this.job} and holder = ${this.holder})
           then null else 'skipped: another run of this job holds the lease' end
         returning id`),
+      // Holding the lease, this run is the only live one: an older open receipt of the job belongs
+      // to a run that died (an outage, the Worker's limits) and is closed as failed.
+      db.execute(sql`update maintenance_runs set finished_at = now(), error = ${ABANDONED}
+        where job = ${this.job} and finished_at is null and started_at < now()
+          and exists (select 1 from maintenance_leases where job = ${this.job} and holder = ${this.holder})`),
     ]);
     this.runId = run.rows[0]?.id ?? null;
     const acquired = lease.rows[0]?.holder === this.holder;

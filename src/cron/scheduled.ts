@@ -1,10 +1,12 @@
 import { loadConfig } from "../config/config";
 import type { Env } from "../config/env";
 import { createDatabaseClient } from "../db/client";
-import { createLogger, type Logger } from "../observability/logger";
+import { perRoundTripDeadline } from "../db/deadline";
+import { isDatabaseUnavailable } from "../db/errors";
+import { createLogger, describeError, type Logger } from "../observability/logger";
 import { runMaintenance } from "./maintenance";
 import { purgeExpired } from "./retention-purge";
-import { MaintenanceRun } from "./run";
+import { MaintenanceRun, receiptError } from "./run";
 import { type CronJob, cronJobFor } from "./schedules";
 
 interface CronContext {
@@ -51,13 +53,27 @@ export async function handleScheduled(
   const database = createDatabaseClient({
     url: config.MAINTENANCE_DATABASE_URL,
     fetchEndpoint: config.NEON_FETCH_ENDPOINT,
+    deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
     requestId,
   });
   const started = Date.now();
   const handler = HANDLERS[job];
   const run = new MaintenanceRun(database, handler.job, config.CRON_TIME_BUDGET_MS, config.CRON_MAX_STATEMENTS);
   logger.info("cron started", { job, request_id: requestId });
-  if (!(await run.start())) {
+  let acquired: boolean;
+  try {
+    acquired = await run.start();
+  } catch (error) {
+    // No lease was taken (or it runs out on its own): the next run starts normally.
+    if (!isDatabaseUnavailable(error)) throw error;
+    logger.warn("cron not started: database unavailable; no receipt written", {
+      job,
+      code: "database_unavailable",
+      ...describeError(error, { stack: false }),
+    });
+    return;
+  }
+  if (!acquired) {
     logger.warn("cron skipped: another run of this job holds the lease", { job });
     return;
   }
@@ -65,8 +81,19 @@ export async function handleScheduled(
   try {
     completed = await handler.handle({ env, run, batchSize: config.RETENTION_BATCH_SIZE, logger });
   } catch (error) {
-    await run.finish(false, error instanceof Error ? error.message.slice(0, 500) : String(error)).catch(() => {});
-    throw error;
+    const outage = isDatabaseUnavailable(error);
+    const receipt = receiptError(error);
+    logger[outage ? "warn" : "error"]("cron failed", { job, receipt, ...describeError(error), ...run.summary() });
+    // If the receipt cannot be written either, the next run closes it as abandoned; the lease
+    // runs out on its own, so that run is not held up.
+    await run
+      .finish(false, receipt)
+      .catch((finishError: unknown) =>
+        logger.warn("cron receipt could not be written", { job, ...describeError(finishError, { stack: false }) }),
+      );
+    // An outage is expected and recorded; anything else also fails the invocation, for the dashboard.
+    if (!outage) throw error;
+    return;
   }
   await run.finish(completed);
   logger.info("cron finished", { job, completed, duration_ms: Date.now() - started, ...run.summary() });

@@ -1,7 +1,9 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle, type NeonHttpDatabase } from "drizzle-orm/neon-http";
+import type { DatabaseDeadline } from "./deadline";
 import { type AssertionClaims, requestSigner } from "./request-assertion";
+import { databaseFetch, roundTripFetchOptions } from "./round-trip";
 import * as schema from "./schema";
 
 export type Database = NeonHttpDatabase<typeof schema>;
@@ -12,6 +14,8 @@ export interface DatabaseOptions {
   fetchEndpoint?: string | undefined;
   /** Tags every round trip so it can be found in Postgres logs and pg_stat_activity. */
   requestId: string;
+  /** Bounds every round trip (see sharedDeadline / perRoundTripDeadline). */
+  deadline: DatabaseDeadline;
 }
 
 /** One HTTP round trip per `batch()` or query. */
@@ -19,6 +23,12 @@ export interface DatabaseClient {
   db: Database;
   /** `/* request_id='…' *\/`, prefixed to the first statement of each round trip. */
   tag: SQL;
+  /**
+   * The same database and deadline for read-only work: a round trip that got no answer at all
+   * (refused, or the connection dropped before any response) is sent once more within the
+   * deadline. Writes never are: Postgres may have run them. Built on first use.
+   */
+  readOnlyDb(): Database;
 }
 
 /** The API role's client: its round trips open with a signed app.begin_request. */
@@ -28,15 +38,29 @@ export interface ApiDatabaseClient extends DatabaseClient {
 }
 
 export function createDatabaseClient(options: DatabaseOptions): DatabaseClient {
-  // neonConfig is global to the isolate; the value is the same for every request of an isolate.
-  if (options.fetchEndpoint) neonConfig.fetchEndpoint = options.fetchEndpoint;
+  // Global to the isolate, and the same function for every client: each client's own endpoint
+  // and deadline travel in its fetchOptions, so concurrent requests never share them.
+  neonConfig.fetchFunction = databaseFetch;
+  const connect = (resendUnanswered: boolean): Database => {
+    const fetchOptions = roundTripFetchOptions({
+      deadline: options.deadline,
+      endpoint: options.fetchEndpoint,
+      resendUnanswered,
+    });
+    return drizzle({ client: neon(options.url, { fetchOptions }), schema });
+  };
   // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware.
   const tag = sql.raw(`/* request_id='${options.requestId}' */ `);
+  let readOnlyDb: Database | undefined;
   return {
     // Batches are read-write at the HTTP level so app.begin_request can keep users and API keys
     // current; it then makes GET transactions read-only for every statement after it.
-    db: drizzle({ client: neon(options.url), schema }),
+    db: connect(false),
     tag,
+    readOnlyDb: () => {
+      readOnlyDb ??= connect(true);
+      return readOnlyDb;
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { invalidCredentials } from "../auth/unauthorized";
 import { ApiError } from "../errors/api-error";
+import { DatabaseFault } from "./faults";
 
 /** The Postgres error fields the Neon driver passes through (NeonDbError). */
 interface PostgresError {
@@ -30,13 +31,59 @@ export function findPostgresError(error: unknown): PostgresError | undefined {
 }
 
 /**
- * The one place where SQLSTATEs become API errors. Our own codes (class DT) are raised by the
+ * The DatabaseFault behind an error: drizzle may wrap the driver's NeonDbError (`cause`), which
+ * keeps what its fetch threw as `sourceError`.
+ */
+export function findDatabaseFault(error: unknown): DatabaseFault | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof DatabaseFault) return current;
+    const next = current as { cause?: unknown; sourceError?: unknown };
+    current = next.sourceError ?? next.cause;
+  }
+  return undefined;
+}
+
+/** Seconds a client should wait before retrying a request that met a database outage. */
+export const DATABASE_RETRY_AFTER_S = 5;
+
+/**
+ * Postgres cannot take work now, whatever the request: admin or crash shutdown (57P01, 57P02),
+ * starting up or in recovery (57P03), too many connections (53300). Class 08 (connection
+ * exceptions) is checked by prefix.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+
+const databaseUnavailable = (detail: string, cause: unknown) =>
+  new ApiError("database_unavailable", detail, {
+    cause,
+    headers: { "retry-after": String(DATABASE_RETRY_AFTER_S) },
+  });
+
+/** Whether an error means the database was unreachable or unavailable (not that the work was wrong). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return toApiError(error)?.code === "database_unavailable";
+}
+
+/**
+ * The one place where SQLSTATEs and driver faults become API errors. Our own codes (class DT) are raised by the
  * SECURITY DEFINER functions; the rest are Postgres' own.
  */
 export function toApiError(error: unknown): ApiError | undefined {
+  const fault = findDatabaseFault(error);
+  if (fault) {
+    return databaseUnavailable(
+      fault.kind === "timeout"
+        ? "The database did not answer in time; retry shortly."
+        : "The database could not be reached; retry shortly.",
+      error,
+    );
+  }
   const pg = findPostgresError(error);
   if (!pg) return undefined;
   const { code } = pg;
+  if (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith("08")) {
+    return databaseUnavailable("The database is temporarily unavailable; retry shortly.", error);
+  }
   switch (code) {
     case "DT404":
       return new ApiError("not_found", "The tenant does not exist or you are not a member of it.", { cause: error });
@@ -83,13 +130,6 @@ export function toApiError(error: unknown): ApiError | undefined {
       });
     case "57014":
       return new ApiError("unavailable", "The database took too long to answer.", {
-        cause: error,
-        headers: { "retry-after": "5" },
-      });
-    case "53300":
-    case "57P01":
-    case "57P03":
-      return new ApiError("unavailable", "The database is temporarily unavailable.", {
         cause: error,
         headers: { "retry-after": "5" },
       });

@@ -17,6 +17,7 @@ export const PROBLEMS = {
   misconfigured: { status: 500, title: "Service misconfigured" },
   bad_gateway: { status: 502, title: "Bad gateway" },
   unavailable: { status: 503, title: "Service unavailable" },
+  database_unavailable: { status: 503, title: "Database unavailable" },
   timeout: { status: 504, title: "Gateway timeout" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

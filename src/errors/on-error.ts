@@ -45,7 +45,7 @@ export function onError(error: unknown, c: Context<AppEnv>): Response {
   const logger = c.get("logger") ?? createLogger({ request_id: c.get("requestId") });
   if (error instanceof ConfigError) {
     logger.error("invalid environment", { problems: error.problems });
-  } else if (problem.code === "unavailable") {
+  } else if (problem.code === "unavailable" || problem.code === "database_unavailable") {
     // A dependency is down: expected, retried by clients, not a bug in our code.
     logger.warn("request failed", { code: problem.code, ...describeError(error, { stack: false }) });
   } else if (problem.status >= 500) {

@@ -35,14 +35,17 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
       if (tenantId && !UUID.test(tenantId)) throw tenantNotFound();
       if (tenantId) c.set("tenantId", tenantId);
     }
+    // GET requests run read-only after the identity step (see app.begin_request).
+    const readOnly = (c.req.method === "GET" || c.req.method === "HEAD") && !options.privilegedRead;
+    const database = c.get("database");
     c.set(
       "scoped",
-      createScopedDatabase(c.get("database"), {
+      // Read-only batches may be sent again when they got no answer; writes never are.
+      createScopedDatabase(readOnly ? { ...database, db: database.readOnlyDb() } : database, {
         principal,
         tenantId,
         access,
-        // GET requests run read-only after the identity step (see app.begin_request).
-        readOnly: (c.req.method === "GET" || c.req.method === "HEAD") && !options.privilegedRead,
+        readOnly,
         requestId: c.get("requestId"),
         onIdentity: (identity) => c.set("identity", identity),
       }),

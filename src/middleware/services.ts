@@ -2,15 +2,23 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { companiesHouseClient } from "../companies-house/client";
 import { createApiDatabaseClient, createDatabaseClient } from "../db/client";
+import { sharedDeadline } from "../db/deadline";
 import { durableObjectRateLimiter } from "../rate-limit/rate-limiter";
 
 /** Builds the request's services once; handlers never construct their own clients. */
 export function services() {
   return createMiddleware<AppEnv>(async function servicesMiddleware(c, next) {
-    const { DATABASE_URL, MAINTENANCE_DATABASE_URL, NEON_FETCH_ENDPOINT, DATABASE_ASSERTION_KEY, RATE_LIMIT_PLANS } =
-      c.get("config");
+    const {
+      DATABASE_URL,
+      MAINTENANCE_DATABASE_URL,
+      NEON_FETCH_ENDPOINT,
+      DATABASE_ASSERTION_KEY,
+      DATABASE_TIMEOUT_MS,
+      RATE_LIMIT_PLANS,
+    } = c.get("config");
     const requestId = c.get("requestId");
-    const connection = { fetchEndpoint: NEON_FETCH_ENDPOINT, requestId };
+    // One deadline for all of the request's round trips, whichever role they use.
+    const connection = { fetchEndpoint: NEON_FETCH_ENDPOINT, requestId, deadline: sharedDeadline(DATABASE_TIMEOUT_MS) };
     c.set(
       "database",
       createApiDatabaseClient({ url: DATABASE_URL, assertionKey: DATABASE_ASSERTION_KEY, ...connection }),

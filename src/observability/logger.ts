@@ -32,15 +32,27 @@ export function createLogger(base: LogFields = {}, minLevel: LogLevel = "info"):
   };
 }
 
-/** Error details safe to log: name, message, SQLSTATE and stack, walking `cause`. */
+/**
+ * Error details safe to log: name, message, SQLSTATE and stack, walking `cause` (and the Neon
+ * driver's `sourceError`). A failed query is logged with its SQL text but never its parameters,
+ * which can hold personal data.
+ */
 export function describeError(error: unknown, options: { stack?: boolean } = {}): LogFields {
   if (!(error instanceof Error)) return { error: String(error) };
-  const code = (error as { code?: unknown }).code;
+  const { code, query, params, sourceError } = error as {
+    code?: unknown;
+    query?: unknown;
+    params?: unknown;
+    sourceError?: unknown;
+  };
+  const failedQuery = typeof query === "string" && Array.isArray(params);
+  const cause = error.cause ?? sourceError;
   return {
     error: error.name,
-    error_message: error.message,
+    error_message: failedQuery ? `Failed query: ${query}` : error.message,
+    ...(failedQuery ? { query_params: params.length } : {}),
     ...(typeof code === "string" ? { error_code: code } : {}),
-    ...(options.stack === false ? {} : { stack: error.stack }),
-    ...(error.cause ? { cause: describeError(error.cause, options) } : {}),
+    ...(options.stack === false || failedQuery ? {} : { stack: error.stack }),
+    ...(cause ? { cause: describeError(cause, options) } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { TestProject } from "vitest/node";
 import { installAssertionKey } from "../../scripts/db/assertion-key";
 import { startLocalDatabase } from "../../scripts/db/local-database";
 import { applyMigrations } from "../../scripts/db/migrate";
+import { refusedEndpoint, startDatabaseFaultProxy } from "../servers/database-fault-proxy";
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
 import { startFakeWebsites } from "../servers/fake-websites";
@@ -20,6 +21,9 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", database.apiUrl);
   project.provide("ownerDatabaseUrl", database.ownerUrl);
   project.provide("databaseBackend", database.backend);
+  const faultProxy = await startDatabaseFaultProxy(database.fetchEndpoint);
+  project.provide("faultProxyUrl", faultProxy.url);
+  project.provide("refusedNeonEndpoint", await refusedEndpoint());
   const identityProvider = await startFakeIdentityProvider();
   project.provide("identityProviderUrl", identityProvider.baseUrl);
   project.provide("jwksUrl", identityProvider.jwksUrl);
@@ -32,6 +36,7 @@ export default async function setup(project: TestProject) {
     await websites.close();
     await companiesHouse.close();
     await identityProvider.close();
+    await faultProxy.close();
     await database.close();
   };
 }

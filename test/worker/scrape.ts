@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
+import type { Env } from "../../src/config/env";
 import worker from "../../src/index";
 import type { ScrapeMessage } from "../../src/jobs/scrape/message";
 import type { signedIn } from "./factories";
@@ -44,8 +45,11 @@ export async function queuedJob(member: Member, site: string): Promise<{ jobId: 
   return { jobId: job.id, companyId: company.id };
 }
 
-/** Delivers one batch to the Worker's queue handler and reports acks and retries. */
-export async function deliver(jobIds: string[], options: { queue?: string; attempts?: number } = {}) {
+/** Delivers one batch to the Worker's queue handler (env overrides optional) and reports acks and retries. */
+export async function deliver(
+  jobIds: string[],
+  options: { queue?: string; attempts?: number; env?: Partial<Env> } = {},
+) {
   const batch = createMessageBatch<ScrapeMessage>(
     options.queue ?? SCRAPE_QUEUE,
     jobIds.map((jobId, i) => ({
@@ -65,7 +69,7 @@ export async function deliver(jobIds: string[], options: { queue?: string; attem
     };
   }
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, options.env ? { ...env, ...options.env } : env, ctx);
   return { ...(await getQueueResult(batch, ctx)), retryDelays: delays };
 }
 

@@ -1,11 +1,12 @@
 import { type Config, loadConfig } from "../../config/config";
 import type { Env } from "../../config/env";
 import { createApiDatabaseClient } from "../../db/client";
-import { findPostgresError } from "../../db/errors";
-import type { Logger } from "../../observability/logger";
+import { perRoundTripDeadline } from "../../db/deadline";
+import { findPostgresError, isDatabaseUnavailable } from "../../db/errors";
+import { describeError, type Logger } from "../../observability/logger";
 import { failureDetail, logDetail, ScrapeError } from "../../scrape/scrape-error";
 import { type HostGate, type ScrapeSettings, scrapeSite } from "../../scrape/scrape-site";
-import { JobStore } from "./job-store";
+import { type ClaimedJob, JobStore } from "./job-store";
 import type { ScrapeMessage } from "./message";
 
 /** How long a consumer holds a job; it stops starting pages well before (SCRAPE_BUDGET_MS). */
@@ -51,6 +52,7 @@ function storeFor(config: Config): JobStore {
       fetchEndpoint: config.NEON_FETCH_ENDPOINT,
       requestId,
       assertionKey: config.DATABASE_ASSERTION_KEY,
+      deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
     }),
     requestId,
   );
@@ -85,16 +87,26 @@ async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Con
       duration_ms: Date.now() - started,
     });
     message.ack();
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
     if (findPostgresError(error)?.code === "DT409") {
       logger.warn("scrape job taken over by another consumer; result dropped", log);
       message.ack();
       return;
     }
     if (error instanceof ScrapeError && !error.transient) {
-      await store.fail(jobId, leaseId, error.reason, error.message);
-      logger.info("scrape job failed", { ...log, tenant_id: job.tenant_id, reason: error.reason });
-      message.ack();
+      try {
+        await store.fail(jobId, leaseId, error.reason, error.message);
+        logger.info("scrape job failed", { ...log, tenant_id: job.tenant_id, reason: error.reason });
+        message.ack();
+        return;
+      } catch (failError) {
+        if (!isDatabaseUnavailable(failError)) throw failError;
+        error = failError;
+      }
+    }
+    if (isDatabaseUnavailable(error)) {
+      await setBackAfterOutage(store, job, leaseId, message, logger.child({ ...log, tenant_id: job.tenant_id }));
       return;
     }
     const reason = error instanceof ScrapeError ? error.reason : "internal_error";
@@ -104,22 +116,52 @@ async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Con
       message.attempts,
       error instanceof ScrapeError ? error.retryAfterSeconds : undefined,
     );
-    // Back to queued so the retry can claim it at once; if even this fails, the lease runs out
-    // and the maintenance cron requeues the job.
-    await store
-      .release(jobId, leaseId, reason, detail, delaySeconds)
-      .catch((releaseError: unknown) =>
-        logger.error("scrape job release failed", { ...log, error: String(releaseError) }),
-      );
+    // Back to queued so the retry can claim it at once; if even this fails, the job keeps its
+    // lease, so the retry waits for the lease to run out (or the maintenance cron requeues it).
+    const released = await store.release(jobId, leaseId, reason, detail, delaySeconds).then(
+      () => true,
+      (releaseError: unknown) => {
+        logger.error("scrape job release failed", { ...log, ...describeError(releaseError, { stack: false }) });
+        return false;
+      },
+    );
+    const retryIn = released ? delaySeconds : Math.max(delaySeconds, LEASE_SECONDS);
     logger.warn("scrape job will be retried", {
       ...log,
       tenant_id: job.tenant_id,
       reason,
-      delay_s: delaySeconds,
+      delay_s: retryIn,
       error: logDetail(error),
     });
-    message.retry({ delaySeconds });
+    message.retry({ delaySeconds: retryIn });
   }
+}
+
+/**
+ * The database failed after the claim: our outage, not the site's failure. The job goes back to
+ * the queue with the claim's attempt given back and no failure recorded, and the message comes
+ * again with backoff. If the database is still down, the job keeps its lease, and the message
+ * comes back once the lease has run out so that its claim can take the job again.
+ */
+async function setBackAfterOutage(
+  store: JobStore,
+  job: ClaimedJob,
+  leaseId: string,
+  message: Message<ScrapeMessage>,
+  logger: Logger,
+): Promise<void> {
+  const delaySeconds = retryDelaySeconds(message.attempts);
+  const setBack = await store.setBack(job.id, leaseId, delaySeconds).then(
+    () => true,
+    () => false,
+  );
+  const retryIn = setBack ? delaySeconds : Math.max(delaySeconds, LEASE_SECONDS);
+  logger.warn("database unavailable; scrape job will be retried", {
+    code: "database_unavailable",
+    set_back: setBack,
+    delay_s: retryIn,
+  });
+  message.retry({ delaySeconds: retryIn });
 }
 
 /** Scrape consumer: each message names one job; messages of a batch run side by side. */
@@ -128,12 +170,16 @@ export async function consumeScrapeBatch(batch: MessageBatch<ScrapeMessage>, env
   await Promise.all(
     batch.messages.map((message) =>
       consumeOne(message, env, config, logger).catch((error: unknown) => {
-        // The claim itself failed (database unreachable): nothing was taken, try again later.
-        logger.error("scrape message failed before its job was claimed", {
+        // The claim itself failed (database unreachable): nothing was taken or charged, try again later.
+        const outage = isDatabaseUnavailable(error);
+        const delaySeconds = retryDelaySeconds(message.attempts);
+        logger[outage ? "warn" : "error"]("scrape message failed before its job was claimed", {
           job_id: message.body?.jobId,
-          error: error instanceof Error ? error.message : String(error),
+          ...(outage ? { code: "database_unavailable" } : {}),
+          ...describeError(error, { stack: false }),
+          delay_s: delaySeconds,
         });
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+        message.retry({ delaySeconds });
       }),
     ),
   );

@@ -92,6 +92,21 @@ export class JobStore {
     ]);
   }
 
+  /**
+   * Our side failed (the database), not the site: back to the queue with the claim's attempt
+   * given back and no failure recorded; the message comes again after `delaySeconds`.
+   */
+  async setBack(jobId: string, leaseId: string, delaySeconds: number): Promise<void> {
+    const { db } = this.database;
+    await db.batch([
+      db.execute(await this.begin()),
+      db.execute(this.resume(jobId, leaseId)),
+      db.execute(sql`update scrape_jobs set status = 'queued', attempts = greatest(attempts - 1, 0),
+          lease_id = null, lease_expires_at = null, retry_at = now() + make_interval(secs => ${delaySeconds})
+        where id = ${jobId}`),
+    ]);
+  }
+
   /** The dead-letter queue's verdict; false if the job had already finished. */
   async failDead(jobId: string, detail: string): Promise<boolean> {
     const { db } = this.database;

@@ -40,7 +40,8 @@ const unavailable = (detail: string, checks: Record<string, string>, cause?: unk
   new ApiError("unavailable", detail, { cause, headers: { "retry-after": "5" }, extensions: { checks } });
 
 export const ready = new OpenAPIHono<AppEnv>().openapi(readyRoute, async (c) => {
-  const { database, logger } = c.var;
+  const { logger } = c.var;
+  const database = { db: c.var.database.readOnlyDb(), tag: c.var.database.tag };
   let row: ReadinessRow | undefined;
   try {
     const result = await database.db.execute<ReadinessRow>(sql`${database.tag}select

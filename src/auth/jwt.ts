@@ -19,7 +19,7 @@ type KeySet = ReturnType<typeof createRemoteJWKSet>;
 // One key set per URL for the life of the isolate: keys are fetched once, refetched when a
 // token names an unknown `kid` (rotation), at most every 30 s (cool-down), and after 10 min.
 const keySets = new Map<string, KeySet>();
-const secrets = new Map<string, Uint8Array>();
+const secrets = new Map<string, Promise<CryptoKey>>();
 
 function keySetFor(url: string): KeySet {
   let keySet = keySets.get(url);
@@ -34,10 +34,14 @@ function keySetFor(url: string): KeySet {
   return keySet;
 }
 
-function secretFor(secret: string): Uint8Array {
+// Imported once per secret, not per token: jose would import raw bytes on every verification.
+function secretFor(secret: string): Promise<CryptoKey> {
   let key = secrets.get(secret);
   if (!key) {
-    key = new TextEncoder().encode(secret);
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "verify",
+    ]);
+    key.catch(() => secrets.delete(secret));
     secrets.set(secret, key);
   }
   return key;
@@ -87,7 +91,7 @@ export async function verifyJwt(token: string, config: Config): Promise<Verified
   try {
     const { payload } =
       alg === "HS256"
-        ? await jwtVerify(token, secretFor(requireSetting(config.JWT_SECRET)), options)
+        ? await jwtVerify(token, await secretFor(requireSetting(config.JWT_SECRET)), options)
         : await jwtVerify(token, keySetFor(requireSetting(config.JWT_JWKS_URL)), options);
     if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > 255) {
       throw invalidCredentials("The token has no usable subject.");

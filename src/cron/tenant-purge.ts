@@ -49,15 +49,16 @@ const addToReceipt = (table: string) => sql`receipt as (
 export function markDueTenants(batchSize: number): SQL {
   const days = RETENTION_SETTINGS.deleted_records_days.default;
   return sql`due as (
-      select t.id from tenants t left join retention_policies p on p.tenant_id = t.id
+      select t.id, t.deleted_at from tenants t left join retention_policies p on p.tenant_id = t.id
        where t.deleted_at is not null and t.purge_started_at is null
          and t.deleted_at < now() - make_interval(days => coalesce(p.deleted_records_days, ${days}))
        order by t.deleted_at
        limit ${batchSize}
     ), marked as (
-      -- Rechecked under the row lock: a tenant restored meanwhile is left alone.
+      -- Rechecked under the row lock: a tenant restored meanwhile (or restored and deleted again,
+      -- with a fresh window) is left alone.
       update tenants t set purge_started_at = now()
-        from due where t.id = due.id and t.deleted_at is not null and t.purge_started_at is null
+        from due where t.id = due.id and t.deleted_at = due.deleted_at and t.purge_started_at is null
       returning t.id, t.deleted_at
     ), receipts as (
       insert into tenant_purge_receipts (purged_tenant_id, deleted_at) select id, deleted_at from marked

@@ -70,5 +70,8 @@ export function createDatabaseClient(options: DatabaseOptions): DatabaseClient {
 export function createApiDatabaseClient(options: DatabaseOptions & { assertionKey: string }): ApiDatabaseClient {
   const client = createDatabaseClient(options);
   const signer = requestSigner(options.assertionKey);
-  return { ...client, begin: (claims) => signer.beginRequest(claims, client.tag) };
+  // No statement may outlive the Worker's deadline: one the Worker gave up on must not go on
+  // holding locks, or commit long after its 503.
+  const statement_timeout_ms = options.deadline.timeoutMs;
+  return { ...client, begin: (claims) => signer.beginRequest({ ...claims, statement_timeout_ms }, client.tag) };
 }

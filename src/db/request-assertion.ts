@@ -6,7 +6,7 @@ import { sha256Hex } from "../crypto/sha256";
  * with its copy of DATABASE_ASSERTION_KEY (readable only by app_auth) before it trusts any field,
  * so a session of the API's role without the Worker's key cannot act as anyone.
  */
-export type AssertionClaims =
+export type AssertionClaims = (
   | {
       kind: "request";
       tenant_id: string | null;
@@ -20,7 +20,11 @@ export type AssertionClaims =
       request_id: string;
     }
   /** The Worker's own background work (the queue consumer): no user, no tenant until a job says so. */
-  | { kind: "worker"; request_id: string };
+  | { kind: "worker"; request_id: string }
+) & {
+  /** Applied as the transaction's statement_timeout (the Worker's database deadline). */
+  statement_timeout_ms?: number;
+};
 
 export interface SignedAssertion {
   kid: string;
@@ -71,7 +75,7 @@ export function requestSigner(secret: string, now: () => number = Date.now): Req
   const ready = signingKey;
   const sign = async (claims: AssertionClaims): Promise<SignedAssertion> => {
     const { kid, key } = await ready;
-    // iat in seconds: begin_request refuses assertions older than two minutes.
+    // iat in seconds: begin_request refuses assertions older than a minute.
     const assertion = JSON.stringify({ ...claims, iat: Math.floor(now() / 1000) });
     const signature = toBase64(await crypto.subtle.sign("HMAC", key, encoder.encode(assertion)));
     return { kid, assertion, signature };

@@ -81,6 +81,7 @@ export interface TestClaims {
   requestId?: string;
   /** `worker`: the queue consumer's own identity. */
   kind?: "request" | "worker";
+  statementTimeoutMs?: number;
 }
 
 /** `[text, params]` of app.begin_request with claims signed by the Worker's test key. */
@@ -89,13 +90,15 @@ export async function signedBegin(
   signer: { secret?: string; now?: () => number } = {},
 ): Promise<[string, string[]]> {
   const requestId = claims.requestId ?? "raw-sql-test";
+  const timeout = claims.statementTimeoutMs === undefined ? {} : { statement_timeout_ms: claims.statementTimeoutMs };
   const { kid, assertion, signature } = await requestSigner(
     signer.secret ?? TEST_DATABASE_ASSERTION_KEY,
     signer.now,
   ).sign(
     claims.kind === "worker"
-      ? { kind: "worker", request_id: requestId }
+      ? { kind: "worker", request_id: requestId, ...timeout }
       : {
+          ...timeout,
           kind: "request",
           tenant_id: claims.tenantId ?? null,
           subject: claims.subject ?? null,

@@ -33,7 +33,15 @@ export const auditLog = pgTable(
     index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorId),
     check("audit_log_actor_type_check", sql`${t.actorType} in ('user', 'api_key', 'system')`),
     pgPolicy("audit_log_api_select", { for: "select", to: appApi, using: sql`${t.tenantId} = ${currentTenantId}` }),
-    pgPolicy("audit_log_api_insert", { for: "insert", to: appApi, withCheck: sql`${t.tenantId} = ${currentTenantId}` }),
+    // An entry the API writes itself (a privileged read) names the caller and the request as the
+    // sealed identity does, never someone else.
+    pgPolicy("audit_log_api_insert", {
+      for: "insert",
+      to: appApi,
+      withCheck: sql`${t.tenantId} = ${currentTenantId} and ${t.actorType} = (select app.actor_type())
+        and ${t.actorId} is not distinct from (select app.actor_id())
+        and ${t.requestId} is not distinct from (select app.request_id())`,
+    }),
     // The audit trigger runs as app_auth so it can record tenant creation before any identity.
     pgPolicy("audit_log_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
     // Retention purges run across tenants as the maintenance role.

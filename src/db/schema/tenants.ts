@@ -26,6 +26,9 @@ export const tenants = pgTable(
     uniqueIndex("tenants_slug_key").on(t.slug),
     check("tenants_plan_check", sql`${t.plan} in ('free', 'pro', 'enterprise')`),
     check("tenants_slug_format", sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'`),
+    // Only a deleted tenant can be marked for purging: the maintenance role's delete policies
+    // follow the mark, so a live tenant must never carry it.
+    check("tenants_purge_only_deleted", sql`${t.purgeStartedAt} is null or ${t.deletedAt} is not null`),
     pgPolicy("tenants_api_select", { for: "select", to: appApi, using: sql`${t.id} = ${currentTenantId}` }),
     pgPolicy("tenants_api_update", {
       for: "update",

@@ -134,6 +134,7 @@ END
 $function$
 ;
 ALTER FUNCTION app.audit_row_change() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.audit_row_change() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.begin_request(p_kid text, p_assertion text, p_signature text)
  RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text)
@@ -327,6 +328,7 @@ BEGIN
          started_at = coalesce(j.started_at, now()), failure_reason = NULL, failure_detail = NULL
    WHERE j.id = p_job_id
      AND (j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < now()))
+     AND EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = j.tenant_id AND t.deleted_at IS NULL)
   RETURNING j.id, j.tenant_id, j.company_id, j.url, j.attempts;
 END
 $function$
@@ -418,6 +420,7 @@ END
 $function$
 ;
 ALTER FUNCTION app.guard_membership_change() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.guard_membership_change() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.identity()
  RETURNS text[]
@@ -440,10 +443,11 @@ END
 $function$
 ;
 ALTER FUNCTION app.identity() OWNER TO app_auth;
-GRANT EXECUTE ON FUNCTION app.identity() TO PUBLIC;
 GRANT EXECUTE ON FUNCTION app.identity() TO app_api;
 GRANT EXECUTE ON FUNCTION app.identity() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.identity() TO app_search;
+GRANT EXECUTE ON FUNCTION app.identity() TO CURRENT_USER;
+REVOKE EXECUTE ON FUNCTION app.identity() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.identity_seal(p_identity text, p_key bytea)
  RETURNS text
@@ -460,7 +464,7 @@ CREATE OR REPLACE FUNCTION app.is_worker()
  RETURNS boolean
  LANGUAGE sql
  STABLE PARALLEL SAFE
-AS $function$ SELECT coalesce((app.identity())[5] = 'system', false) $function$
+AS $function$ SELECT coalesce(i[5] = 'system' AND i[1] = '', false) FROM (SELECT app.identity() AS i) s $function$
 ;
 ALTER FUNCTION app.is_worker() OWNER TO CURRENT_USER;
 
@@ -575,13 +579,14 @@ AS $function$
 DECLARE
   v_tenant_id uuid;
 BEGIN
-  IF NOT app.is_worker() OR app.tenant_id() IS NOT NULL THEN
+  IF NOT app.is_worker() THEN
     RAISE EXCEPTION 'only the Worker''s queue consumer may resume scrape jobs' USING ERRCODE = 'DT403';
   END IF;
   SELECT j.tenant_id INTO v_tenant_id
     FROM public.scrape_jobs j
+    JOIN public.tenants t ON t.id = j.tenant_id AND t.deleted_at IS NULL
    WHERE j.id = p_job_id AND j.status = 'running' AND j.lease_id = p_lease_id
-     FOR UPDATE;
+     FOR UPDATE OF j;
   IF v_tenant_id IS NULL THEN
     RAISE EXCEPTION 'scrape job % is no longer held by this consumer', p_job_id USING ERRCODE = 'DT409';
   END IF;
@@ -713,7 +718,7 @@ GRANT EXECUTE ON FUNCTION app.user_id() TO app_auth;
 CREATE OR REPLACE FUNCTION app.verify_assertion(p_kid text, p_assertion text, p_signature text)
  RETURNS jsonb
  LANGUAGE plpgsql
- STABLE SECURITY DEFINER
+ SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
 DECLARE
@@ -731,10 +736,12 @@ BEGIN
     RAISE EXCEPTION 'request assertion signature does not verify' USING ERRCODE = 'DTKEY';
   END IF;
   v_claims := p_assertion::jsonb;
-  -- Short-lived: a captured assertion is worth two minutes at most (a minute of clock skew ahead).
   v_age := extract(epoch FROM now()) - (v_claims ->> 'iat')::numeric;
-  IF v_age IS NULL OR v_age > 120 OR v_age < -60 THEN
+  IF v_age IS NULL OR v_age > 60 OR v_age < -60 THEN
     RAISE EXCEPTION 'request assertion is stale or from the future (age % s)', round(v_age) USING ERRCODE = 'DTKEY';
+  END IF;
+  IF v_claims ? 'statement_timeout_ms' THEN
+    PERFORM set_config('statement_timeout', ((v_claims ->> 'statement_timeout_ms')::integer)::text || 'ms', true);
   END IF;
   RETURN v_claims;
 END

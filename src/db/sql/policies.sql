@@ -70,7 +70,7 @@ CREATE POLICY api_keys_maintenance_update ON api_keys AS PERMISSIVE FOR UPDATE T
   WITH CHECK (true);
 
 CREATE POLICY audit_log_api_insert ON audit_log AS PERMISSIVE FOR INSERT TO app_api
-  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)) AND actor_type = (( SELECT app.actor_type() AS actor_type)) AND NOT actor_id IS DISTINCT FROM (( SELECT app.actor_id() AS actor_id)) AND NOT request_id IS DISTINCT FROM (( SELECT app.request_id() AS request_id)));
 
 CREATE POLICY audit_log_api_select ON audit_log AS PERMISSIVE FOR SELECT TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));

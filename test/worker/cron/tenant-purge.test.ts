@@ -231,6 +231,17 @@ describe("the maintenance role and offboarding", () => {
     expect(await rowsOf(member.tenant.id)).toEqual(before);
   });
 
+  it("cannot mark a live tenant for purging, so its delete policies never open on one", async () => {
+    const member = await populated(30);
+    const before = await rowsOf(member.tenant.id);
+    const maintenance = sqlAs("app_maintenance");
+    await expect(
+      maintenance.query("UPDATE tenants SET purge_started_at = now() WHERE id = $1", [member.tenant.id]),
+    ).rejects.toMatchObject({ code: "23514", constraint: "tenants_purge_only_deleted" });
+    await maintenance.query("DELETE FROM tenants WHERE id = $1", [member.tenant.id]);
+    expect(await rowsOf(member.tenant.id)).toEqual(before);
+  });
+
   it("keeps the API role away from purge marks and receipts", async () => {
     const api = sqlAs("app_api");
     await expect(api.query("SELECT * FROM tenant_purge_receipts")).rejects.toMatchObject({ code: "42501" });

@@ -150,6 +150,39 @@ describe("forged identity settings, as app_api", () => {
   });
 });
 
+describe("the audit log cannot be written in someone else's name", () => {
+  it("the definer trigger functions cannot be attached to a table of the caller's own (no temp tables, no EXECUTE)", async () => {
+    const sql = api();
+    expect(await codeOf(sql.query("CREATE TEMP TABLE companies (id uuid, tenant_id uuid, name text)"))).toBe("42501");
+    for (const fn of ["app.audit_row_change()", "app.guard_membership_change()"]) {
+      const [row] = await owner().query("SELECT has_function_privilege('app_api', $1, 'EXECUTE') AS may", [fn]);
+      expect(row, fn).toEqual({ may: false });
+    }
+  });
+
+  it("an entry the API writes itself names the sealed caller and request, not another actor", async () => {
+    const member = await createTenantWithMember("owner");
+    const stranger = await createUser();
+    const sql = api();
+    const forged = await codeOf(
+      sql.transaction([
+        sql.query(...(await signedBegin({ tenantId: member.tenant.id, subject: member.user.subject }))),
+        sql.query("INSERT INTO audit_log (action, actor_type, actor_id) VALUES ('forged.read', 'user', $1)", [
+          stranger.id,
+        ]),
+      ]),
+    );
+    expect(forged).toBe("42501");
+    const asSystem = await codeOf(
+      sql.transaction([
+        sql.query(...(await signedBegin({ tenantId: member.tenant.id, subject: member.user.subject }))),
+        sql.query("INSERT INTO audit_log (action, actor_type, actor_id) VALUES ('forged.read', 'system', NULL)"),
+      ]),
+    );
+    expect(asSystem).toBe("42501");
+  });
+});
+
 describe("app.begin_request believes only the Worker's signature", () => {
   let member: Tenant;
   beforeAll(async () => {
@@ -185,6 +218,17 @@ describe("app.begin_request believes only the Worker's signature", () => {
     const tenMinutesAgo = () => Date.now() - 600_000;
     expect(await codeOf(api().query(...(await signedBegin(claims))))).toBe("ok");
     expect(await codeOf(api().query(...(await signedBegin(claims, { now: tenMinutesAgo }))))).toBe("DTKEY");
+  });
+
+  it("applies the Worker's deadline as the transaction's statement_timeout", async () => {
+    const sql = api();
+    const [, setting] = await sql.transaction([
+      sql.query(
+        ...(await signedBegin({ tenantId: member.tenant.id, subject: member.user.subject, statementTimeoutMs: 1500 })),
+      ),
+      sql.query("SELECT current_setting('statement_timeout') AS timeout"),
+    ]);
+    expect(setting).toEqual([{ timeout: "1500ms" }]);
   });
 
   it("keeps its building blocks out of the API role's reach (42501)", async () => {
@@ -279,7 +323,50 @@ describe("scrape-job functions need the Worker's own identity", () => {
   });
 });
 
+describe("the Worker's identity, once inside a job's tenant", () => {
+  it("can no longer claim or fail another job, and a deleted tenant's job is not claimed at all", async () => {
+    const a = await createTenantWithMember("owner");
+    const b = await createTenantWithMember("owner");
+    const sql = api();
+    const job = await queuedJobOf(a.tenant.id);
+    const other = await queuedJobOf(b.tenant.id);
+    const lease = crypto.randomUUID();
+    await sql.transaction([
+      sql.query(...(await signedBegin({ kind: "worker" }))),
+      sql.query("SELECT * FROM app.claim_scrape_job($1, $2, 300)", [job, lease]),
+    ]);
+    for (const text of [
+      "SELECT * FROM app.claim_scrape_job($1, gen_random_uuid(), 300)",
+      "SELECT app.fail_dead_scrape_job($1, 'x')",
+    ]) {
+      const code = await codeOf(
+        sql.transaction([
+          sql.query(...(await signedBegin({ kind: "worker" }))),
+          sql.query("SELECT app.resume_scrape_job($1, $2, 'x')", [job, lease]),
+          sql.query(text, [other]),
+        ]),
+      );
+      expect(code, text).toBe("DT403");
+    }
+    await owner().query("UPDATE tenants SET deleted_at = now() WHERE id = $1", [b.tenant.id]);
+    const [, claimed] = await sql.transaction([
+      sql.query(...(await signedBegin({ kind: "worker" }))),
+      sql.query("SELECT id FROM app.claim_scrape_job($1, gen_random_uuid(), 300)", [other]),
+    ]);
+    expect(claimed).toEqual([]);
+  });
+});
+
 describe("every SECURITY DEFINER function refuses a caller without a verified identity", () => {
+  it("none is executable by PUBLIC: each names the roles that may run it", async () => {
+    const rows = await owner().query(
+      `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.prosecdef AND n.nspname IN ('app', 'public')
+          AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0))`,
+    );
+    expect(rows).toEqual([]);
+  });
+
   /** A call as app_api with no identity, and the refusal it must meet. */
   const REFUSALS: Record<
     string,
@@ -319,10 +406,9 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: () => ["SELECT app.verify_assertion('k', '{}', '')", []],
       code: "42501",
     },
-    // Trigger functions cannot be called directly at all (0A000).
-    "audit_row_change()": { call: () => ["SELECT app.audit_row_change()", []], code: "0A000" },
-    "guard_membership_change()": { call: () => ["SELECT app.guard_membership_change()", []], code: "0A000" },
-    // Not executable by app_api at all (and a trigger function besides).
+    // Trigger functions, not executable by app_api at all (so not attachable to a table of its own).
+    "audit_row_change()": { call: () => ["SELECT app.audit_row_change()", []], code: "42501" },
+    "guard_membership_change()": { call: () => ["SELECT app.guard_membership_change()", []], code: "42501" },
     "skip_audit_of_purged_tenant()": { call: () => ["SELECT app.skip_audit_of_purged_tenant()", []], code: "42501" },
   };
 

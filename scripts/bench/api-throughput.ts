@@ -336,7 +336,10 @@ function report(
   };
   console.log("  ratios (whole run; min–max over rounds):");
   for (const [name, value] of Object.entries(ratios)) console.log(`    ${name.padEnd(28)} ${value}  (${spread(name)})`);
-  console.log(`  bundle ${bundle.gzip_kib} KiB gzip -9 (${bundle.bytes} bytes), start-up ${bundle.startup_ms} ms CPU`);
+  console.log(
+    `  bundle ${bundle.gzip_kib} KiB gzip -9 (wrangler: ${bundle.wrangler_gzip_kib} KiB gzip; ${bundle.bytes} bytes), ` +
+      `start-up ${bundle.startup_ms} ms CPU (wrangler check startup)`,
+  );
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;

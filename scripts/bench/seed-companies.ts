@@ -3,10 +3,19 @@ import type pg from "pg";
 /**
  * Seeds `tenants` tenants of `perTenant` companies each, at INSERT … SELECT speed and without
  * the audit triggers (session_replication_role = replica, which the client keeps for what it seeds
- * next), then ANALYZEs. Returns the tenant ids in id order.
+ * next), then ANALYZEs. Returns the tenant ids in id order. The companies' non-unique indexes are
+ * dropped for the load and rebuilt from their own definitions after it: building a GIN index
+ * once is several times faster than maintaining it row by row (unique ones stay: constraints
+ * and foreign keys rest on them).
  */
 export async function seedCompanies(direct: pg.Client, tenants: number, perTenant: number): Promise<string[]> {
   await direct.query("SET session_replication_role = replica");
+  await direct.query("SET maintenance_work_mem = '256MB'");
+  const { rows: indexes } = await direct.query<{ name: string; definition: string }>(
+    `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition
+       FROM pg_index WHERE indrelid = 'companies'::regclass AND NOT indisunique`,
+  );
+  for (const { name } of indexes) await direct.query(`DROP INDEX ${name}`);
   await direct.query(
     `INSERT INTO tenants (id, slug, name) SELECT gen_random_uuid(), 'bench-' || g, 'Bench ' || g FROM generate_series(1, $1) g`,
     [tenants],
@@ -25,6 +34,7 @@ export async function seedCompanies(direct: pg.Client, tenants: number, perTenan
        FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants) t, generate_series(1, $1) g`,
     [perTenant],
   );
+  for (const { definition } of indexes) await direct.query(definition);
   await direct.query("ANALYZE");
   const { rows } = await direct.query<{ id: string }>("SELECT id FROM tenants ORDER BY id");
   return rows.map((row) => row.id);

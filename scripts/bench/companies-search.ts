@@ -8,6 +8,7 @@ import { neon } from "@neondatabase/serverless";
 import pg from "pg";
 import { mintDevToken } from "../lib/jwt";
 import { freshPostgres } from "./fresh-postgres";
+import { seedCompanies, seedOwner } from "./seed-companies";
 import { ms, summarise } from "./stats";
 import { startWorker } from "./worker-harness";
 
@@ -31,33 +32,10 @@ export async function companiesSearchScenario(): Promise<Record<string, unknown>
     const seeding = performance.now();
     const direct = new pg.Client({ connectionString: databaseUrl });
     await direct.connect();
-    await direct.query("SET session_replication_role = replica"); // seed without audit triggers
-    await direct.query(
-      `INSERT INTO tenants (id, slug, name) SELECT gen_random_uuid(), 'bench-' || g, 'Bench ' || g FROM generate_series(1, $1) g`,
-      [TENANTS],
-    );
-    await direct.query(
-      `INSERT INTO companies (tenant_id, name, company_number, postcode, sic_codes, status, created_at)
-       SELECT t.id,
-              (array['Northwind','Globex','Initech','Umbrella','Stark','Wayne','Acme','Hooli','Vandelay','Soylent'])[1 + g % 10]
-              || ' ' || (array['Cloud','Digital','Networks','Systems','Software','Data','Security','Consulting'])[1 + (g / 10) % 8]
-              || ' ' || (array['Ltd','Limited','Group','Holdings','Plc'])[1 + (g / 80) % 5] || ' ' || g,
-              lpad(g::text, 8, '0'),
-              (array['EC1A','EC2M','SW1A','M1','B3','LS1','G2','EH1'])[1 + g % 8] || (g % 9) || 'AB',
-              array[(array['62012','62020','62090','63110','70229'])[1 + g % 5]],
-              'active',
-              now() - (g || ' minutes')::interval
-         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants) t, generate_series(1, $1) g`,
-      [PER_TENANT],
-    );
-    await direct.query("ANALYZE");
-    const [tenant] = (await direct.query("SELECT id FROM tenants ORDER BY id LIMIT 1")).rows as { id: string }[];
-    if (!tenant) throw new Error("no tenant");
-    await direct.query("INSERT INTO users (id, subject) VALUES (gen_random_uuid(), 'bench|owner')");
-    await direct.query(
-      "INSERT INTO memberships (tenant_id, user_id, role) SELECT $1, id, 'owner' FROM users WHERE subject = 'bench|owner'",
-      [tenant.id],
-    );
+    const [tenantId] = await seedCompanies(direct, TENANTS, PER_TENANT);
+    if (!tenantId) throw new Error("no tenant");
+    const tenant = { id: tenantId };
+    await seedOwner(direct, tenant.id, "bench|owner");
     await direct.end();
     const seedSeconds = (performance.now() - seeding) / 1000;
     console.log(

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { apiThroughputScenario } from "./api-throughput";
 import { companiesSearchScenario } from "./companies-search";
 import { identityCostScenario } from "./identity-cost";
 import { rateLimiterScenario } from "./rate-limiter";
@@ -18,6 +19,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   scrape: scrapeScenario,
   "retention-purge": retentionPurgeScenario,
   "identity-cost": identityCostScenario,
+  "api-throughput": apiThroughputScenario,
 };
 
 async function main() {

@@ -52,7 +52,8 @@ export async function identityCostScenario(): Promise<Record<string, unknown>> {
     await owner.query(`ALTER FUNCTION bench_old.begin_request(uuid, text, text, text, text, text, text, boolean, text)
       OWNER TO app_auth`);
     await owner.query("GRANT USAGE ON SCHEMA bench_old TO app_api, app_auth");
-    const { rows } = await owner.query(`WITH t AS (INSERT INTO tenants (slug, name) VALUES ('bench', 'Bench') RETURNING id),
+    const { rows } =
+      await owner.query(`WITH t AS (INSERT INTO tenants (slug, name) VALUES ('bench', 'Bench') RETURNING id),
         u AS (INSERT INTO users (subject) VALUES ('bench|user') RETURNING id),
         m AS (INSERT INTO memberships (tenant_id, user_id, role) SELECT t.id, u.id, 'owner' FROM t, u)
       INSERT INTO companies (tenant_id, name) SELECT id, 'Bench Ltd' FROM t RETURNING tenant_id, id`);

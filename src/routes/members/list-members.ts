@@ -10,6 +10,7 @@ import { memberBody, memberSchema } from "./schemas";
 export const listMembersRoute = createRoute({
   method: "get",
   path: "/v1/members",
+  operationId: "listMembers",
   tags: ["Members"],
   summary: "List the tenant's members",
   ...v1Access({ role: "viewer", scope: "members:read" }),

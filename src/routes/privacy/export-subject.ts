@@ -3,16 +3,20 @@ import { sql } from "drizzle-orm";
 import type { JSONValue } from "hono/utils/types";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { subjectSchema } from "./schemas";
 import { subjectSql } from "./subject";
 
+type Row = Record<string, JSONValue>;
+/** Each list of an export holds at most this many entries, oldest first (bounds the answer). */
+const EXPORT_LIMIT = 10_000;
+
 const exportSchema = z
   .object({
-    subject: z.object({ kind: z.enum(["email", "contact"]), value: z.string() }),
-    generated_at: z.iso.datetime(),
-    contacts: z.array(z.record(z.string(), z.unknown())).openapi({
+    subject: z.object({ kind: z.enum(["email", "contact"]), value: z.string().max(320) }),
+    generated_at: timestampSchema,
+    contacts: z.array(z.record(z.string(), z.unknown())).max(EXPORT_LIMIT).openapi({
       description: "Every contact record of the person, deleted ones included, with its company and provenance",
     }),
     user: z
@@ -21,14 +25,19 @@ const exportSchema = z
       .openapi({ description: "The person's user account and membership, when they are a member of the tenant" }),
     audit_log: z
       .array(z.record(z.string(), z.unknown()))
+      .max(EXPORT_LIMIT)
       .openapi({ description: "Audit entries about their contact records and, for a member, their own actions" }),
-    erasures: z.array(z.record(z.string(), z.unknown())).openapi({ description: "Earlier erasure receipts" }),
+    erasures: z
+      .array(z.record(z.string(), z.unknown()))
+      .max(EXPORT_LIMIT)
+      .openapi({ description: "Earlier erasure receipts" }),
   })
   .openapi("DataSubjectExport");
 
 export const exportSubjectRoute = createRoute({
   method: "post",
   path: "/v1/privacy/export",
+  operationId: "exportDataSubject",
   tags: ["Privacy"],
   summary: "Export everything held about a person (GDPR Art. 15)",
   description: "One JSON document. The export itself is recorded in the audit log (without the person's identifier).",
@@ -39,9 +48,6 @@ export const exportSubjectRoute = createRoute({
     200: { description: "The export", content: { "application/json": { schema: exportSchema } } },
   },
 });
-
-type Row = Record<string, JSONValue>;
-const AUDIT_LIMIT = 10_000;
 
 export const exportSubject = new OpenAPIHono<AppEnv>().openapi(exportSubjectRoute, async (c) => {
   const subject = c.req.valid("json");
@@ -55,18 +61,18 @@ export const exportSubject = new OpenAPIHono<AppEnv>().openapi(exportSubjectRout
         jsonb_build_object('source', k.source, 'source_url', k.source_url, 'source_ref', k.source_ref,
           'collected_at', k.collected_at, 'lawful_basis', k.lawful_basis) as provenance,
         k.created_at, k.updated_at, k.deleted_at
-      from ${contacts} k join companies c on c.id = k.company_id order by k.created_at`),
+      from ${contacts} k join companies c on c.id = k.company_id order by k.created_at, k.id limit ${EXPORT_LIMIT}`),
     db.execute<Row>(sql`select u.id, u.email, u.name, u.created_at, m.role, m.created_at as member_since
       from users u join memberships m on m.user_id = u.id where u.id in ${member}`),
     db.execute<Row>(sql`select id, actor_type, actor_id, action, target_type, target_id, metadata, created_at
       from audit_log
       where (target_type = 'contact' and target_id in (select id::text from ${contacts} k))
          or actor_id in ${member}
-      order by created_at, id limit ${AUDIT_LIMIT}`),
+      order by created_at, id limit ${EXPORT_LIMIT}`),
     db.execute<Row>(sql`select id, subject_kind, counts, erased_at from erasure_receipts
       where subject_hash in (select app.subject_hash(app.tenant_id(), 'email', email) from ${emails} e)
          or subject_hash = app.subject_hash(app.tenant_id(), ${kind}::text, ${value}::text)
-      order by erased_at`),
+      order by erased_at, id limit ${EXPORT_LIMIT}`),
     // A privileged read: recorded, naming the person only by the hash the erasure would use.
     db.execute(sql`insert into audit_log (action, target_type, metadata)
       values ('privacy.exported', 'data_subject',

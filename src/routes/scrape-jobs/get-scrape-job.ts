@@ -16,6 +16,7 @@ import {
 export const getScrapeJobRoute = createRoute({
   method: "get",
   path: "/v1/scrape-jobs/{id}",
+  operationId: "getScrapeJob",
   tags: ["Scrape jobs"],
   summary: "A scrape job, with the pages it saw",
   ...v1Access({ role: "viewer", scope: "companies:read" }),

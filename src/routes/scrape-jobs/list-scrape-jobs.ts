@@ -9,6 +9,7 @@ import { SCRAPE_JOB_COLUMNS, type ScrapeJobRow, scrapeJobBody, scrapeJobSchema }
 export const listScrapeJobsRoute = createRoute({
   method: "get",
   path: "/v1/scrape-jobs",
+  operationId: "listScrapeJobs",
   tags: ["Scrape jobs"],
   summary: "Scrape jobs, newest first",
   ...v1Access({ role: "viewer", scope: "companies:read" }),

@@ -8,6 +8,7 @@ import { tenantBody, tenantSchema } from "./schemas";
 export const getTenantRoute = createRoute({
   method: "get",
   path: "/v1/tenant",
+  operationId: "getTenant",
   tags: ["Tenants"],
   summary: "The current tenant",
   ...v1Access({ role: "viewer", scope: "tenant:read" }),

@@ -15,6 +15,7 @@ export const updateTenantBodySchema = z
 export const updateTenantRoute = createRoute({
   method: "patch",
   path: "/v1/tenant",
+  operationId: "updateTenant",
   tags: ["Tenants"],
   summary: "Rename the current tenant or change its slug",
   ...v1Access({ role: "admin", scope: "tenant:write" }),

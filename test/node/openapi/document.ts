@@ -5,6 +5,8 @@ export const ROOT = join(import.meta.dirname, "../../..");
 
 export interface Operation {
   operationId?: string;
+  summary?: string;
+  tags?: string[];
   parameters?: { name: string; in: string; schema?: Record<string, unknown> }[];
   requestBody?: unknown;
   responses: Record<string, { headers?: Record<string, unknown> }>;

@@ -87,7 +87,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The current tenant */
+        /**
+         * The current tenant
+         * @description The tenant the request acts for: from the token's tenant claim or `X-Tenant-Id`.
+         */
         get: operations["getTenant"];
         put?: never;
         post?: never;
@@ -98,7 +101,10 @@ export interface paths {
         delete: operations["deleteTenant"];
         options?: never;
         head?: never;
-        /** Rename the current tenant or change its slug */
+        /**
+         * Rename the current tenant or change its slug
+         * @description Admins only. Slugs are unique: a taken one is a 409.
+         */
         patch: operations["updateTenant"];
         trace?: never;
     };
@@ -109,7 +115,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's rate limits and remaining budget */
+        /**
+         * The tenant's rate limits and remaining budget
+         * @description The plan's burst and refill rate, and what is left in the tenant's bucket right now.
+         */
         get: operations["getTenantUsage"];
         put?: never;
         post?: never;
@@ -146,7 +155,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the tenant's members */
+        /**
+         * List the tenant's members
+         * @description Oldest first, cursor-paginated.
+         */
         get: operations["listMembers"];
         put?: never;
         /**
@@ -295,7 +307,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List and search companies */
+        /**
+         * List and search companies
+         * @description `q` matches an exact company number first, then name prefixes, then similar names; filters combine. Cursor-paginated in the chosen `sort`.
+         */
         get: operations["listCompanies"];
         put?: never;
         /**
@@ -384,7 +399,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A company's contacts */
+        /**
+         * A company's contacts
+         * @description Oldest first, cursor-paginated. Another tenant's company is a 404.
+         */
         get: operations["listCompanyContacts"];
         put?: never;
         /**
@@ -405,7 +423,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A contact, with its provenance */
+        /**
+         * A contact, with its provenance
+         * @description With its lawful basis, source, source URL and collection time; the ETag carries its version.
+         */
         get: operations["getContact"];
         put?: never;
         post?: never;
@@ -450,7 +471,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Scrape jobs, newest first */
+        /**
+         * Scrape jobs, newest first
+         * @description Filter by `status` or `company_id`; cursor-paginated.
+         */
         get: operations["listScrapeJobs"];
         put?: never;
         post?: never;
@@ -467,7 +491,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A scrape job, with the pages it saw */
+        /**
+         * A scrape job, with the pages it saw
+         * @description Status, attempts, why it failed, and every page it fetched or skipped.
+         */
         get: operations["getScrapeJob"];
         put?: never;
         post?: never;

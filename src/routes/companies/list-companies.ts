@@ -44,6 +44,8 @@ export const listCompaniesRoute = createRoute({
   operationId: "listCompanies",
   tags: ["Companies"],
   summary: "List and search companies",
+  description:
+    "`q` matches an exact company number first, then name prefixes, then similar names; filters combine. Cursor-paginated in the chosen `sort`.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: { query: listCompaniesQuerySchema },
   responses: {

@@ -17,6 +17,7 @@ export const listCompanyContactsRoute = createRoute({
   operationId: "listCompanyContacts",
   tags: ["Contacts"],
   summary: "A company's contacts",
+  description: "Oldest first, cursor-paginated. Another tenant's company is a 404.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: { params: companyIdParamSchema, query: pageQuerySchema },
   responses: {

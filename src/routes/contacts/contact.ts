@@ -24,6 +24,7 @@ export const getContactRoute = createRoute({
   operationId: "getContact",
   tags: ["Contacts"],
   summary: "A contact, with its provenance",
+  description: "With its lawful basis, source, source URL and collection time; the ETag carries its version.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: { params: contactIdParamSchema },
   responses: {

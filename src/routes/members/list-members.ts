@@ -13,6 +13,7 @@ export const listMembersRoute = createRoute({
   operationId: "listMembers",
   tags: ["Members"],
   summary: "List the tenant's members",
+  description: "Oldest first, cursor-paginated.",
   ...v1Access({ role: "viewer", scope: "members:read" }),
   request: { query: pageQuerySchema },
   responses: {

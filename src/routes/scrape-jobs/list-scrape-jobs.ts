@@ -12,6 +12,7 @@ export const listScrapeJobsRoute = createRoute({
   operationId: "listScrapeJobs",
   tags: ["Scrape jobs"],
   summary: "Scrape jobs, newest first",
+  description: "Filter by `status` or `company_id`; cursor-paginated.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: {
     query: pageQuerySchema.extend({

@@ -11,6 +11,7 @@ export const getTenantRoute = createRoute({
   operationId: "getTenant",
   tags: ["Tenants"],
   summary: "The current tenant",
+  description: "The tenant the request acts for: from the token's tenant claim or `X-Tenant-Id`.",
   ...v1Access({ role: "viewer", scope: "tenant:read" }),
   responses: {
     ...V1_PROBLEMS,

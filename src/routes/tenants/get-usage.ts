@@ -31,6 +31,7 @@ export const getUsageRoute = createRoute({
   operationId: "getTenantUsage",
   tags: ["Tenants"],
   summary: "The tenant's rate limits and remaining budget",
+  description: "The plan's burst and refill rate, and what is left in the tenant's bucket right now.",
   ...v1Access({ role: "viewer", scope: "tenant:read" }),
   responses: {
     ...V1_PROBLEMS,

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { methodNotAllowed } from "hono/method-not-allowed";
+import type { OpenAPIObject } from "openapi3-ts/oas31";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors/api-error";
 import { onError } from "./errors/on-error";
@@ -12,6 +13,7 @@ import { cors } from "./middleware/cors";
 import { requestId } from "./middleware/request-id";
 import { securityHeaders } from "./middleware/security-headers";
 import { services } from "./middleware/services";
+import { buildOpenApiDocument, registerComponents, servedDocument } from "./openapi/document";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
 import { companyRoutes } from "./routes/companies";
@@ -26,8 +28,6 @@ import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
 import { ready } from "./routes/system/ready";
 import { tenantRoutes } from "./routes/tenants";
-
-export const API_VERSION = "1.0.0";
 
 /** Builds the whole HTTP application: middleware in order, routes, error handling, OpenAPI. */
 export function createApp() {
@@ -69,29 +69,12 @@ export function createApp() {
   app.route("/", listRuns);
   app.route("/", setPlan);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-    description:
-      "A JWT (HS256 with the shared secret, or RS256/ES256 from the configured JWKS), or an API key `dtk_…`.",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", { type: "http", scheme: "bearer" });
-  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
-    type: "apiKey",
-    in: "header",
-    name: "X-API-Key",
-  });
-
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Detecktiv API",
-      version: API_VERSION,
-      description:
-        "Multi-tenant UK sales intelligence: companies, contacts, Companies House and website enrichment. " +
-        "Errors are RFC 9457 problem details; lists are cursor-paginated.",
-    },
+  registerComponents(app);
+  let document: OpenAPIObject | undefined;
+  app.get("/openapi.json", (c) => {
+    // Built once per isolate: generating it walks every route's schemas.
+    document ??= buildOpenApiDocument(app);
+    return c.json(servedDocument(document, new URL(c.req.url).origin, c.get("config").ENVIRONMENT));
   });
 
   app.notFound((c) =>

@@ -7,6 +7,8 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<TenantRateLimiter>;
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
+  /** Static assets (wrangler.toml `[assets]`): the pinned API reference UI that /docs serves. */
+  ASSETS: Fetcher;
 
   ENVIRONMENT?: string;
   LOG_LEVEL?: string;

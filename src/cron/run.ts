@@ -124,7 +124,7 @@ export class MaintenanceRun {
     await db.batch([
       db.execute(sql`${tag}update maintenance_runs set finished_at = now(), completed = ${completed},
           statements = ${this.statements}, longest_statement_ms = ${this.longestMs},
-          error = coalesce(${error ?? null}, error)
+          error = coalesce(${error?.slice(0, 1000) ?? null}, error)
         where id = ${this.runId}`),
       db.execute(sql`delete from maintenance_leases where job = ${this.job} and holder = ${this.holder}`),
     ]);

@@ -3,16 +3,26 @@ import { type ApiError, PROBLEMS, type ProblemCode } from "./api-error";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 const TYPE_BASE = "https://detecktiv.co.uk/problems/";
+/** Bounds of what a problem carries; the validation hook keeps field errors inside them. */
+export const MAX_DETAIL = 1000;
+export const MAX_FIELD_ERRORS = 100;
 
 export const problemSchema = z
   .object({
-    type: z.string().openapi({ example: `${TYPE_BASE}not_found` }),
-    title: z.string().openapi({ example: "Not found" }),
-    status: z.number().int().openapi({ example: 404 }),
-    detail: z.string().openapi({ example: "No company with id 8f3c… in this tenant." }),
-    instance: z.string().optional(),
-    request_id: z.string().openapi({ example: "req_01HZX…" }),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    type: z
+      .string()
+      .max(100)
+      .openapi({ example: `${TYPE_BASE}not_found` }),
+    title: z.string().max(100).openapi({ example: "Not found" }),
+    status: z.number().int().min(400).max(599).openapi({ example: 404 }),
+    detail: z.string().max(MAX_DETAIL).openapi({ example: "No company with id 8f3c… in this tenant." }),
+    // The request path; Cloudflare refuses URLs over 16 KB before the Worker sees them.
+    instance: z.string().max(16_384).optional(),
+    request_id: z.string().max(128).openapi({ example: "req_01HZX…" }),
+    errors: z
+      .array(z.object({ field: z.string().max(MAX_DETAIL), message: z.string().max(MAX_DETAIL) }))
+      .max(MAX_FIELD_ERRORS)
+      .optional(),
   })
   .catchall(z.unknown())
   .openapi("Problem", { description: "RFC 9457 problem details" });

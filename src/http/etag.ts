@@ -22,3 +22,15 @@ export const ifMatchHeaderSchema = z.object({
     .optional()
     .openapi({ param: { name: "if-match", in: "header" }, description: "The ETag you read; a stale one is a 412" }),
 });
+
+/** The `If-None-Match` request header, for reads that answer 304 when nothing changed. */
+export const ifNoneMatchHeaderSchema = z.object({
+  "if-none-match": z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({
+      param: { name: "if-none-match", in: "header" },
+      description: "ETags you hold (comma-separated); a current one is answered with 304 and no body",
+    }),
+});

@@ -49,4 +49,4 @@ export function page<T>(rows: T[], limit: number, keyOf: (row: T) => string[]) {
 }
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+  z.object({ items: z.array(item).max(MAX_PAGE_SIZE), next_cursor: z.string().max(512).nullable() });

@@ -3,12 +3,16 @@ import { problemResponses } from "../errors/problem";
 import { authenticate } from "../middleware/authenticate";
 import { authorize } from "../middleware/authorize";
 import { rateLimit } from "../middleware/rate-limit";
+import { RATE_LIMIT_COST, TENANT_SCOPED } from "../openapi/conventions";
 
 /**
  * What makes a `/v1` route: authenticated at the edge, then authorised by Postgres in the
  * route's one database round trip. Spread into `createRoute({...})`; the access rule is part of
  * the route definition, so it shows in the OpenAPI document (`x-required-role`, `x-api-key-scope`)
  * and cannot be forgotten.
+ *
+ * `x-rate-limit-cost` and `x-tenant-scoped` also tell `applyConventions` (src/openapi) which
+ * headers and problems the operation has.
  *
  * `privilegedRead`: a GET that records itself in the audit log needs a read-write transaction.
  * `cost`: tokens the request takes from the tenant's rate-limit bucket (default 1; imports and
@@ -21,6 +25,8 @@ export function v1Access(access: Access, options: { privilegedRead?: boolean; co
     security: SECURITY,
     middleware: [authenticate(), authorize(access, options), rateLimit(options.cost ?? 1)],
     "x-required-role": access.role ?? "any signed-in user (not API keys)",
+    [RATE_LIMIT_COST]: options.cost ?? 1,
+    [TENANT_SCOPED]: access.role !== null,
     ...(access.scope ? { "x-api-key-scope": access.scope } : {}),
   };
 }

@@ -24,6 +24,8 @@ const MAX_LINKS = 500;
 const MAX_LIST = 200;
 const MAX_INLINE_SCRIPT = 64 * 1024;
 const MAX_TEXT = 500;
+/** Longer URLs are neither followed nor published (the API promises at most this length). */
+export const MAX_URL = 2048;
 /** Attributes frameworks leave behind (data-reactroot, ng-version, x-data, hx-get, v-cloak...). */
 const MARKER_ATTRIBUTE = /^(?:data-|ng-|_ng|x-|hx-|v-)/;
 
@@ -32,7 +34,7 @@ function absolute(value: string | null, base: URL): URL | null {
   try {
     const url = new URL(value.trim(), base);
     url.hash = "";
-    return url;
+    return url.href.length <= MAX_URL ? url : null;
   } catch {
     return null;
   }

@@ -158,7 +158,7 @@ export async function scrapeSite(start: URL, settings: ScrapeSettings, gate: Hos
       httpStatus: page?.status ?? null,
       contentType: page?.headers.get("content-type")?.slice(0, 200) ?? null,
       bytes: page ? page.bytesRead() : null,
-      detail,
+      detail: detail?.slice(0, 1000) ?? null,
       fetchedAt: new Date().toISOString(),
     });
 

@@ -123,7 +123,13 @@ function roleAddress(address: string, site: URL): string | null {
   return ROLE_LOCAL_PARTS.has(match[1]) ? address : null;
 }
 
-function addUnique(list: string[], value: string, max = 20): void {
+/** Bounds the API publishes for a web profile (see routes/companies/get-company-signals.ts). */
+export const MAX_PROFILE_LIST = 20;
+export const MAX_PAGES_LISTED = 5;
+const MAX_PHONE = 16;
+const MAX_EMAIL = 320;
+
+function addUnique(list: string[], value: string, max = MAX_PROFILE_LIST): void {
   if (!list.includes(value) && list.length < max) list.push(value);
 }
 
@@ -146,21 +152,22 @@ export function buildWebProfile(home: URL, pages: PageExtract[]): WebProfile {
       const network = socialNetwork(link.url);
       if (network) {
         profile.social_profiles[network] ??= [];
-        addUnique(profile.social_profiles[network], link.url.href.replace(/\/$/, ""), 5);
+        addUnique(profile.social_profiles[network], link.url.href.replace(/\/$/, ""), MAX_PAGES_LISTED);
         continue;
       }
       if (!sameSite(link.url, home) || NOT_HTML.test(link.url.pathname)) continue;
       const kind = pageKind(link);
-      if (kind === "contact") addUnique(profile.contact_pages, link.url.href, 5);
-      if (kind === "careers") addUnique(profile.careers_pages, link.url.href, 5);
+      if (kind === "contact") addUnique(profile.contact_pages, link.url.href, MAX_PAGES_LISTED);
+      if (kind === "careers") addUnique(profile.careers_pages, link.url.href, MAX_PAGES_LISTED);
     }
     for (const phone of page.phones) {
       const cleaned = phone.replace(/[^\d+]/g, "");
-      if (cleaned.replace(/\D/g, "").length >= 7) addUnique(profile.phones, cleaned);
+      const digits = cleaned.replace(/\D/g, "").length;
+      if (digits >= 7 && digits <= 15 && cleaned.length <= MAX_PHONE) addUnique(profile.phones, cleaned);
     }
     for (const email of page.emails) {
       const role = roleAddress(email, home);
-      if (role) addUnique(profile.emails, role);
+      if (role && role.length <= MAX_EMAIL) addUnique(profile.emails, role);
     }
   }
   return profile;

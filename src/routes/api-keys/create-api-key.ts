@@ -5,6 +5,8 @@ import { isGrantableScope, SCOPES } from "../../auth/access";
 import { generateApiKey, hashApiKey } from "../../auth/api-keys";
 import { API_KEY_ROLES, apiKeys } from "../../db/schema/api-keys";
 import { ApiError } from "../../errors/api-error";
+import { timestampInputSchema } from "../../http/timestamps";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { apiKeyBody, apiKeySchema } from "./schemas";
 
@@ -15,11 +17,15 @@ export const createApiKeyBodySchema = z
     name: z.string().trim().min(1).max(100),
     role: z.enum(API_KEY_ROLES),
     scopes: z
-      .array(z.string().refine(isGrantableScope, { message: `unknown scope; use ${SCOPES.join(", ")}, family:* or *` }))
+      .array(
+        z
+          .string()
+          .max(50)
+          .refine(isGrantableScope, { message: `unknown scope; use ${SCOPES.join(", ")}, family:* or *` }),
+      )
       .min(1)
       .max(SCOPES.length + 1),
-    expires_at: z.iso
-      .datetime({ offset: true })
+    expires_at: timestampInputSchema
       .optional()
       .refine((value) => value === undefined || Date.parse(value) > Date.now(), "must be in the future")
       .refine(
@@ -31,12 +37,13 @@ export const createApiKeyBodySchema = z
   .openapi("CreateApiKey");
 
 export const createdApiKeySchema = apiKeySchema
-  .extend({ key: z.string().openapi({ description: "The secret. Shown once: store it now." }) })
+  .extend({ key: z.string().max(70).openapi({ description: "The secret. Shown once: store it now." }) })
   .openapi("CreatedApiKey");
 
 export const createApiKeyRoute = createRoute({
   method: "post",
   path: "/v1/api-keys",
+  operationId: "createApiKey",
   tags: ["API keys"],
   summary: "Create an API key",
   description:
@@ -45,7 +52,11 @@ export const createApiKeyRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: createApiKeyBodySchema } } } },
   responses: {
     ...V1_PROBLEMS,
-    201: { description: "Created", content: { "application/json": { schema: createdApiKeySchema } } },
+    201: {
+      description: "Created",
+      headers: responseHeaders("Location"),
+      content: { "application/json": { schema: createdApiKeySchema } },
+    },
   },
 });
 

@@ -9,6 +9,7 @@ import { apiKeyBody, apiKeySchema } from "./schemas";
 export const listApiKeysRoute = createRoute({
   method: "get",
   path: "/v1/api-keys",
+  operationId: "listApiKeys",
   tags: ["API keys"],
   summary: "List the tenant's API keys",
   description: "Newest first, revoked and expired keys included. Secrets are never shown again.",

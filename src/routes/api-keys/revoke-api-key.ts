@@ -9,6 +9,7 @@ import { apiKeyIdParamSchema } from "./schemas";
 export const revokeApiKeyRoute = createRoute({
   method: "delete",
   path: "/v1/api-keys/{id}",
+  operationId: "revokeApiKey",
   tags: ["API keys"],
   summary: "Revoke an API key",
   description: "Takes effect on the key's very next request. Revoking a revoked key is a no-op.",

@@ -1,22 +1,23 @@
 import { z } from "@hono/zod-openapi";
+import { SCOPES } from "../../auth/access";
 import { API_KEY_ROLES, type ApiKey } from "../../db/schema/api-keys";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 export const apiKeySchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    prefix: z.string().openapi({
+    name: z.string().max(100),
+    prefix: z.string().max(33).openapi({
       example: "dtk_AAAAAAAAQACAAAAAAAAAAA_Xy3k9Q",
       description: "The tenant part and the first characters of the secret",
     }),
     role: z.enum(API_KEY_ROLES),
-    scopes: z.array(z.string()),
-    expires_at: z.iso.datetime().nullable(),
-    revoked_at: z.iso.datetime().nullable(),
-    last_used_at: z.iso.datetime().nullable(),
+    scopes: z.array(z.string().max(50)).max(SCOPES.length + 1),
+    expires_at: timestampSchema.nullable(),
+    revoked_at: timestampSchema.nullable(),
+    last_used_at: timestampSchema.nullable(),
     created_by: z.uuid().nullable(),
-    created_at: z.iso.datetime(),
+    created_at: timestampSchema,
   })
   .openapi("ApiKey");
 

@@ -3,7 +3,7 @@ import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ACTOR_TYPES, auditLog } from "../../db/schema/audit-log";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampInputSchema, timestampSchema } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 
 export const auditEntrySchema = z
@@ -11,12 +11,12 @@ export const auditEntrySchema = z
     id: z.uuid(),
     actor_type: z.enum(ACTOR_TYPES),
     actor_id: z.uuid().nullable(),
-    action: z.string().openapi({ example: "membership.updated" }),
-    target_type: z.string().nullable(),
-    target_id: z.string().nullable(),
-    request_id: z.string().nullable(),
+    action: z.string().max(100).openapi({ example: "membership.updated" }),
+    target_type: z.string().max(50).nullable(),
+    target_id: z.string().max(100).nullable(),
+    request_id: z.string().max(128).nullable(),
     metadata: z.record(z.string(), z.unknown()),
-    created_at: z.iso.datetime(),
+    created_at: timestampSchema,
   })
   .openapi("AuditEntry");
 
@@ -25,13 +25,14 @@ export const auditQuerySchema = pageQuerySchema.extend({
   action: z.string().max(100).optional(),
   target_type: z.string().max(50).optional(),
   target_id: z.string().max(100).optional(),
-  from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Inclusive lower bound of created_at" }),
-  to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Exclusive upper bound of created_at" }),
+  from: timestampInputSchema.optional().openapi({ description: "Inclusive lower bound of created_at" }),
+  to: timestampInputSchema.optional().openapi({ description: "Exclusive upper bound of created_at" }),
 });
 
 export const listAuditLogRoute = createRoute({
   method: "get",
   path: "/v1/audit-log",
+  operationId: "listAuditLog",
   tags: ["Audit log"],
   summary: "Read the tenant's audit log",
   description: "Newest first. Reading the audit log is itself recorded in it.",

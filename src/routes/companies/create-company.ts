@@ -9,6 +9,7 @@ import {
   idempotencyHeaderSchema,
   type StoredResponse,
 } from "../../http/idempotency";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   COMPANY_COLUMNS,
@@ -35,6 +36,7 @@ export const createCompanyBodySchema = z
 export const createCompanyRoute = createRoute({
   method: "post",
   path: "/v1/companies",
+  operationId: "createCompany",
   tags: ["Companies"],
   summary: "Add a company",
   description:
@@ -47,7 +49,11 @@ export const createCompanyRoute = createRoute({
   },
   responses: {
     ...V1_PROBLEMS,
-    201: { description: "Created", content: { "application/json": { schema: companySchema } } },
+    201: {
+      description: "Created",
+      headers: responseHeaders("ETag", "Location"),
+      content: { "application/json": { schema: companySchema } },
+    },
     ...problemResponses(409, 422),
   },
 });

@@ -13,6 +13,7 @@ export const RESTORE_WINDOW_DAYS = RETENTION_SETTINGS.deleted_records_days.defau
 export const deleteCompanyRoute = createRoute({
   method: "delete",
   path: "/v1/companies/{id}",
+  operationId: "deleteCompany",
   tags: ["Companies"],
   summary: "Delete a company",
   description: `Soft delete: restorable for ${RESTORE_WINDOW_DAYS} days with POST /v1/companies/{id}/restore, then purged.`,

@@ -2,38 +2,45 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { MAX_URL } from "../../scrape/extract";
+import { MAX_EVIDENCE } from "../../scrape/technographics/detect";
 import { EVIDENCE_SOURCES } from "../../scrape/technographics/evidence";
-import { TECH_CATEGORIES } from "../../scrape/technographics/fingerprints";
-import { SOCIAL_NETWORKS, type WebProfile } from "../../scrape/web-profile";
+import { FINGERPRINTS, TECH_CATEGORIES } from "../../scrape/technographics/fingerprints";
+import { MAX_PAGES_LISTED, MAX_PROFILE_LIST, SOCIAL_NETWORKS, type WebProfile } from "../../scrape/web-profile";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { companyIdParamSchema } from "./schemas";
 
+const urls = z.array(z.string().max(MAX_URL));
+
 const technologySchema = z
   .object({
-    slug: z.string(),
-    name: z.string(),
+    slug: z.string().max(100),
+    name: z.string().max(100),
     category: z.enum(TECH_CATEGORIES),
     confidence: z.number().int().min(1).max(100),
-    evidence: z.array(z.object({ source: z.enum(EVIDENCE_SOURCES), value: z.string() })),
-    source_url: z.string(),
-    fetched_at: z.iso.datetime(),
+    evidence: z.array(z.object({ source: z.enum(EVIDENCE_SOURCES), value: z.string().max(200) })).max(MAX_EVIDENCE),
+    source_url: z.string().max(MAX_URL),
+    fetched_at: timestampSchema,
   })
   .openapi("Technology");
 
 const webProfileSchema = z
   .object({
-    title: z.string().nullable(),
-    description: z.string().nullable(),
-    canonical_url: z.string().nullable(),
-    open_graph: z.record(z.string(), z.string()),
-    social_profiles: z.partialRecord(z.enum(SOCIAL_NETWORKS), z.array(z.string())),
-    contact_pages: z.array(z.string()),
-    careers_pages: z.array(z.string()),
-    phones: z.array(z.string()),
-    emails: z.array(z.string()).openapi({ description: "Role addresses only (info@, sales@...)" }),
-    source_url: z.string(),
-    fetched_at: z.iso.datetime(),
+    title: z.string().max(500).nullable(),
+    description: z.string().max(500).nullable(),
+    canonical_url: z.string().max(MAX_URL).nullable(),
+    open_graph: z.record(z.string().max(500), z.string().max(500)),
+    social_profiles: z.partialRecord(z.enum(SOCIAL_NETWORKS), urls.max(MAX_PAGES_LISTED)),
+    contact_pages: urls.max(MAX_PAGES_LISTED),
+    careers_pages: urls.max(MAX_PAGES_LISTED),
+    phones: z.array(z.string().max(16)).max(MAX_PROFILE_LIST),
+    emails: z
+      .array(z.string().max(320))
+      .max(MAX_PROFILE_LIST)
+      .openapi({ description: "Role addresses only (info@, sales@...)" }),
+    source_url: z.string().max(MAX_URL),
+    fetched_at: timestampSchema,
   })
   .openapi("WebProfile");
 
@@ -41,7 +48,7 @@ export const companySignalsSchema = z
   .object({
     company_id: z.uuid(),
     job_id: z.uuid().nullable().openapi({ description: "The scrape these signals come from; null before any" }),
-    technologies: z.array(technologySchema),
+    technologies: z.array(technologySchema).max(FINGERPRINTS.length),
     web_profile: webProfileSchema.nullable(),
   })
   .openapi("CompanySignals");
@@ -49,6 +56,7 @@ export const companySignalsSchema = z
 export const getCompanySignalsRoute = createRoute({
   method: "get",
   path: "/v1/companies/{id}/signals",
+  operationId: "getCompanySignals",
   tags: ["Companies"],
   summary: "What the latest successful scrape found",
   description: "Technographics (each with evidence and confidence) and the web profile, with provenance.",

@@ -2,24 +2,28 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
+import { ifNoneMatchHeaderSchema } from "../../http/etag";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyIdParamSchema, companySchema, etagOf } from "./schemas";
 
 export const getCompanyRoute = createRoute({
   method: "get",
   path: "/v1/companies/{id}",
+  operationId: "getCompany",
   tags: ["Companies"],
   summary: "A company",
   description: "Deleted companies are shown (with `deleted_at`) until purged, so they can be restored.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
-  request: { params: companyIdParamSchema },
+  request: { params: companyIdParamSchema, headers: ifNoneMatchHeaderSchema },
   responses: {
     ...V1_PROBLEMS,
     200: {
       description: "The company; ETag carries its version",
+      headers: responseHeaders("ETag"),
       content: { "application/json": { schema: companySchema } },
     },
-    304: { description: "Not modified (If-None-Match)" },
+    304: { description: "Not modified (If-None-Match)", headers: responseHeaders("ETag") },
   },
 });
 
@@ -36,8 +40,8 @@ export const getCompany = new OpenAPIHono<AppEnv>().openapi(getCompanyRoute, asy
   c.header("ETag", etag);
   if (
     c.req
-      .header("if-none-match")
-      ?.split(",")
+      .valid("header")
+      ["if-none-match"]?.split(",")
       .some((tag) => tag.trim() === etag)
   )
     return c.body(null, 304);

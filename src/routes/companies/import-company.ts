@@ -3,9 +3,11 @@ import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { importStatements } from "../../companies-house/import-statements";
+import { MAX_OFFICERS } from "../../companies-house/upstream";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { Idempotency, idempotencyHeaderSchema, type StoredResponse } from "../../http/idempotency";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   COMPANY_COLUMNS,
@@ -18,7 +20,14 @@ import {
 } from "./schemas";
 
 export const importedCompanySchema = companySchema
-  .extend({ officers_imported: z.number().int().openapi({ description: "Active officers written as contacts" }) })
+  .extend({
+    officers_imported: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_OFFICERS)
+      .openapi({ description: "Active officers written as contacts" }),
+  })
   .openapi("ImportedCompany");
 
 const IMPORT_COST = 10;
@@ -27,10 +36,12 @@ const responses = {
   ...V1_PROBLEMS,
   200: {
     description: "Updated from Companies House",
+    headers: responseHeaders("ETag"),
     content: { "application/json": { schema: importedCompanySchema } },
   },
   201: {
     description: "Created from Companies House",
+    headers: responseHeaders("ETag", "Location"),
     content: { "application/json": { schema: importedCompanySchema } },
   },
   ...problemResponses(502),
@@ -39,6 +50,7 @@ const responses = {
 export const importCompanyRoute = createRoute({
   method: "post",
   path: "/v1/companies/import",
+  operationId: "importCompanyFromCompaniesHouse",
   tags: ["Companies"],
   summary: "Import a company from Companies House",
   description:
@@ -53,7 +65,11 @@ export const importCompanyRoute = createRoute({
       content: { "application/json": { schema: z.object({ company_number: companyNumberSchema }).strict() } },
     },
   },
-  responses: { ...responses, ...problemResponses(422) },
+  responses: {
+    ...responses,
+    200: { ...responses[200], headers: responseHeaders("ETag", "Location") },
+    ...problemResponses(422),
+  },
 });
 
 interface ImportedRow extends CompanyRow {
@@ -112,6 +128,7 @@ export const importCompany = new OpenAPIHono<AppEnv>().openapi(importCompanyRout
 export const refreshCompanyRoute = createRoute({
   method: "post",
   path: "/v1/companies/{id}/refresh",
+  operationId: "refreshCompanyFromCompaniesHouse",
   tags: ["Companies"],
   summary: "Re-fetch a company from Companies House",
   description:

@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
+import { timestampInputSchema } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyNumberSchema, companySchema } from "./schemas";
 
@@ -31,7 +32,7 @@ export const listCompaniesQuerySchema = pageQuerySchema.extend({
     .optional()
     .openapi({ description: "Registered-office postcode prefix", example: "EC1A" }),
   tag: z.string().trim().toLowerCase().max(50).optional(),
-  created_after: z.iso.datetime({ offset: true }).optional(),
+  created_after: timestampInputSchema.optional(),
   sort: z.enum(["relevance", "name", "recent"]).optional().openapi({
     description: "Default: relevance when `q` is given, else recent",
   }),
@@ -40,8 +41,11 @@ export const listCompaniesQuerySchema = pageQuerySchema.extend({
 export const listCompaniesRoute = createRoute({
   method: "get",
   path: "/v1/companies",
+  operationId: "listCompanies",
   tags: ["Companies"],
   summary: "List and search companies",
+  description:
+    "`q` matches an exact company number first, then name prefixes, then similar names; filters combine. Cursor-paginated in the chosen `sort`.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: { query: listCompaniesQuerySchema },
   responses: {

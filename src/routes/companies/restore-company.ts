@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { RESTORE_WINDOW_DAYS } from "./delete-company";
 import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyIdParamSchema, companySchema, etagOf } from "./schemas";
@@ -10,6 +11,7 @@ import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyIdParamSchema, co
 export const restoreCompanyRoute = createRoute({
   method: "post",
   path: "/v1/companies/{id}/restore",
+  operationId: "restoreCompany",
   tags: ["Companies"],
   summary: "Restore a deleted company",
   description:
@@ -19,7 +21,11 @@ export const restoreCompanyRoute = createRoute({
   request: { params: companyIdParamSchema },
   responses: {
     ...V1_PROBLEMS,
-    200: { description: "Restored", content: { "application/json": { schema: companySchema } } },
+    200: {
+      description: "Restored",
+      headers: responseHeaders("ETag"),
+      content: { "application/json": { schema: companySchema } },
+    },
     ...problemResponses(409),
   },
 });

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { addressSchema } from "../../companies-house/upstream";
+import { addressSchema, MAX_SIC_CODES } from "../../companies-house/upstream";
 import { COMPANY_SOURCES, type RegisteredOffice } from "../../db/schema/companies";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 /**
  * UK company numbers: 8 characters, either digits or a two-letter register prefix and six
@@ -39,6 +39,7 @@ const PREFIXES = [
 export const companyNumberSchema = z
   .string()
   .trim()
+  .max(16)
   .transform((value) => value.toUpperCase().replace(/\s+/g, ""))
   .transform((value) => (/^\d{1,8}$/.test(value) ? value.padStart(8, "0") : value))
   .refine(
@@ -71,42 +72,46 @@ export const websiteSchema = z
       return z.NEVER;
     }
   })
-  .openapi({ type: "string", example: "https://www.acme.co.uk/about" });
+  .openapi({ type: "string", maxLength: 2048, example: "https://www.acme.co.uk/about" });
 
 export const companyNameSchema = z.string().trim().min(1).max(300);
 
+const MAX_TAGS = 50;
+const MAX_TAG_LENGTH = 50;
+
 export const tagsSchema = z
-  .array(z.string().trim().toLowerCase().min(1).max(50))
-  .max(50)
+  .array(z.string().trim().toLowerCase().min(1).max(MAX_TAG_LENGTH))
+  .max(MAX_TAGS)
   .transform((tags) => [...new Set(tags)]);
 
 export const companySchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    company_number: z.string().nullable(),
-    status: z.string().nullable(),
-    type: z.string().nullable(),
-    date_of_creation: z.iso.date().nullable(),
-    date_of_cessation: z.iso.date().nullable(),
-    jurisdiction: z.string().nullable(),
-    sic_codes: z.array(z.string()),
+    name: z.string().max(300),
+    company_number: z.string().max(8).nullable(),
+    status: z.string().max(200).nullable(),
+    type: z.string().max(200).nullable(),
+    date_of_creation: z.iso.date().max(10).nullable(),
+    date_of_cessation: z.iso.date().max(10).nullable(),
+    jurisdiction: z.string().max(200).nullable(),
+    sic_codes: z.array(z.string().max(10)).max(MAX_SIC_CODES),
     registered_office: addressSchema.nullable(),
     website: z
       .string()
+      .max(2048)
       .nullable()
       .openapi({ description: "Origin of the company's website", example: "https://www.acme.co.uk" }),
-    domain: z.string().nullable(),
-    tags: z.array(z.string()),
+    domain: z.string().max(253).nullable(),
+    tags: z.array(z.string().max(MAX_TAG_LENGTH)).max(MAX_TAGS),
     provenance: z.object({
       source: z.enum(COMPANY_SOURCES),
-      source_ref: z.string().nullable(),
-      fetched_at: z.iso.datetime().nullable(),
+      source_ref: z.string().max(2048).nullable(),
+      fetched_at: timestampSchema.nullable(),
     }),
-    version: z.number().int(),
-    created_at: z.iso.datetime(),
-    updated_at: z.iso.datetime(),
-    deleted_at: z.iso.datetime().nullable(),
+    version: z.number().int().min(1).max(2_147_483_647),
+    created_at: timestampSchema,
+    updated_at: timestampSchema,
+    deleted_at: timestampSchema.nullable(),
   })
   .openapi("Company");
 

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../app-env";
 import { updatedOrThrow, type VersionedOutcome, versionedUpdate } from "../../db/versioned-update";
 import { problemResponses } from "../../errors/problem";
 import { expectedVersion, ifMatchHeaderSchema } from "../../http/etag";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   COMPANY_COLUMNS,
@@ -22,7 +23,10 @@ export const updateCompanyBodySchema = z
   .object({
     name: companyNameSchema.optional(),
     company_number: companyNumberSchema.nullable().optional(),
-    website: websiteSchema.nullable().optional(),
+    website: websiteSchema
+      .nullable()
+      .optional()
+      .openapi({ type: ["string", "null"], description: "null removes the website" }),
     tags: tagsSchema.optional(),
   })
   .strict()
@@ -32,6 +36,7 @@ export const updateCompanyBodySchema = z
 export const updateCompanyRoute = createRoute({
   method: "patch",
   path: "/v1/companies/{id}",
+  operationId: "updateCompany",
   tags: ["Companies"],
   summary: "Change a company",
   description:
@@ -44,7 +49,11 @@ export const updateCompanyRoute = createRoute({
   },
   responses: {
     ...V1_PROBLEMS,
-    200: { description: "Updated", content: { "application/json": { schema: companySchema } } },
+    200: {
+      description: "Updated",
+      headers: responseHeaders("ETag"),
+      content: { "application/json": { schema: companySchema } },
+    },
     ...problemResponses(409, 412),
   },
 });

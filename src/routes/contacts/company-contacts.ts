@@ -6,6 +6,7 @@ import { problemResponses } from "../../errors/problem";
 import { etagOf } from "../../http/etag";
 import { Idempotency, idempotencyHeaderSchema, type StoredResponse } from "../../http/idempotency";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
+import { responseHeaders } from "../../openapi/headers";
 import { companyIdParamSchema } from "../companies/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { CONTACT_COLUMNS, type ContactRow, contactBody, contactFieldsSchema, contactSchema } from "./schemas";
@@ -13,8 +14,10 @@ import { CONTACT_COLUMNS, type ContactRow, contactBody, contactFieldsSchema, con
 export const listCompanyContactsRoute = createRoute({
   method: "get",
   path: "/v1/companies/{id}/contacts",
+  operationId: "listCompanyContacts",
   tags: ["Contacts"],
   summary: "A company's contacts",
+  description: "Oldest first, cursor-paginated. Another tenant's company is a 404.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: { params: companyIdParamSchema, query: pageQuerySchema },
   responses: {
@@ -52,6 +55,7 @@ export const listCompanyContacts = new OpenAPIHono<AppEnv>().openapi(listCompany
 export const createContactRoute = createRoute({
   method: "post",
   path: "/v1/companies/{id}/contacts",
+  operationId: "createContact",
   tags: ["Contacts"],
   summary: "Add a contact to a company",
   description:
@@ -67,7 +71,11 @@ export const createContactRoute = createRoute({
   },
   responses: {
     ...V1_PROBLEMS,
-    201: { description: "Created", content: { "application/json": { schema: contactSchema } } },
+    201: {
+      description: "Created",
+      headers: responseHeaders("ETag", "Location"),
+      content: { "application/json": { schema: contactSchema } },
+    },
     ...problemResponses(409, 422),
   },
 });

@@ -5,6 +5,7 @@ import { updatedOrThrow, type VersionedOutcome, versionedUpdate } from "../../db
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { etagOf, expectedVersion, ifMatchHeaderSchema } from "../../http/etag";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   CONTACT_COLUMNS,
@@ -20,13 +21,19 @@ const notFound = () => new ApiError("not_found", "No contact with that id in thi
 export const getContactRoute = createRoute({
   method: "get",
   path: "/v1/contacts/{id}",
+  operationId: "getContact",
   tags: ["Contacts"],
   summary: "A contact, with its provenance",
+  description: "With its lawful basis, source, source URL and collection time; the ETag carries its version.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: { params: contactIdParamSchema },
   responses: {
     ...V1_PROBLEMS,
-    200: { description: "The contact", content: { "application/json": { schema: contactSchema } } },
+    200: {
+      description: "The contact",
+      headers: responseHeaders("ETag"),
+      content: { "application/json": { schema: contactSchema } },
+    },
   },
 });
 
@@ -54,6 +61,7 @@ export const updateContactBodySchema = contactFieldsSchema
 export const updateContactRoute = createRoute({
   method: "patch",
   path: "/v1/contacts/{id}",
+  operationId: "updateContact",
   tags: ["Contacts"],
   summary: "Correct a contact (GDPR rectification)",
   description: "`If-Match` with the ETag you read: a stale one is a 412 and nothing changes.",
@@ -65,7 +73,11 @@ export const updateContactRoute = createRoute({
   },
   responses: {
     ...V1_PROBLEMS,
-    200: { description: "Updated", content: { "application/json": { schema: contactSchema } } },
+    200: {
+      description: "Updated",
+      headers: responseHeaders("ETag"),
+      content: { "application/json": { schema: contactSchema } },
+    },
     ...problemResponses(409, 412),
   },
 });
@@ -100,6 +112,7 @@ export const updateContact = new OpenAPIHono<AppEnv>().openapi(updateContactRout
 export const deleteContactRoute = createRoute({
   method: "delete",
   path: "/v1/contacts/{id}",
+  operationId: "deleteContact",
   tags: ["Contacts"],
   summary: "Delete a contact",
   description: "Soft delete; the retention purge removes it for good. Erasure (GDPR) is a separate, immediate path.",

@@ -1,34 +1,34 @@
 import { z } from "@hono/zod-openapi";
 import { CONTACT_SOURCES, LAWFUL_BASES } from "../../db/schema/contacts";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 /** Phone numbers as people write them; stored compact (`+44 20 7946 0000` → `+442079460000`). */
 export const phoneSchema = z
   .string()
   .trim()
   .max(40)
-  .refine((value) => /^\+?[\d\s().-]+$/.test(value), "digits, spaces, brackets, dashes and a leading +")
-  .transform((value) => value.replace(/[^\d+]/g, ""))
-  .refine((value) => /^\+?\d{7,15}$/.test(value), "between 7 and 15 digits");
+  // Published as the schema's pattern: 7 to 15 digits among spaces, brackets and dashes, one leading +.
+  .regex(/^\+?[\s().-]*(?:\d[\s().-]*){7,15}$/, "7 to 15 digits; spaces, brackets, dashes and a leading + allowed")
+  .transform((value) => value.replace(/[^\d+]/g, ""));
 
 export const contactSchema = z
   .object({
     id: z.uuid(),
     company_id: z.uuid(),
-    name: z.string(),
-    job_title: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
+    name: z.string().max(200),
+    job_title: z.string().max(200).nullable(),
+    email: z.string().max(320).nullable(),
+    phone: z.string().max(16).nullable(),
     provenance: z.object({
       lawful_basis: z.enum(LAWFUL_BASES),
       source: z.enum(CONTACT_SOURCES),
-      source_url: z.string().nullable(),
-      source_ref: z.string().nullable(),
-      collected_at: z.iso.datetime(),
+      source_url: z.string().max(2048).nullable(),
+      source_ref: z.string().max(200).nullable(),
+      collected_at: timestampSchema,
     }),
-    version: z.number().int(),
-    created_at: z.iso.datetime(),
-    updated_at: z.iso.datetime(),
+    version: z.number().int().min(1).max(2_147_483_647),
+    created_at: timestampSchema,
+    updated_at: timestampSchema,
   })
   .openapi("Contact");
 

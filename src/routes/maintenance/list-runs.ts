@@ -3,19 +3,19 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { MAINTENANCE_JOBS } from "../../db/schema/maintenance-runs";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 
 const runSchema = z
   .object({
     id: z.uuid(),
     job: z.enum(MAINTENANCE_JOBS),
-    started_at: z.iso.datetime(),
-    finished_at: z.iso.datetime().nullable(),
+    started_at: timestampSchema,
+    finished_at: timestampSchema.nullable(),
     completed: z.boolean().openapi({ description: "False: out of time (the next run carries on), skipped or failed" }),
-    error: z.string().nullable(),
+    error: z.string().max(1000).nullable(),
     rows: z
-      .record(z.string(), z.number().int())
+      .record(z.string().max(100), z.number().int().min(0).max(2_147_483_647))
       .openapi({ description: "This tenant's rows purged or changed, per data class", example: { audit_log: 120 } }),
   })
   .openapi("MaintenanceRun");
@@ -23,6 +23,7 @@ const runSchema = z
 export const listRunsRoute = createRoute({
   method: "get",
   path: "/v1/maintenance/runs",
+  operationId: "listMaintenanceRuns",
   tags: ["Privacy"],
   summary: "Receipts of retention purges and maintenance runs",
   description: "Newest first, with this tenant's own figures only.",

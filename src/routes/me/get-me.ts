@@ -4,26 +4,33 @@ import type { AppEnv } from "../../app-env";
 import { memberships, ROLES } from "../../db/schema/memberships";
 import { tenants } from "../../db/schema/tenants";
 import { users } from "../../db/schema/users";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { tenantBody, tenantSchema } from "../tenants/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
+
+/** A bound on the answer's size; nobody works in more tenants than this. */
+const MAX_MEMBERSHIPS_LISTED = 1000;
 
 export const meSchema = z
   .object({
     user: z.object({
       id: z.uuid(),
-      subject: z.string(),
-      email: z.string().nullable(),
-      name: z.string().nullable(),
-      created_at: z.iso.datetime(),
+      subject: z.string().max(255),
+      email: z.string().max(320).nullable(),
+      name: z.string().max(200).nullable(),
+      created_at: timestampSchema,
     }),
-    memberships: z.array(z.object({ tenant: tenantSchema, role: z.enum(ROLES), joined_at: z.iso.datetime() })),
+    memberships: z
+      .array(z.object({ tenant: tenantSchema, role: z.enum(ROLES), joined_at: timestampSchema }))
+      .max(MAX_MEMBERSHIPS_LISTED)
+      .openapi({ description: `The first ${MAX_MEMBERSHIPS_LISTED} by tenant name` }),
   })
   .openapi("Me");
 
 export const getMeRoute = createRoute({
   method: "get",
   path: "/v1/me",
+  operationId: "getMe",
   tags: ["Me"],
   summary: "The signed-in user and their tenants",
   description: "The first request of a new identity creates its user; `email` and `name` claims keep it current.",
@@ -45,7 +52,8 @@ export const getMe = new OpenAPIHono<AppEnv>().openapi(getMeRoute, async (c) => 
       .from(memberships)
       .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
       .where(sql`${tenants.deletedAt} is null`)
-      .orderBy(tenants.name, tenants.id),
+      .orderBy(tenants.name, tenants.id)
+      .limit(MAX_MEMBERSHIPS_LISTED),
   ]);
   const [user] = userRows;
   if (!user) throw new Error("begin_request did not create the user");

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ROLES, type Role } from "../../db/schema/memberships";
 import { problemResponses } from "../../errors/problem";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { memberBody, memberSchema } from "./schemas";
 
@@ -19,6 +20,7 @@ export const addMemberBodySchema = z
 export const addMemberRoute = createRoute({
   method: "post",
   path: "/v1/members",
+  operationId: "addMember",
   tags: ["Members"],
   summary: "Add a member",
   description: "Adds a user who has signed in at least once, by id or email. Only an owner can add another owner.",
@@ -26,7 +28,11 @@ export const addMemberRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: addMemberBodySchema } } } },
   responses: {
     ...V1_PROBLEMS,
-    201: { description: "Added", content: { "application/json": { schema: memberSchema } } },
+    201: {
+      description: "Added",
+      headers: responseHeaders("Location"),
+      content: { "application/json": { schema: memberSchema } },
+    },
     ...problemResponses(409, 422),
   },
 });

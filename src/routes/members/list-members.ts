@@ -10,8 +10,10 @@ import { memberBody, memberSchema } from "./schemas";
 export const listMembersRoute = createRoute({
   method: "get",
   path: "/v1/members",
+  operationId: "listMembers",
   tags: ["Members"],
   summary: "List the tenant's members",
+  description: "Oldest first, cursor-paginated.",
   ...v1Access({ role: "viewer", scope: "members:read" }),
   request: { query: pageQuerySchema },
   responses: {

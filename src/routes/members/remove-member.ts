@@ -10,6 +10,7 @@ import { userIdParamSchema } from "./schemas";
 export const removeMemberRoute = createRoute({
   method: "delete",
   path: "/v1/members/{userId}",
+  operationId: "removeMember",
   tags: ["Members"],
   summary: "Remove a member",
   description: "Takes effect on the member's very next request. The last owner cannot be removed.",

@@ -1,14 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES, type Role } from "../../db/schema/memberships";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 export const memberSchema = z
   .object({
     user_id: z.uuid(),
-    email: z.string().nullable(),
-    name: z.string().nullable(),
+    email: z.string().max(320).nullable(),
+    name: z.string().max(200).nullable(),
     role: z.enum(ROLES),
-    joined_at: z.iso.datetime(),
+    joined_at: timestampSchema,
   })
   .openapi("Member");
 

@@ -16,6 +16,7 @@ export const updateMemberBodySchema = z
 export const updateMemberRoute = createRoute({
   method: "patch",
   path: "/v1/members/{userId}",
+  operationId: "updateMemberRole",
   tags: ["Members"],
   summary: "Change a member's role",
   description: "Only an owner can grant or take away the owner role; the last owner cannot be demoted.",

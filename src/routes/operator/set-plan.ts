@@ -10,6 +10,7 @@ import { tenantBody, tenantSchema } from "../tenants/schemas";
 export const setPlanRoute = createRoute({
   method: "put",
   path: "/internal/tenants/{tenantId}/plan",
+  operationId: "setTenantPlan",
   tags: ["Operator"],
   summary: "Change a tenant's plan (billing)",
   description:

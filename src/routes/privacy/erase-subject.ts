@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { subjectSchema } from "./schemas";
 import { subjectSql } from "./subject";
@@ -10,15 +10,21 @@ import { subjectSql } from "./subject";
 const erasureSchema = z
   .object({
     receipt_id: z.uuid(),
-    erased: z.object({ contacts: z.number().int() }),
-    suppressed: z.number().int().openapi({ description: "Identifiers (hashed) newly added to the suppression list" }),
-    erased_at: z.iso.datetime(),
+    erased: z.object({ contacts: z.number().int().min(0).max(2_147_483_647) }),
+    suppressed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2_147_483_647)
+      .openapi({ description: "Identifiers (hashed) newly added to the suppression list" }),
+    erased_at: timestampSchema,
   })
   .openapi("Erasure");
 
 export const eraseSubjectRoute = createRoute({
   method: "post",
   path: "/v1/privacy/erase",
+  operationId: "eraseDataSubject",
   tags: ["Privacy"],
   summary: "Erase a person (GDPR Art. 17)",
   description:

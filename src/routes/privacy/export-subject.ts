@@ -4,31 +4,38 @@ import type { JSONValue } from "hono/utils/types";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { decodeCursor } from "../../http/pagination";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { AUDIT_PAGE_BYTES, auditPage, auditPageSql, MAX_AUDIT_PAGE } from "./export-audit-page";
 import { subjectSchema } from "./schemas";
 import { subjectSql } from "./subject";
 
+type Row = Record<string, JSONValue>;
+/** Each list of an export holds at most this many entries, oldest first (bounds the answer). */
+const EXPORT_LIMIT = 10_000;
+
 const exportSchema = z
   .object({
-    subject: z.object({ kind: z.enum(["email", "contact"]), value: z.string() }),
-    generated_at: z.iso.datetime(),
-    contacts: z.array(z.record(z.string(), z.unknown())).openapi({
+    subject: z.object({ kind: z.enum(["email", "contact"]), value: z.string().max(320) }),
+    generated_at: timestampSchema,
+    contacts: z.array(z.record(z.string(), z.unknown())).max(EXPORT_LIMIT).openapi({
       description: "Every contact record of the person, deleted ones included, with its company and provenance",
     }),
     user: z
       .record(z.string(), z.unknown())
       .nullable()
       .openapi({ description: "The person's user account and membership, when they are a member of the tenant" }),
-    audit_log: z.array(z.record(z.string(), z.unknown())).openapi({
+    audit_log: z.array(z.record(z.string(), z.unknown())).max(MAX_AUDIT_PAGE).openapi({
       description:
         "Audit entries about their contact records and, for a member, their own actions: one page, oldest first",
     }),
-    audit_log_next_cursor: z.string().nullable().openapi({
+    audit_log_next_cursor: z.string().max(200).nullable().openapi({
       description: "Null when `audit_log` holds the last entries; otherwise ask again with `?audit_cursor=` this value",
     }),
-    erasures: z.array(z.record(z.string(), z.unknown())).openapi({ description: "Earlier erasure receipts" }),
+    erasures: z
+      .array(z.record(z.string(), z.unknown()))
+      .max(EXPORT_LIMIT)
+      .openapi({ description: "Earlier erasure receipts" }),
   })
   .openapi("DataSubjectExport");
 
@@ -53,6 +60,7 @@ const exportQuerySchema = z.object({
 export const exportSubjectRoute = createRoute({
   method: "post",
   path: "/v1/privacy/export",
+  operationId: "exportDataSubject",
   tags: ["Privacy"],
   summary: "Export everything held about a person (GDPR Art. 15)",
   description:
@@ -71,8 +79,6 @@ export const exportSubjectRoute = createRoute({
   },
 });
 
-type Row = Record<string, JSONValue>;
-
 export const exportSubject = new OpenAPIHono<AppEnv>().openapi(exportSubjectRoute, async (c) => {
   const subject = c.req.valid("json");
   const { audit_limit: auditLimit, audit_cursor: auditCursor } = c.req.valid("query");
@@ -87,7 +93,7 @@ export const exportSubject = new OpenAPIHono<AppEnv>().openapi(exportSubjectRout
         jsonb_build_object('source', k.source, 'source_url', k.source_url, 'source_ref', k.source_ref,
           'collected_at', k.collected_at, 'lawful_basis', k.lawful_basis) as provenance,
         k.created_at, k.updated_at, k.deleted_at
-      from ${contacts} k join companies c on c.id = k.company_id order by k.created_at`),
+      from ${contacts} k join companies c on c.id = k.company_id order by k.created_at, k.id limit ${EXPORT_LIMIT}`),
     db.execute<Row>(sql`select u.id, u.email, u.name, u.created_at, m.role, m.created_at as member_since
       from users u join memberships m on m.user_id = u.id where u.id in ${member}`),
     db.execute<Row>(
@@ -100,7 +106,7 @@ export const exportSubject = new OpenAPIHono<AppEnv>().openapi(exportSubjectRout
     db.execute<Row>(sql`select id, subject_kind, counts, erased_at from erasure_receipts
       where subject_hash in (select app.subject_hash(app.tenant_id(), 'email', email) from ${emails} e)
          or subject_hash = app.subject_hash(app.tenant_id(), ${kind}::text, ${value}::text)
-      order by erased_at`),
+      order by erased_at, id limit ${EXPORT_LIMIT}`),
     // A privileged read: recorded, naming the person only by the hash the erasure would use.
     db.execute(sql`insert into audit_log (action, target_type, metadata)
       values ('privacy.exported', 'data_subject',

@@ -36,6 +36,7 @@ function body(stored: StoredPolicy | undefined) {
 export const getRetentionRoute = createRoute({
   method: "get",
   path: "/v1/privacy/retention",
+  operationId: "getRetentionPolicy",
   tags: ["Privacy"],
   summary: "The tenant's retention periods",
   description: "Days each data class is kept before the daily purge deletes it, with defaults and bounds.",
@@ -60,6 +61,7 @@ export const getRetention = new OpenAPIHono<AppEnv>().openapi(getRetentionRoute,
 export const updateRetentionRoute = createRoute({
   method: "put",
   path: "/v1/privacy/retention",
+  operationId: "updateRetentionPolicy",
   tags: ["Privacy"],
   summary: "Change retention periods",
   description:

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { timestampSchema } from "../../http/timestamps";
 import { RETENTION_SETTINGS, type RetentionSetting } from "../../privacy/retention";
 
 const days = (name: RetentionSetting) => {
@@ -23,11 +24,14 @@ export const retentionUpdateSchema = z
   .strict()
   .openapi("RetentionUpdate");
 
+// Every setting's days lie between 1 and the largest maximum of RETENTION_SETTINGS.
+const MAX_RETENTION_DAYS = Math.max(...Object.values(RETENTION_SETTINGS).map((setting) => setting.max));
+const dayCount = z.number().int().min(1).max(MAX_RETENTION_DAYS);
 const settingSchema = z.object({
-  days: z.number().int(),
-  default: z.number().int(),
-  min: z.number().int(),
-  max: z.number().int(),
+  days: dayCount,
+  default: dayCount,
+  min: dayCount,
+  max: dayCount,
   customised: z.boolean(),
 });
 
@@ -39,7 +43,7 @@ export const retentionSchema = z
       scrape_jobs_days: settingSchema,
       audit_log_days: settingSchema,
     }),
-    updated_at: z.iso.datetime().nullable(),
+    updated_at: timestampSchema.nullable(),
   })
   .openapi("RetentionPolicy");
 

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
+import { responseHeaders } from "../../openapi/headers";
 import { companyIdParamSchema } from "../companies/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { enqueueScrapeJob } from "./enqueue";
@@ -12,6 +13,7 @@ import { SCRAPE_COST, SCRAPE_JOB_COLUMNS, type ScrapeJobRow, scrapeJobBody, scra
 export const createScrapeJobRoute = createRoute({
   method: "post",
   path: "/v1/companies/{id}/scrape",
+  operationId: "createScrapeJob",
   tags: ["Scrape jobs"],
   summary: "Scrape the company's website",
   description:
@@ -23,9 +25,14 @@ export const createScrapeJobRoute = createRoute({
     ...V1_PROBLEMS,
     200: {
       description: "A job for this company is already live",
+      headers: responseHeaders("Location"),
       content: { "application/json": { schema: scrapeJobSchema } },
     },
-    202: { description: "Queued", content: { "application/json": { schema: scrapeJobSchema } } },
+    202: {
+      description: "Queued",
+      headers: responseHeaders("Location"),
+      content: { "application/json": { schema: scrapeJobSchema } },
+    },
     ...problemResponses(409, 422),
   },
 });

@@ -16,8 +16,10 @@ import {
 export const getScrapeJobRoute = createRoute({
   method: "get",
   path: "/v1/scrape-jobs/{id}",
+  operationId: "getScrapeJob",
   tags: ["Scrape jobs"],
   summary: "A scrape job, with the pages it saw",
+  description: "Status, attempts, why it failed, and every page it fetched or skipped.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: { params: scrapeJobIdParamSchema },
   responses: {

@@ -9,8 +9,10 @@ import { SCRAPE_JOB_COLUMNS, type ScrapeJobRow, scrapeJobBody, scrapeJobSchema }
 export const listScrapeJobsRoute = createRoute({
   method: "get",
   path: "/v1/scrape-jobs",
+  operationId: "listScrapeJobs",
   tags: ["Scrape jobs"],
   summary: "Scrape jobs, newest first",
+  description: "Filter by `status` or `company_id`; cursor-paginated.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: {
     query: pageQuerySchema.extend({

@@ -17,6 +17,7 @@ import {
 export const retryScrapeJobRoute = createRoute({
   method: "post",
   path: "/v1/scrape-jobs/{id}/retry",
+  operationId: "retryScrapeJob",
   tags: ["Scrape jobs"],
   summary: "Retry a failed scrape job",
   description: "Only a failed job can be retried, and only while no other job for the company is live (else 409).",

@@ -1,18 +1,23 @@
 import { z } from "@hono/zod-openapi";
 import { SCRAPE_JOB_STATUSES, type ScrapeJobStatus } from "../../db/schema/scrape-jobs";
 import { SCRAPE_PAGE_OUTCOMES } from "../../db/schema/scrape-pages";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { MAX_URL } from "../../scrape/extract";
 import { FAILURE_REASONS } from "../../scrape/scrape-error";
+
+/** The largest SCRAPE_MAX_PAGES the configuration accepts. */
+const MAX_PAGES = 50;
+const INT32_MAX = 2_147_483_647;
 
 export const scrapePageSchema = z
   .object({
-    url: z.string(),
+    url: z.string().max(MAX_URL),
     outcome: z.enum(SCRAPE_PAGE_OUTCOMES),
-    http_status: z.number().int().nullable(),
-    content_type: z.string().nullable(),
-    bytes: z.number().int().nullable(),
-    detail: z.string().nullable(),
-    fetched_at: z.iso.datetime(),
+    http_status: z.number().int().min(100).max(599).nullable(),
+    content_type: z.string().max(200).nullable(),
+    bytes: z.number().int().min(0).max(INT32_MAX).nullable(),
+    detail: z.string().max(1000).nullable(),
+    fetched_at: timestampSchema,
   })
   .openapi("ScrapePage");
 
@@ -20,19 +25,23 @@ export const scrapeJobSchema = z
   .object({
     id: z.uuid(),
     company_id: z.uuid(),
-    url: z.string().openapi({ description: "Where the scrape starts" }),
+    url: z.string().max(MAX_URL).openapi({ description: "Where the scrape starts" }),
     status: z.enum(SCRAPE_JOB_STATUSES),
-    attempts: z.number().int(),
-    pages_fetched: z.number().int(),
+    attempts: z.number().int().min(0).max(INT32_MAX),
+    pages_fetched: z.number().int().min(0).max(MAX_PAGES),
     failure_reason: z
       .enum([...FAILURE_REASONS, "internal_error"])
       .nullable()
       .openapi({ description: "Why it failed, or why the last attempt was set back (transient)" }),
-    failure_detail: z.string().nullable(),
-    created_at: z.iso.datetime(),
-    started_at: z.iso.datetime().nullable(),
-    finished_at: z.iso.datetime().nullable(),
-    pages: z.array(scrapePageSchema).optional().openapi({ description: "What the scrape saw (single job only)" }),
+    failure_detail: z.string().max(1000).nullable(),
+    created_at: timestampSchema,
+    started_at: timestampSchema.nullable(),
+    finished_at: timestampSchema.nullable(),
+    pages: z
+      .array(scrapePageSchema)
+      .max(MAX_PAGES)
+      .optional()
+      .openapi({ description: "What the scrape saw (single job only)" }),
   })
   .openapi("ScrapeJob");
 

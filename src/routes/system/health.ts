@@ -6,9 +6,11 @@ export const healthSchema = z.object({ status: z.literal("ok") }).openapi("Healt
 export const healthRoute = createRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
   tags: ["System"],
   summary: "Liveness",
   description: "Answers as long as the Worker runs; touches no dependency.",
+  security: [],
   responses: {
     200: { description: "The Worker is up", content: { "application/json": { schema: healthSchema } } },
   },

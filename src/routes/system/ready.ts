@@ -13,18 +13,20 @@ export const readySchema = z
       migrations: z.literal("current"),
       row_level_security: z.literal("enforced"),
     }),
-    migration: z.string().openapi({ example: "0002_identity_functions" }),
+    migration: z.string().max(100).openapi({ example: "0002_identity_functions" }),
   })
   .openapi("Ready");
 
 export const readyRoute = createRoute({
   method: "get",
   path: "/ready",
+  operationId: "getReadiness",
   tags: ["System"],
   summary: "Readiness",
   description:
     "One database round trip through the Neon HTTP driver: the database answers, every migration this build " +
     "expects is applied, and the connected role cannot bypass row-level security.",
+  security: [],
   responses: {
     200: { description: "Ready to serve", content: { "application/json": { schema: readySchema } } },
     ...problemResponses(503),

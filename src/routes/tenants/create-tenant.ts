@@ -3,14 +3,19 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import type { Tenant } from "../../db/schema/tenants";
 import { problemResponses } from "../../errors/problem";
+import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { slugSchema, tenantBody, tenantNameSchema, tenantSchema } from "./schemas";
 
-export const createTenantBodySchema = z.object({ slug: slugSchema, name: tenantNameSchema }).openapi("CreateTenant");
+export const createTenantBodySchema = z
+  .object({ slug: slugSchema, name: tenantNameSchema })
+  .strict()
+  .openapi("CreateTenant");
 
 export const createTenantRoute = createRoute({
   method: "post",
   path: "/v1/tenants",
+  operationId: "createTenant",
   tags: ["Tenants"],
   summary: "Create a tenant",
   description: "Creates a tenant and makes the caller its owner. Slugs are unique.",
@@ -18,7 +23,11 @@ export const createTenantRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: createTenantBodySchema } } } },
   responses: {
     ...V1_PROBLEMS,
-    201: { description: "Created", content: { "application/json": { schema: tenantSchema } } },
+    201: {
+      description: "Created",
+      headers: responseHeaders("Location"),
+      content: { "application/json": { schema: tenantSchema } },
+    },
     ...problemResponses(409),
   },
 });

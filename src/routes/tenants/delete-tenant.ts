@@ -8,6 +8,7 @@ import { V1_PROBLEMS, v1Access } from "../v1-route";
 export const deleteTenantRoute = createRoute({
   method: "delete",
   path: "/v1/tenant",
+  operationId: "deleteTenant",
   tags: ["Tenants"],
   summary: "Delete the current tenant",
   description:

@@ -8,8 +8,10 @@ import { tenantBody, tenantSchema } from "./schemas";
 export const getTenantRoute = createRoute({
   method: "get",
   path: "/v1/tenant",
+  operationId: "getTenant",
   tags: ["Tenants"],
   summary: "The current tenant",
+  description: "The tenant the request acts for: from the token's tenant claim or `X-Tenant-Id`.",
   ...v1Access({ role: "viewer", scope: "tenant:read" }),
   responses: {
     ...V1_PROBLEMS,

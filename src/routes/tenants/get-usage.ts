@@ -7,10 +7,20 @@ export const usageSchema = z
   .object({
     plan: z.enum(PLANS),
     rate_limit: z.object({
-      burst: z.number().int().openapi({ description: "Requests that may be made at once" }),
-      per_minute: z.number().openapi({ description: "Rate at which the budget refills" }),
-      remaining: z.number().int().openapi({ description: "Requests left right now (after this one)" }),
-      reset_seconds: z.number().int().openapi({ description: "Seconds until the budget is full again" }),
+      burst: z.number().int().min(1).max(1_000_000).openapi({ description: "Requests that may be made at once" }),
+      per_minute: z.number().positive().max(1_000_000).openapi({ description: "Rate at which the budget refills" }),
+      remaining: z
+        .number()
+        .int()
+        .min(0)
+        .max(1_000_000)
+        .openapi({ description: "Requests left right now (after this one)" }),
+      reset_seconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(2_147_483_647)
+        .openapi({ description: "Seconds until the budget is full again" }),
     }),
   })
   .openapi("Usage");
@@ -18,8 +28,10 @@ export const usageSchema = z
 export const getUsageRoute = createRoute({
   method: "get",
   path: "/v1/tenant/usage",
+  operationId: "getTenantUsage",
   tags: ["Tenants"],
   summary: "The tenant's rate limits and remaining budget",
+  description: "The plan's burst and refill rate, and what is left in the tenant's bucket right now.",
   ...v1Access({ role: "viewer", scope: "tenant:read" }),
   responses: {
     ...V1_PROBLEMS,

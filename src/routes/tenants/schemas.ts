@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { PLANS, type Tenant } from "../../db/schema/tenants";
-import { isoTimestamp } from "../../http/timestamps";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 export const slugSchema = z
   .string()
+  .max(63)
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "lower-case letters, digits and inner hyphens; 1-63 characters")
   .openapi({ example: "acme-sales" });
 export const tenantNameSchema = z.string().trim().min(1).max(200).openapi({ example: "Acme Sales" });
@@ -11,11 +12,11 @@ export const tenantNameSchema = z.string().trim().min(1).max(200).openapi({ exam
 export const tenantSchema = z
   .object({
     id: z.uuid(),
-    slug: z.string(),
-    name: z.string(),
+    slug: z.string().max(63),
+    name: z.string().max(200),
     plan: z.enum(PLANS),
-    created_at: z.iso.datetime(),
-    updated_at: z.iso.datetime(),
+    created_at: timestampSchema,
+    updated_at: timestampSchema,
   })
   .openapi("Tenant");
 

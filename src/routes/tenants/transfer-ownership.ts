@@ -8,11 +8,13 @@ import { V1_PROBLEMS, v1Access } from "../v1-route";
 
 export const transferOwnershipBodySchema = z
   .object({ user_id: z.uuid().openapi({ description: "A member of the tenant" }) })
+  .strict()
   .openapi("TransferOwnership");
 
 export const transferOwnershipRoute = createRoute({
   method: "post",
   path: "/v1/tenant/transfer-ownership",
+  operationId: "transferTenantOwnership",
   tags: ["Tenants"],
   summary: "Make another member the owner",
   description: "The member becomes an owner and the caller becomes an admin, in one transaction.",

@@ -15,8 +15,10 @@ export const updateTenantBodySchema = z
 export const updateTenantRoute = createRoute({
   method: "patch",
   path: "/v1/tenant",
+  operationId: "updateTenant",
   tags: ["Tenants"],
   summary: "Rename the current tenant or change its slug",
+  description: "Admins only. Slugs are unique: a taken one is a 409.",
   ...v1Access({ role: "admin", scope: "tenant:write" }),
   request: { body: { required: true, content: { "application/json": { schema: updateTenantBodySchema } } } },
   responses: {

@@ -28,7 +28,7 @@ const WEIGHTS: Record<EvidenceSource, number> = {
   cookie: 60,
 };
 const IMPLIED_WEIGHT = 50;
-const MAX_EVIDENCE = 5;
+export const MAX_EVIDENCE = 5;
 
 interface CompiledPattern {
   regex: RegExp;

@@ -12,9 +12,10 @@ export const pageQuerySchema = z.object({
     .max(MAX_PAGE_SIZE)
     .default(DEFAULT_PAGE_SIZE)
     .openapi({ param: { name: "limit", in: "query" }, example: 25 }),
+  // A name-ordered key holds a whole company name: up to 200 characters of UTF-8, base64url.
   cursor: z
     .string()
-    .max(512)
+    .max(2048)
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page" }),
 });
@@ -24,13 +25,19 @@ export const pageQuerySchema = z.object({
  * own text (full microsecond timestamps), so keyset pagination never skips or repeats a row.
  */
 export function encodeCursor(key: readonly string[]): string {
-  return btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  // UTF-8 first: btoa takes only Latin-1, and sort keys hold names such as "Łódź Ltd".
+  const bytes = new TextEncoder().encode(JSON.stringify(key));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 export function decodeCursor(cursor: string | undefined, parts: number, field = "query.cursor"): string[] | null {
   if (cursor === undefined) return null;
   try {
-    const json = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const binary = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const json = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
     const key: unknown = JSON.parse(json);
     if (Array.isArray(key) && key.length === parts && key.every((part) => typeof part === "string")) return key;
   } catch {
@@ -49,4 +56,4 @@ export function page<T>(rows: T[], limit: number, keyOf: (row: T) => string[]) {
 }
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item).max(MAX_PAGE_SIZE), next_cursor: z.string().max(512).nullable() });
+  z.object({ items: z.array(item).max(MAX_PAGE_SIZE), next_cursor: z.string().max(2048).nullable() });

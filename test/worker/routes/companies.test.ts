@@ -270,6 +270,27 @@ describe("GET /v1/companies", () => {
     }
   });
 
+  it("pages by name through names outside Latin-1 and as long as a name may be", async () => {
+    const editor = await signedIn("editor");
+    const names = ["Łódź Software Sp. z o.o.", "Ørsted 株式会社", `Zenith ${"Ž".repeat(190)}`];
+    const created = [];
+    for (const name of names) created.push(await createCompany(editor, { name }));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await sendAs(
+        editor,
+        "GET",
+        `/v1/companies?sort=name&limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { items: { id: string }[]; next_cursor: string | null };
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(created.map((c) => c.id).sort());
+  });
+
   it("rejects relevance sorting without a search and a malformed cursor", async () => {
     const viewer = await signedIn("viewer");
     expect((await sendAs(viewer, "GET", "/v1/companies?sort=relevance")).status).toBe(400);

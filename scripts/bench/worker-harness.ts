@@ -20,12 +20,28 @@ export async function prepareDatabase(database: LocalDatabase): Promise<void> {
  * The Worker as `wrangler dev` runs it (workerd, its Durable Object, wrangler.toml), with the
  * given vars on top; requests go over local HTTP like a client's.
  */
-export async function startWorker(vars: Record<string, string>): Promise<Unstable_DevWorker> {
+export function startWorker(vars: Record<string, string>): Promise<Unstable_DevWorker> {
+  return startScript(join(ROOT, "src/index.ts"), join(ROOT, "wrangler.toml"), {
+    DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY,
+    ...vars,
+  });
+}
+
+/**
+ * The bench-only Worker of scripts/bench/durable-object-floor/ (a constant answer, a no-op Durable
+ * Object call, a limiter call), on the same runtime and settings as the API.
+ */
+export function startFloorWorker(): Promise<Unstable_DevWorker> {
+  const dir = join(ROOT, "scripts/bench/durable-object-floor");
+  return startScript(join(dir, "worker.ts"), join(dir, "wrangler.toml"), {});
+}
+
+function startScript(script: string, config: string, vars: Record<string, string>): Promise<Unstable_DevWorker> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   process.env.WRANGLER_SEND_METRICS = "false";
-  return unstable_dev(join(ROOT, "src/index.ts"), {
-    config: join(ROOT, "wrangler.toml"),
-    vars: { DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY, ...vars },
+  return unstable_dev(script, {
+    config,
+    vars,
     ip: "127.0.0.1",
     logLevel: "error",
     persist: false,

@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Unstable_DevWorker, unstable_dev } from "wrangler";
 import { installAssertionKey } from "../db/assertion-key";
@@ -20,12 +21,48 @@ export async function prepareDatabase(database: LocalDatabase): Promise<void> {
  * The Worker as `wrangler dev` runs it (workerd, its Durable Object, wrangler.toml), with the
  * given vars on top; requests go over local HTTP like a client's.
  */
-export async function startWorker(vars: Record<string, string>): Promise<Unstable_DevWorker> {
+export function startWorker(vars: Record<string, string>): Promise<Unstable_DevWorker> {
+  return startScript(join(ROOT, "src/index.ts"), join(ROOT, "wrangler.toml"), {
+    DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY,
+    ...vars,
+  });
+}
+
+/**
+ * The bench-only Worker of scripts/bench/durable-object-floor/ (a constant answer, a no-op Durable
+ * Object call, a limiter call), on the same runtime and settings as the API.
+ */
+export function startFloorWorker(): Promise<Unstable_DevWorker> {
+  const dir = join(ROOT, "scripts/bench/durable-object-floor");
+  return startScript(join(dir, "worker.ts"), join(dir, "wrangler.toml"), {});
+}
+
+/**
+ * The API as `startWorker` runs it, with its RATE_LIMITER binding pointed at a Durable Object that
+ * does nothing (scripts/bench/durable-object-floor/api-with-bare-limiter.ts). Its configuration
+ * is wrangler.toml's own top level with that one binding changed, written to .bench/.
+ */
+export function startWorkerWithBareLimiter(vars: Record<string, string>): Promise<Unstable_DevWorker> {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const topLevel = toml.slice(0, toml.search(/^\[env\./m));
+  const entry = join(ROOT, "scripts/bench/durable-object-floor/api-with-bare-limiter.ts");
+  const binding = /(name = "RATE_LIMITER"\nclass_name = )"TenantRateLimiter"/;
+  if (!binding.test(topLevel)) throw new Error("wrangler.toml: RATE_LIMITER binding not found");
+  const config =
+    topLevel.replace(/^main = .*$/m, `main = ${JSON.stringify(entry)}`).replace(binding, '$1"BareLimiter"') +
+    '\n[[migrations]]\ntag = "bench-bare-limiter"\nnew_sqlite_classes = ["BareLimiter"]\n';
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, "api-with-bare-limiter.wrangler.toml");
+  writeFileSync(path, config);
+  return startScript(entry, path, { DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY, ...vars });
+}
+
+function startScript(script: string, config: string, vars: Record<string, string>): Promise<Unstable_DevWorker> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   process.env.WRANGLER_SEND_METRICS = "false";
-  return unstable_dev(join(ROOT, "src/index.ts"), {
-    config: join(ROOT, "wrangler.toml"),
-    vars: { DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY, ...vars },
+  return unstable_dev(script, {
+    config,
+    vars,
     ip: "127.0.0.1",
     logLevel: "error",
     persist: false,

@@ -37,7 +37,9 @@ export function decodeCursor(cursor: string | undefined, parts: number, field = 
   if (cursor === undefined) return null;
   try {
     const binary = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    const json = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    const json = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+    );
     const key: unknown = JSON.parse(json);
     if (Array.isArray(key) && key.length === parts && key.every((part) => typeof part === "string")) return key;
   } catch {

@@ -84,7 +84,8 @@ export function rateLimit(cost: number) {
     const decision = await charge(c, key, cost);
     await next();
     const headers = c.get("rateLimitHeaders");
-    if (headers) for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    // On the response's own headers: c.header() after the handler copies the whole Response each call.
+    if (headers) for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
     if (!decision || key.kind !== "tenant") return;
 
     const identity = c.get("identity");

@@ -24,16 +24,29 @@ export interface ConsumeRequest {
 const STATE_KEY = "bucket";
 /** An idle bucket is forgotten this long after it has refilled completely. */
 const IDLE_EXPIRY_MS = 60 * 60 * 1000;
+/**
+ * Decisions reach storage at most this long after they were made: the most a crash can forget
+ * (README "Rate limits"). A write per decision added ~40 % to the CPU of the call itself.
+ */
+export const PERSIST_DELAY_MS = 1000;
 
 /**
  * One instance per tenant (named `tenant:<id>`) or per client address (`ip:<address>`), holding
  * a token bucket. A Durable Object runs one call at a time and `consume` has no await, so N
- * concurrent requests against a budget of B admit exactly min(N, B). State lives in the
- * object's SQLite storage (it survives eviction); an alarm deletes it once idle.
+ * concurrent requests against a budget of B admit exactly min(N, B).
+ *
+ * The bucket in memory is the truth while the instance lives; the object's SQLite storage holds
+ * a copy written behind it (at most PERSIST_DELAY_MS later: a pending timer keeps the instance
+ * from being evicted) and read when an instance starts. A crash can therefore forget spent
+ * tokens, never add spending: the stored copy only ever has as many tokens as memory, or more.
+ * Refunds and plan changes, which can add tokens or take them away, are written at once. An
+ * alarm deletes the bucket once idle.
  */
 export class TenantRateLimiter extends DurableObject<Env> {
-  /** The stored state, read once per instance life; storage is written through. */
+  /** The bucket: read from storage once per instance life, then kept here. */
   private cached: BucketState | undefined | null = null;
+  /** The write of decisions not yet in storage, when one is due. */
+  private pendingWrite: ReturnType<typeof setTimeout> | undefined;
 
   consume(request: ConsumeRequest): Decision {
     const now = request.now ?? Date.now();
@@ -43,7 +56,8 @@ export class TenantRateLimiter extends DurableObject<Env> {
     const tokens = refill(state, policy, now);
     const allowed = tokens >= request.cost;
     const left = allowed ? tokens - request.cost : tokens;
-    this.save({ tokens: left, updatedAt: now, ...(state?.plan ? { plan: state.plan } : {}) });
+    this.remember({ tokens: left, updatedAt: now, ...(state?.plan ? { plan: state.plan } : {}) });
+    this.persistSoon();
     const ratePerSecond = policy.perMinute / 60;
     return {
       allowed,
@@ -62,7 +76,8 @@ export class TenantRateLimiter extends DurableObject<Env> {
     const state = this.load();
     if (!state) return;
     const policy = policies[state.plan ?? "free"];
-    this.save({ ...state, tokens: Math.min(policy.burst, refill(state, policy, now) + cost), updatedAt: now });
+    this.remember({ ...state, tokens: Math.min(policy.burst, refill(state, policy, now) + cost), updatedAt: now });
+    this.persistNow();
   }
 
   /**
@@ -74,13 +89,23 @@ export class TenantRateLimiter extends DurableObject<Env> {
     const state = this.load();
     if (!state) {
       // Never used yet: starts full (updatedAt 0 refills it completely).
-      this.save({ tokens: 0, updatedAt: 0, plan });
-      return;
+      this.remember({ tokens: 0, updatedAt: 0, plan });
+    } else {
+      const before = policies[state.plan ?? "free"];
+      const after = policies[plan];
+      const tokens = refill(state, before, now) + (after.burst - before.burst);
+      this.remember({ tokens: Math.max(0, Math.min(after.burst, tokens)), updatedAt: now, plan });
     }
-    const before = policies[state.plan ?? "free"];
-    const after = policies[plan];
-    const tokens = refill(state, before, now) + (after.burst - before.burst);
-    this.save({ tokens: Math.max(0, Math.min(after.burst, tokens)), updatedAt: now, plan });
+    this.persistNow();
+  }
+
+  /** Writes the bucket as it stands in memory to storage now (the timer's job; tests call it too). */
+  persistNow(): void {
+    if (this.pendingWrite !== undefined) clearTimeout(this.pendingWrite);
+    this.pendingWrite = undefined;
+    const state = this.load();
+    // Not awaited for confirmation: no answer waits on a disk write.
+    if (state) void this.ctx.storage.put(STATE_KEY, state, { allowUnconfirmed: true });
   }
 
   /** The bucket as it stands, without consuming (GET /v1/tenant/usage). */
@@ -95,9 +120,12 @@ export class TenantRateLimiter extends DurableObject<Env> {
     // Used within the hour: look again later. Idle for an hour, the bucket is full anyway, and a
     // tenant's plan is cheap to relearn, so the whole state can go.
     if (state && Date.now() - state.updatedAt < IDLE_EXPIRY_MS) {
+      if (this.pendingWrite !== undefined) this.persistNow();
       await this.ctx.storage.setAlarm(state.updatedAt + IDLE_EXPIRY_MS);
       return;
     }
+    if (this.pendingWrite !== undefined) clearTimeout(this.pendingWrite);
+    this.pendingWrite = undefined;
     await this.ctx.storage.deleteAll();
     this.cached = undefined;
   }
@@ -107,14 +135,16 @@ export class TenantRateLimiter extends DurableObject<Env> {
     return this.cached;
   }
 
-  private save(state: BucketState): void {
+  private remember(state: BucketState): void {
     const isNew = this.load() === undefined;
     this.cached = state;
-    // The answer does not wait for the write to be confirmed: a limiter may forget its last few
-    // decisions in a crash, but must not add a storage round trip to every API request.
-    void this.ctx.storage.put(STATE_KEY, state, { allowUnconfirmed: true });
     // One alarm per bucket's life; alarm() pushes it back while the bucket is in use.
     if (isNew) void this.ctx.storage.setAlarm(Date.now() + IDLE_EXPIRY_MS, { allowUnconfirmed: true });
+  }
+
+  /** Decisions made from now until the timer fires share one write. */
+  private persistSoon(): void {
+    if (this.pendingWrite === undefined) this.pendingWrite = setTimeout(() => this.persistNow(), PERSIST_DELAY_MS);
   }
 }
 

@@ -1,14 +1,29 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICIES, type Policies } from "../../../src/rate-limit/policy";
-import type { TenantRateLimiter } from "../../../src/rate-limit/tenant-rate-limiter";
+import { PERSIST_DELAY_MS, type TenantRateLimiter } from "../../../src/rate-limit/tenant-rate-limiter";
 
 const tight: Policies = { ...DEFAULT_POLICIES, free: { perMinute: 60, burst: 10 }, pro: { perMinute: 600, burst: 50 } };
 const stubFor = () => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`tenant:${crypto.randomUUID()}`));
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
+const stored = (stub: ReturnType<typeof stubFor>) =>
+  runInDurableObject(stub, (_: TenantRateLimiter, state) => state.storage.kv.get("bucket"));
+/**
+ * The objects share the tests' isolate, so their write-behind timer can be faked; it must fire
+ * inside the object it belongs to (storage is the object's I/O).
+ */
+const fakeTimers = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+const writeBehindDue = (stub: ReturnType<typeof stubFor>) =>
+  runInDurableObject(stub, () => {
+    vi.advanceTimersByTime(PERSIST_DELAY_MS);
+  });
 
 describe("TenantRateLimiter", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("admits exactly min(N, B) of N concurrent requests", async () => {
     const stub = stubFor();
     const decisions = await Promise.all(
@@ -75,5 +90,43 @@ describe("TenantRateLimiter", () => {
     for (let i = 0; i < 10; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
     await stub.refund(4, tight, T0);
     expect(await stub.peek(tight, T0)).toMatchObject({ remaining: 4 });
+  });
+
+  it("answers from memory and writes its decisions behind, in one write", async () => {
+    fakeTimers();
+    const stub = stubFor();
+    for (let i = 0; i < 4; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    expect(await stored(stub)).toBeUndefined();
+    await writeBehindDue(stub);
+    expect(await stored(stub)).toEqual({ tokens: 6, updatedAt: T0 });
+    // Memory stayed the truth meanwhile: the fifth request sees four spent.
+    expect(await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 })).toMatchObject({ remaining: 5 });
+  });
+
+  it("forgets in a crash only the decisions not yet written, in the tenant's favour", async () => {
+    fakeTimers();
+    const stub = stubFor();
+    for (let i = 0; i < 5; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    await writeBehindDue(stub);
+    for (let i = 0; i < 3; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    await evictDurableObject(stub);
+    // The last 3 are forgotten (granted again); the 5 written are not.
+    const after = await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    expect(after).toMatchObject({ allowed: true, remaining: 4 });
+  });
+
+  it("writes refunds and plan changes at once: a crash never takes back what they gave", async () => {
+    fakeTimers();
+    const stub = stubFor();
+    for (let i = 0; i < 10; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
+    await writeBehindDue(stub);
+    await stub.refund(4, tight, T0);
+    await evictDurableObject(stub);
+    expect(await stub.peek(tight, T0)).toMatchObject({ plan: null, remaining: 4 });
+
+    await stub.setPlan("pro", tight, T0);
+    await evictDurableObject(stub);
+    // 4 left of free's 10, plus the 40 extra that pro's burst allows.
+    expect(await stub.peek(tight, T0)).toMatchObject({ plan: "pro", remaining: 44 });
   });
 });

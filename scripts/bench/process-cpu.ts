@@ -34,6 +34,15 @@ export function threadCpuMs(pid: number, tid: number): number {
   }
 }
 
+/** The parent of a process; undefined once it is gone. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    return Number(statFields(`/proc/${pid}/stat`)[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Children of `parent` whose command name is `name`. */
 export function childProcesses(parent: number, name: string): number[] {
   const pids: number[] = [];

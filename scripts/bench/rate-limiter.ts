@@ -19,7 +19,7 @@ import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "../db/seed";
 import { mintDevToken } from "../lib/jwt";
 import { ms, type Summary, summarise } from "./stats";
 import { prepareDatabase, startFloorWorker, startWorker, startWorkerWithBareLimiter } from "./worker-harness";
-import { cpuNanoseconds, withNewWorkerd } from "./workerd-cpu";
+import { withNewWorkerd, workerdCpuMs } from "./workerd-cpu";
 
 const SECRET = "bench-secret-that-is-at-least-32-characters";
 const WARMUP = 300;
@@ -106,10 +106,7 @@ export async function rateLimiterScenario(): Promise<Record<string, unknown>> {
       for (const target of TARGETS) await (await all[target].request()).arrayBuffer();
     }
     const latencies = Object.fromEntries(TARGETS.map((target) => [target, [] as number[]])) as Record<Target, number[]>;
-    const cpuBefore = Object.fromEntries(TARGETS.map((t) => [t, cpuNanoseconds(all[t].pids)])) as Record<
-      Target,
-      number
-    >;
+    const cpuBefore = Object.fromEntries(TARGETS.map((t) => [t, workerdCpuMs(all[t].pids)])) as Record<Target, number>;
     for (let i = 0; i < SAMPLES; i++) {
       // Rotate the order so no target always follows the same one.
       for (let k = 0; k < TARGETS.length; k++) {
@@ -123,7 +120,7 @@ export async function rateLimiterScenario(): Promise<Record<string, unknown>> {
       }
     }
     const cpuMs = Object.fromEntries(
-      TARGETS.map((t) => [t, (cpuNanoseconds(all[t].pids) - cpuBefore[t]) / 1e6 / SAMPLES]),
+      TARGETS.map((t) => [t, (workerdCpuMs(all[t].pids) - cpuBefore[t]) / SAMPLES]),
     ) as Record<Target, number>;
     const latency = Object.fromEntries(TARGETS.map((t) => [t, summarise(latencies[t])])) as Record<Target, Summary>;
 
@@ -160,7 +157,7 @@ export async function rateLimiterScenario(): Promise<Record<string, unknown>> {
       backend: database.backend,
       samples: SAMPLES,
       cpu_source:
-        "Linux schedstat of the workerd process running each Worker (all threads; not the dev proxy), per request",
+        "Linux utime + stime of the workerd process running each Worker (all threads; not the dev proxy), per request",
       cpu_ms_per_request: cpuMs,
       latency_ms: latency,
       added: {

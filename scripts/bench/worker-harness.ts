@@ -49,7 +49,11 @@ export function startWorkerWithBareLimiter(vars: Record<string, string>): Promis
   const binding = /(name = "RATE_LIMITER"\nclass_name = )"TenantRateLimiter"/;
   if (!binding.test(topLevel)) throw new Error("wrangler.toml: RATE_LIMITER binding not found");
   const config =
-    topLevel.replace(/^main = .*$/m, `main = ${JSON.stringify(entry)}`).replace(binding, '$1"BareLimiter"') +
+    topLevel
+      .replace(/^main = .*$/m, `main = ${JSON.stringify(entry)}`)
+      .replace(binding, '$1"BareLimiter"')
+      // Relative paths (the static assets) are relative to the config file, which now lives in .bench/.
+      .replace(/^directory = "(\.\/[^"]*)"$/m, (_, dir: string) => `directory = ${JSON.stringify(join(ROOT, dir))}`) +
     '\n[[migrations]]\ntag = "bench-bare-limiter"\nnew_sqlite_classes = ["BareLimiter"]\n';
   mkdirSync(BENCH_DIR, { recursive: true });
   const path = join(BENCH_DIR, "api-with-bare-limiter.wrangler.toml");

@@ -1,31 +1,14 @@
 /**
- * CPU time of the workerd processes a bench started itself, from Linux's scheduler accounting
- * (/proc/<pid>/task/<tid>/schedstat: nanoseconds on CPU, every thread). Other engineers' workerd
- * processes on the same machine are never counted: only descendants of this Node process.
+ * The workerd processes a bench started itself, for their CPU (read by process-cpu.ts). Other
+ * engineers' workerd processes on the same machine are never counted: only descendants of this
+ * Node process.
  */
 import { readdirSync, readFileSync } from "node:fs";
-
-function parentOf(pid: number): number | undefined {
-  try {
-    // The command name is in parentheses and may hold spaces: fields start after the last ")".
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return undefined;
-  }
-}
+import { commandLine, parentPid, processCpuMs } from "./process-cpu";
 
 function commandOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-  } catch {
-    return "";
-  }
-}
-
-function commandLineOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
   } catch {
     return "";
   }
@@ -39,7 +22,7 @@ export function ownWorkerdPids(): Set<number> {
   const own = new Set<number>();
   for (const pid of pids) {
     if (!commandOf(pid).startsWith("workerd")) continue;
-    for (let up = parentOf(pid); up !== undefined && up > 1; up = parentOf(up)) {
+    for (let up = parentPid(pid); up !== undefined && up > 1; up = parentPid(up)) {
       if (up === process.pid) {
         own.add(pid);
         break;
@@ -70,27 +53,11 @@ export async function withNewWorkerd<T>(
   }
   // Wrangler runs the Worker in one workerd (the one it attaches an inspector to) and its dev
   // proxy in another; the proxy's cost is the same for every Worker, so only the first counts.
-  const runtime = pids.filter((pid) => commandLineOf(pid).includes("--inspector-addr"));
+  const runtime = pids.filter((pid) => commandLine(pid).includes("--inspector-addr"));
   return { value, pids: runtime.length > 0 ? runtime : pids };
 }
 
-/** Nanoseconds the given processes have spent on a CPU so far, all their threads. */
-export function cpuNanoseconds(pids: readonly number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    let threads: string[] = [];
-    try {
-      threads = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue; // exited
-    }
-    for (const tid of threads) {
-      try {
-        total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  }
-  return total;
+/** Milliseconds the given processes have spent on a CPU so far (all their threads, exited included). */
+export function workerdCpuMs(pids: readonly number[]): number {
+  return pids.reduce((total, pid) => total + processCpuMs(pid), 0);
 }

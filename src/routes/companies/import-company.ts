@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { importStatements } from "../../companies-house/import-statements";
-import { MAX_OFFICERS } from "../../companies-house/upstream";
+import { MAX_OFFICERS, MAX_PSCS } from "../../companies-house/upstream";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { Idempotency, idempotencyHeaderSchema, type StoredResponse } from "../../http/idempotency";
@@ -27,6 +27,19 @@ export const importedCompanySchema = companySchema
       .min(0)
       .max(MAX_OFFICERS)
       .openapi({ description: "Active officers written as contacts" }),
+    pscs_imported: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_PSCS)
+      .openapi({ description: "Individuals with significant control (still in control) written as contacts" }),
+    changes_recorded: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({
+        description: "Differences from the previous fetch, recorded as changes (GET /v1/companies/{id}/changes)",
+      }),
   })
   .openapi("ImportedCompany");
 
@@ -54,8 +67,10 @@ export const importCompanyRoute = createRoute({
   tags: ["Companies"],
   summary: "Import a company from Companies House",
   description:
-    "Fetches the profile and officers, then creates or updates the company (by number) and its active officers " +
-    "(as contacts) in one transaction: nothing is written if anything fails. Unknown number: 404; Companies House " +
+    "Fetches the profile, officers, persons with significant control, latest accounts filing, and (when the profile " +
+    "says there are any) charges and insolvency cases, then creates or updates the company (by number), its active " +
+    "officers and individual PSCs (as contacts, with lawful basis and provenance; erased people are skipped) and " +
+    "records what changed since the last fetch, in one transaction: nothing is written if anything fails. Unknown number: 404; Companies House " +
     "unavailable: 503 with Retry-After; unreadable data: 502.",
   ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
   request: {
@@ -84,34 +99,62 @@ function client(c: { var: AppEnv["Variables"] }) {
 
 interface ImportResult {
   status: 200 | 201;
-  body: ImportedRow & { officers_imported: number };
+  body: ImportedRow & { officers_imported: number; pscs_imported: number; changes_recorded: number };
 }
+
+/** Contacts this transaction wrote (now() is its start), split by the kind of reference they have. */
+const IS_PSC = sql.raw(`(k.source_ref like '%/persons-with-significant-control/%' or k.source_ref like 'psc:%')`);
 
 /** Fetches from Companies House, then writes company and officers in one batch. */
 async function importNumber(c: Context<AppEnv>, number: string, idempotency: Idempotency): Promise<ImportResult> {
-  const { profile, officers } = await client(c).company(number);
-  const statements = importStatements(profile, officers, c.var.config.COMPANIES_HOUSE_API_URL.replace(/\/$/, ""));
+  const fetched = await client(c).company(number);
+  const statements = importStatements(fetched, c.var.config.COMPANIES_HOUSE_API_URL.replace(/\/$/, ""));
   // What a replay needs, read back in the batch's last statement. now() is the transaction's start,
   // so rows stamped with it are the ones this import wrote.
   const stored = sql`(select to_jsonb(r) from (
       select ${sql.raw(COMPANY_COLUMNS)}, created_at = now() as inserted,
         (select count(*)::int from contacts k where k.company_id = companies.id and k.source = 'companies_house'
-            and k.deleted_at is null and k.collected_at = now()) as officers_imported
+            and k.deleted_at is null and k.collected_at = now() and not ${IS_PSC}) as officers_imported,
+        (select count(*)::int from contacts k where k.company_id = companies.id and k.source = 'companies_house'
+            and k.deleted_at is null and k.collected_at = now() and ${IS_PSC}) as pscs_imported,
+        (select count(*)::int from company_changes h where h.company_id = companies.id and h.detected_at = now())
+          as changes_recorded
         from companies where company_number = ${number}) r)`;
-  const [company, people] = await idempotency.batch(
+  const [changes, company, officers, pscs] = await idempotency.batch(
     c,
-    (db) => [db.execute<ImportedRow>(statements.company), db.execute(statements.officers)],
+    (db) => [
+      db.execute(statements.changes),
+      db.execute<ImportedRow>(statements.company),
+      db.execute(statements.officers),
+      db.execute(statements.pscs),
+    ],
     { status: sql`case when ${stored}->>'inserted' = 'true' then 201 else 200 end`, body: stored },
   );
   const [row] = company.rows;
   if (!row) throw new Error("import wrote no company");
-  return { status: row.inserted ? 201 : 200, body: { ...row, officers_imported: people.rows.length } };
+  return {
+    status: row.inserted ? 201 : 200,
+    body: {
+      ...row,
+      officers_imported: officers.rows.length,
+      pscs_imported: pscs.rows.length,
+      changes_recorded: changes.rows.length,
+    },
+  };
 }
 
 function imported(c: Context<AppEnv>, { status, body }: ImportResult, location: boolean) {
   if (location) c.header("Location", `/v1/companies/${body.id}`);
   c.header("ETag", etagOf(body));
-  return c.json({ ...companyBody(body), officers_imported: body.officers_imported }, status);
+  return c.json(
+    {
+      ...companyBody(body),
+      officers_imported: body.officers_imported,
+      pscs_imported: body.pscs_imported,
+      changes_recorded: body.changes_recorded,
+    },
+    status,
+  );
 }
 
 export const importCompany = new OpenAPIHono<AppEnv>().openapi(importCompanyRoute, async (c) => {
@@ -133,7 +176,7 @@ export const refreshCompanyRoute = createRoute({
   summary: "Re-fetch a company from Companies House",
   description:
     "Two database round trips, with the Companies House call between them: the first reads the company's number, " +
-    "the second writes the fresh data (one transaction).",
+    "the second writes the fresh data and records the changes since the last fetch (one transaction).",
   ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
   request: { params: companyIdParamSchema },
   responses: { ...responses, ...problemResponses(422) },

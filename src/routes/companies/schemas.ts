@@ -103,10 +103,41 @@ export const companySchema = z
       .openapi({ description: "Origin of the company's website", example: "https://www.acme.co.uk" }),
     domain: z.string().max(253).nullable(),
     tags: z.array(z.string().max(MAX_TAG_LENGTH)).max(MAX_TAGS),
+    accounts: z
+      .object({
+        made_up_to: z.iso.date().max(10).nullable(),
+        next_due: z.iso.date().max(10).nullable(),
+        overdue: z.boolean().nullable(),
+        last_filed_on: z.iso.date().max(10).nullable().openapi({ description: "When the latest accounts were filed" }),
+      })
+      .openapi({ description: "From Companies House; null until the company is fetched from it" }),
+    confirmation_statement: z.object({
+      next_due: z.iso.date().max(10).nullable(),
+      overdue: z.boolean().nullable(),
+    }),
+    charges: z.object({
+      total: z.number().int().min(0).nullable(),
+      outstanding: z.number().int().min(0).nullable(),
+    }),
+    insolvency: z.object({
+      status: z
+        .string()
+        .max(200)
+        .nullable()
+        .openapi({
+          description: "Type of the latest insolvency case; null: none",
+          example: "creditors-voluntary-liquidation",
+        }),
+    }),
     provenance: z.object({
       source: z.enum(COMPANY_SOURCES),
       source_ref: z.string().max(2048).nullable(),
       fetched_at: timestampSchema.nullable(),
+      checked_at: timestampSchema
+        .nullable()
+        .openapi({
+          description: "When Companies House was last asked about the company (the scheduled refresh's order)",
+        }),
     }),
     version: z.number().int().min(1).max(2_147_483_647),
     created_at: timestampSchema,
@@ -135,6 +166,16 @@ export interface CompanyRow extends Record<string, unknown> {
   source: CompanyBody["provenance"]["source"];
   source_ref: string | null;
   fetched_at: string | null;
+  accounts_made_up_to: string | null;
+  accounts_next_due: string | null;
+  accounts_overdue: boolean | null;
+  last_accounts_filed_on: string | null;
+  confirmation_statement_next_due: string | null;
+  confirmation_statement_overdue: boolean | null;
+  charges_total: number | null;
+  charges_outstanding: number | null;
+  insolvency_status: string | null;
+  checked_at: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -156,7 +197,24 @@ export function companyBody(row: CompanyRow): CompanyBody {
     website: row.website,
     domain: row.domain,
     tags: row.tags,
-    provenance: { source: row.source, source_ref: row.source_ref, fetched_at: isoTimestamp(row.fetched_at) },
+    accounts: {
+      made_up_to: row.accounts_made_up_to,
+      next_due: row.accounts_next_due,
+      overdue: row.accounts_overdue,
+      last_filed_on: row.last_accounts_filed_on,
+    },
+    confirmation_statement: {
+      next_due: row.confirmation_statement_next_due,
+      overdue: row.confirmation_statement_overdue,
+    },
+    charges: { total: row.charges_total, outstanding: row.charges_outstanding },
+    insolvency: { status: row.insolvency_status },
+    provenance: {
+      source: row.source,
+      source_ref: row.source_ref,
+      fetched_at: isoTimestamp(row.fetched_at),
+      checked_at: isoTimestamp(row.checked_at),
+    },
     version: row.version,
     created_at: isoTimestamp(row.created_at),
     updated_at: isoTimestamp(row.updated_at),
@@ -171,4 +229,6 @@ export const companyIdParamSchema = z.object({ id: z.uuid().openapi({ param: { n
 /** Every column of a company, under the names the API renderer reads. */
 export const COMPANY_COLUMNS = `id, name, company_number, status, type, date_of_creation::text, date_of_cessation::text,
   jurisdiction, sic_codes, registered_office, website, domain, tags, source, source_ref, fetched_at::text, version,
-  created_at::text, updated_at::text, deleted_at::text`;
+  created_at::text, updated_at::text, deleted_at::text, accounts_made_up_to::text, accounts_next_due::text,
+  accounts_overdue, last_accounts_filed_on::text, confirmation_statement_next_due::text, confirmation_statement_overdue,
+  charges_total, charges_outstanding, insolvency_status, checked_at::text`;

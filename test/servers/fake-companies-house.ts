@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { FakeCompanyOverrides } from "./fake-companies-house-controls";
 
 export const FAKE_COMPANIES_HOUSE_KEY = "fake-companies-house-key";
 
@@ -14,21 +15,6 @@ export const SPECIAL_NUMBERS = {
 } as const;
 
 export const SLOW_MS = 700;
-
-/**
- * What a test may change about one company (PUT /__fake/company/{number}, JSON): the profile's
- * fields are merged over the default; lists replace the default ones; `down: true` makes every
- * path of that company answer 503 (an outage, as the real service has them).
- */
-export interface FakeCompanyOverrides {
-  profile?: Record<string, unknown>;
-  officers?: unknown[];
-  pscs?: unknown[];
-  charges?: { total_count: number; satisfied_count: number };
-  insolvency?: { cases: unknown[] };
-  filings?: unknown[];
-  down?: boolean;
-}
 
 const DEFAULT_OFFICERS = [
   {

@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import type { FakeCompanyOverrides } from "../servers/fake-companies-house";
+import type { FakeCompanyOverrides } from "../servers/fake-companies-house-controls";
 import type { signedIn } from "./factories";
 import { call } from "./harness";
 

@@ -37,6 +37,7 @@ export const importedCompanySchema = companySchema
       .number()
       .int()
       .min(0)
+      .max(2 * (MAX_OFFICERS + MAX_PSCS) + 7)
       .openapi({
         description: "Differences from the previous fetch, recorded as changes (GET /v1/companies/{id}/changes)",
       }),

@@ -116,28 +116,22 @@ export const companySchema = z
       overdue: z.boolean().nullable(),
     }),
     charges: z.object({
-      total: z.number().int().min(0).nullable(),
-      outstanding: z.number().int().min(0).nullable(),
+      total: z.number().int().min(0).max(2_147_483_647).nullable(),
+      outstanding: z.number().int().min(0).max(2_147_483_647).nullable(),
     }),
     insolvency: z.object({
-      status: z
-        .string()
-        .max(200)
-        .nullable()
-        .openapi({
-          description: "Type of the latest insolvency case; null: none",
-          example: "creditors-voluntary-liquidation",
-        }),
+      status: z.string().max(200).nullable().openapi({
+        description: "Type of the latest insolvency case; null: none",
+        example: "creditors-voluntary-liquidation",
+      }),
     }),
     provenance: z.object({
       source: z.enum(COMPANY_SOURCES),
       source_ref: z.string().max(2048).nullable(),
       fetched_at: timestampSchema.nullable(),
-      checked_at: timestampSchema
-        .nullable()
-        .openapi({
-          description: "When Companies House was last asked about the company (the scheduled refresh's order)",
-        }),
+      checked_at: timestampSchema.nullable().openapi({
+        description: "When Companies House was last asked about the company (the scheduled refresh's order)",
+      }),
     }),
     version: z.number().int().min(1).max(2_147_483_647),
     created_at: timestampSchema,

@@ -19,9 +19,9 @@ CREATE FUNCTION app.companies_house_state(p_tenant_id uuid, p_incoming jsonb)
   SET search_path = pg_catalog, pg_temp
   AS $$
   SELECT jsonb_build_object(
-    'officers', (SELECT coalesce(jsonb_agg(app.subject_hash(p_tenant_id, 'ref', o ->> 'ref') ORDER BY 1), '[]'::jsonb)
+    'officers', (SELECT coalesce(jsonb_agg(DISTINCT app.subject_hash(p_tenant_id, 'ref', o ->> 'ref')), '[]'::jsonb)
                    FROM jsonb_array_elements(p_incoming -> 'officers') o WHERE o ->> 'resigned_on' IS NULL),
-    'pscs', (SELECT coalesce(jsonb_agg(app.subject_hash(p_tenant_id, 'ref', p ->> 'ref') ORDER BY 1), '[]'::jsonb)
+    'pscs', (SELECT coalesce(jsonb_agg(DISTINCT app.subject_hash(p_tenant_id, 'ref', p ->> 'ref')), '[]'::jsonb)
                FROM jsonb_array_elements(p_incoming -> 'pscs') p WHERE p ->> 'ceased_on' IS NULL),
     -- Legal-entity PSCs are no people: their names are kept, so a change can say who left.
     'psc_names', (SELECT coalesce(jsonb_object_agg(app.subject_hash(p_tenant_id, 'ref', p ->> 'ref'), p ->> 'name'), '{}'::jsonb)

@@ -75,6 +75,12 @@ describe("scheduled Companies House refresh", () => {
       [a1, "status_changed", { from: "active", to: "dissolved" }],
     ]);
     expect(await changesOf(b)).toEqual([]);
+    // Each tenant's admin sees its own figures on the run's receipt.
+    const receipts = await call("/v1/maintenance/runs?job=companies_house_refresh&limit=100", {
+      headers: (await signedIn("admin", a.tenant)).headers,
+    });
+    const runs = ((await receipts.json()) as { items: { id: string; rows: Record<string, number> }[] }).items;
+    expect(runs.find((r) => r.id === first.id)?.rows).toEqual({ companies_refreshed: 1, company_changes: 1 });
 
     // The next run takes the rest, and has nothing left over.
     const second = await refreshRun();

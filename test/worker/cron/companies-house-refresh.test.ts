@@ -118,8 +118,14 @@ describe("scheduled Companies House refresh", () => {
     const member = await signedIn("editor");
     const gone = await importCompany(member, companyNumber());
     const deleted = await importCompany(member, companyNumber());
+    const unreadable = await importCompany(member, companyNumber());
     await staleBy(gone.id, 5);
     await staleBy(deleted.id, 5);
+    await staleBy(unreadable.id, 5);
+    await fakeCompany(unreadable.company_number, {
+      profile: { company_status: "dissolved" },
+      pscs: [{ name: "NO KIND GIVEN" }],
+    });
     await owner().query("UPDATE companies SET company_number = '00000404' WHERE id = $1", [gone.id]);
     const removed = await call(`/v1/companies/${deleted.id}`, { method: "DELETE", headers: member.headers });
     expect(removed.status).toBe(204);
@@ -130,6 +136,11 @@ describe("scheduled Companies House refresh", () => {
     expect(row).toMatchObject({ name: `FAKE COMPANY ${gone.company_number} LIMITED`, status: "active" });
     expect(Date.parse(String(row?.checked_at))).toBeGreaterThan(Date.now() - 60_000);
     expect(await checkedAt(deleted.id)).toBe(beforeDeleted);
+    // Unreadable data (a PSC without its kind): asked about, nothing of it written.
+    const [kept] = await owner().query("SELECT status, checked_at FROM companies WHERE id = $1", [unreadable.id]);
+    expect(kept?.status).toBe("active");
+    expect(Date.parse(String(kept?.checked_at))).toBeGreaterThan(Date.now() - 60_000);
+    await fakeCompany(unreadable.company_number, null);
     const [state] = await owner().query("SELECT deleted_at IS NOT NULL AS deleted FROM companies WHERE id = $1", [
       deleted.id,
     ]);

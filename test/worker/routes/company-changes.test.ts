@@ -169,6 +169,19 @@ describe("company changes", () => {
     for (const n of numbers) await fakeCompany(n, null);
   });
 
+  it("refuses unreadable PSC data from Companies House with 502 and writes nothing", async () => {
+    const editor = await signedIn("editor");
+    const n = companyNumber();
+    const company = await importCompany(editor, n);
+    await fakeCompany(n, { profile: { company_status: "dissolved" }, pscs: [{ kind: "x".repeat(500), name: "Y" }] });
+    const response = await call(`/v1/companies/${company.id}/refresh`, { method: "POST", headers: editor.headers });
+    expect(response.status).toBe(502);
+    const [row] = await sqlAs("owner").query("SELECT status, version FROM companies WHERE id = $1", [company.id]);
+    expect(row).toEqual({ status: "active", version: 1 });
+    expect((await changesOf(editor, `/v1/companies/${company.id}/changes`)).items).toEqual([]);
+    await fakeCompany(n, null);
+  });
+
   it("refuses a bad type, since or cursor with 400, and an unknown company with 404", async () => {
     const viewer = await signedIn("viewer");
     for (const query of ["type=director_left", "since=yesterday", "cursor=not-a-cursor", "limit=0"]) {

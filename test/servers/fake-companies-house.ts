@@ -42,14 +42,14 @@ const DEFAULT_OFFICERS = [
 const defaultPscs = (number: string) => [
   {
     kind: "individual-person-with-significant-control",
-    name: "Ms Jane Alice Smith",
-    name_elements: { title: "Ms", forename: "Jane", middle_name: "Alice", surname: "Smith" },
+    name: "Mr Mark David Owner",
+    name_elements: { title: "Mr", forename: "Mark", middle_name: "David", surname: "Owner" },
     natures_of_control: ["ownership-of-shares-50-to-75-percent", "voting-rights-50-to-75-percent"],
     notified_on: "2016-04-06",
     nationality: "British",
     country_of_residence: "England",
     date_of_birth: { month: 5, year: 1970 },
-    links: { self: `/company/${number}/persons-with-significant-control/individual/psc-jane-smith` },
+    links: { self: `/company/${number}/persons-with-significant-control/individual/psc-mark-owner` },
   },
   {
     kind: "corporate-entity-person-with-significant-control",

@@ -58,7 +58,7 @@ describe("Companies House import", () => {
     // Officers in office and the individual PSC (the corporate PSC is no person and no contact).
     expect(contacts.items.map((c) => [c.name, c.job_title]).sort()).toEqual([
       ["Jane Alice Smith", "director"],
-      ["Jane Alice Smith", "person with significant control"],
+      ["Mark David Owner", "person with significant control"],
       ["Robert Jones", "secretary"],
     ]);
     expect(contacts.items[0]?.provenance).toMatchObject({

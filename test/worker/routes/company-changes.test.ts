@@ -55,12 +55,12 @@ const changedCompany = (n: string) => ({
   pscs: [
     {
       kind: "individual-person-with-significant-control",
-      name: "Ms Jane Alice Smith",
-      name_elements: { forename: "Jane", middle_name: "Alice", surname: "Smith" },
+      name: "Mr Mark David Owner",
+      name_elements: { forename: "Mark", middle_name: "David", surname: "Owner" },
       natures_of_control: ["ownership-of-shares-50-to-75-percent"],
       notified_on: "2016-04-06",
       ceased_on: "2026-01-31",
-      links: { self: `/company/${n}/persons-with-significant-control/individual/psc-jane-smith` },
+      links: { self: `/company/${n}/persons-with-significant-control/individual/psc-mark-owner` },
     },
     {
       kind: "corporate-entity-person-with-significant-control",
@@ -117,7 +117,7 @@ describe("company changes", () => {
     expect(pscChanges.map((change) => [change.type, change.person?.name ?? change.details.name]).sort()).toEqual([
       ["psc_added", "NEWCO HOLDINGS LIMITED"],
       ["psc_ceased", "HOLDCO GROUP LIMITED"],
-      ["psc_ceased", "Jane Alice Smith"],
+      ["psc_ceased", "Mark David Owner"],
     ]);
     const [stored] = await sqlAs("owner").query(
       "SELECT count(*)::int AS n FROM company_changes WHERE company_id = $1 AND details::text ILIKE '%robert%'",

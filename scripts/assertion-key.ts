@@ -7,8 +7,8 @@
  * step of a rotation, once no Worker signs with the old key).
  */
 import { parseArgs } from "node:util";
+import { isNeonUrl, localUrl, startLocalDatabase } from "../neon-local/local-database";
 import { installAssertionKey, retireOtherAssertionKeys } from "./db/assertion-key";
-import { isNeonUrl, localUrl, startLocalDatabase } from "./db/local-database";
 import type { MigrationTarget } from "./db/migrate";
 import { DEV_DATA_DIR, readDevVars, runningDevEndpoint } from "./lib/dev-vars";
 

@@ -6,7 +6,7 @@
  *     else by opening .data/pglite directly.
  */
 import { neonConfig } from "@neondatabase/serverless";
-import { isNeonUrl, localUrl, startLocalDatabase } from "./db/local-database";
+import { isNeonUrl, localUrl, startLocalDatabase } from "../neon-local/local-database";
 import { applyMigrations } from "./db/migrate";
 import { DEV_DATA_DIR, runningDevEndpoint } from "./lib/dev-vars";
 

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { neonConfig } from "@neondatabase/serverless";
-import { localUrl } from "./db/local-database";
+import { localUrl } from "../neon-local/local-database";
 import { ensureMembership } from "./db/seed";
 import { readDevVars, runningDevEndpoint } from "./lib/dev-vars";
 import { mintDevToken } from "./lib/jwt";

@@ -1,4 +1,4 @@
-import { createBackend, startNeonLocal } from "../neon-local/server";
+import { createBackend, startNeonLocal } from "./server";
 
 export interface LocalDatabase {
   /** The local Neon-protocol endpoint (`http://127.0.0.1:PORT/sql`). */

@@ -18,8 +18,8 @@
  * - wrangler_node: the bench's own process, where wrangler reads workerd's log output.
  */
 import pg from "pg";
-import { COMPANY_COLUMNS } from "../../src/routes/companies/schemas";
-import { mintDevToken } from "../lib/jwt";
+import { mintDevToken } from "../scripts/lib/jwt";
+import { COMPANY_COLUMNS } from "../src/routes/companies/schemas";
 import { measureBundle } from "./bundle";
 import { freshPostgres } from "./fresh-postgres";
 import { assertWrkInstalled, type LoadResult, load } from "./load";

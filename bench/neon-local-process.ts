@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "../lib/dev-vars";
+import { ROOT } from "../scripts/lib/dev-vars";
 
 export interface NeonLocalProcess {
   pid: number;
@@ -10,22 +10,13 @@ export interface NeonLocalProcess {
 }
 
 /**
- * The local Neon server (scripts/neon-local) in a process of its own over `databaseUrl`, so that
+ * The local Neon server (neon-local/) in a process of its own over `databaseUrl`, so that
  * its CPU can be told apart from the bench's and wrangler's (which share the bench's process).
  */
 export async function startNeonLocalProcess(databaseUrl: string): Promise<NeonLocalProcess> {
   const child = spawn(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(ROOT, "scripts/neon-local/main.ts"),
-      "--database-url",
-      databaseUrl,
-      "--port",
-      "0",
-      "--quiet",
-    ],
+    ["--import", "tsx", join(ROOT, "neon-local/main.ts"), "--database-url", databaseUrl, "--port", "0", "--quiet"],
     { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );
   const fetchEndpoint = await new Promise<string>((resolve, reject) => {

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Unstable_DevWorker, unstable_dev } from "wrangler";
-import { installAssertionKey } from "../db/assertion-key";
-import type { LocalDatabase } from "../db/local-database";
-import { applyMigrations } from "../db/migrate";
-import { ROOT } from "../lib/dev-vars";
+import type { LocalDatabase } from "../neon-local/local-database";
+import { installAssertionKey } from "../scripts/db/assertion-key";
+import { applyMigrations } from "../scripts/db/migrate";
+import { ROOT } from "../scripts/lib/dev-vars";
 
 export const BENCH_DIR = join(ROOT, ".bench");
 /** The Worker's DATABASE_ASSERTION_KEY in every bench; installed by `prepareDatabase`. */
@@ -29,23 +29,23 @@ export function startWorker(vars: Record<string, string>): Promise<Unstable_DevW
 }
 
 /**
- * The bench-only Worker of scripts/bench/durable-object-floor/ (a constant answer, a no-op Durable
+ * The bench-only Worker of bench/durable-object-floor/ (a constant answer, a no-op Durable
  * Object call, a limiter call), on the same runtime and settings as the API.
  */
 export function startFloorWorker(): Promise<Unstable_DevWorker> {
-  const dir = join(ROOT, "scripts/bench/durable-object-floor");
+  const dir = join(ROOT, "bench/durable-object-floor");
   return startScript(join(dir, "worker.ts"), join(dir, "wrangler.toml"), {});
 }
 
 /**
  * The API as `startWorker` runs it, with its RATE_LIMITER binding pointed at a Durable Object that
- * does nothing (scripts/bench/durable-object-floor/api-with-bare-limiter.ts). Its configuration
+ * does nothing (bench/durable-object-floor/api-with-bare-limiter.ts). Its configuration
  * is wrangler.toml's own top level with that one binding changed, written to .bench/.
  */
 export function startWorkerWithBareLimiter(vars: Record<string, string>): Promise<Unstable_DevWorker> {
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
   const topLevel = toml.slice(0, toml.search(/^\[env\./m));
-  const entry = join(ROOT, "scripts/bench/durable-object-floor/api-with-bare-limiter.ts");
+  const entry = join(ROOT, "bench/durable-object-floor/api-with-bare-limiter.ts");
   const binding = /(name = "RATE_LIMITER"\nclass_name = )"TenantRateLimiter"/;
   if (!binding.test(topLevel)) throw new Error("wrangler.toml: RATE_LIMITER binding not found");
   const config =

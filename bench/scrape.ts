@@ -8,10 +8,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { neon, neonConfig } from "@neondatabase/serverless";
-import { startFakeWebsites } from "../../test/servers/fake-websites";
-import { startLocalDatabase } from "../db/local-database";
-import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "../db/seed";
-import { mintDevToken } from "../lib/jwt";
+import { startLocalDatabase } from "../neon-local/local-database";
+import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "../scripts/db/seed";
+import { mintDevToken } from "../scripts/lib/jwt";
+import { startFakeWebsites } from "../test/servers/fake-websites";
 import { prepareDatabase, startWorker } from "./worker-harness";
 
 const SECRET = "bench-secret-that-is-at-least-32-characters";

@@ -1,5 +1,5 @@
 /**
- * The CLI (scripts/neon-local/main.ts): starts, prints its endpoint, stops
+ * The CLI (neon-local/main.ts): starts, prints its endpoint, stops
  * cleanly on SIGTERM, and a PGlite data directory keeps its data across restarts.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { afterAll, describe, expect, it } from "vitest";
 
-const MAIN = resolve(import.meta.dirname, "../../../scripts/neon-local/main.ts");
+const MAIN = resolve(import.meta.dirname, "../main.ts");
 
 interface Cli {
   child: ChildProcess;

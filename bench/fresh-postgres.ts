@@ -1,6 +1,6 @@
 import { neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
-import { type LocalDatabase, startLocalDatabase } from "../db/local-database";
+import { type LocalDatabase, startLocalDatabase } from "../neon-local/local-database";
 import { prepareDatabase } from "./worker-harness";
 
 export interface FreshPostgres {

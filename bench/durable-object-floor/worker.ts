@@ -7,12 +7,12 @@
  * - `/limiter`: one `consume` through the API's own limiter client, and its headers built.
  */
 import { DurableObject } from "cloudflare:workers";
-import { rateLimitHeaders } from "../../../src/rate-limit/decision";
-import { DEFAULT_POLICIES, type Policies, windowSeconds } from "../../../src/rate-limit/policy";
-import { durableObjectRateLimiter } from "../../../src/rate-limit/rate-limiter";
-import type { TenantRateLimiter } from "../../../src/rate-limit/tenant-rate-limiter";
+import { rateLimitHeaders } from "../../src/rate-limit/decision";
+import { DEFAULT_POLICIES, type Policies, windowSeconds } from "../../src/rate-limit/policy";
+import { durableObjectRateLimiter } from "../../src/rate-limit/rate-limiter";
+import type { TenantRateLimiter } from "../../src/rate-limit/tenant-rate-limiter";
 
-export { TenantRateLimiter } from "../../../src/rate-limit/tenant-rate-limiter";
+export { TenantRateLimiter } from "../../src/rate-limit/tenant-rate-limiter";
 
 export class BareObject extends DurableObject {
   noop(): null {

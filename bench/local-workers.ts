@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { type Unstable_DevWorker, unstable_dev } from "wrangler";
-import { ROOT } from "../lib/dev-vars";
+import { ROOT } from "../scripts/lib/dev-vars";
 import { childProcesses, commandLine, listeningPorts } from "./process-cpu";
 
 export interface LocalWorker {

@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { ROOT } from "../lib/dev-vars";
+import { ROOT } from "../scripts/lib/dev-vars";
 import { BENCH_DIR } from "./worker-harness";
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import { sql as dsql, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-http";
 import { integer, jsonb, pgTable, serial, text, timestamp } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestIdOf } from "../../../scripts/neon-local/stats";
+import { requestIdOf } from "../stats";
 import { backendCases, type Harness, startHarness } from "./harness";
 
 describe("requestIdOf", () => {

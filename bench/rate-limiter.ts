@@ -4,7 +4,7 @@
  * - the API (GET /v1/tenant: edge auth, limiter, one database batch) with the limiter on, off,
  *   and on with its binding pointed at a Durable Object that does nothing (the same path in the
  *   same isolate, minus the decision: the floor the limiter is held to);
- * - the bench-only floor Worker (scripts/bench/durable-object-floor/) answering a constant, making
+ * - the bench-only floor Worker (bench/durable-object-floor/) answering a constant, making
  *   one no-op Durable Object call, or making one limiter call through the API's own client (the
  *   same comparison in a near-empty isolate).
  * CPU is that of the workerd process running each Worker (Linux scheduler accounting of all its
@@ -14,9 +14,9 @@
  */
 import { neonConfig } from "@neondatabase/serverless";
 import type { Unstable_DevWorker } from "wrangler";
-import { startLocalDatabase } from "../db/local-database";
-import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "../db/seed";
-import { mintDevToken } from "../lib/jwt";
+import { startLocalDatabase } from "../neon-local/local-database";
+import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "../scripts/db/seed";
+import { mintDevToken } from "../scripts/lib/jwt";
 import { ms, type Summary, summarise } from "./stats";
 import { prepareDatabase, startFloorWorker, startWorker, startWorkerWithBareLimiter } from "./worker-harness";
 import { withNewWorkerd, workerdCpuMs } from "./workerd-cpu";

@@ -6,7 +6,7 @@
  */
 import { neon } from "@neondatabase/serverless";
 import pg from "pg";
-import { mintDevToken } from "../lib/jwt";
+import { mintDevToken } from "../scripts/lib/jwt";
 import { freshPostgres } from "./fresh-postgres";
 import { seedCompanies, seedOwner } from "./seed-companies";
 import { ms, summarise } from "./stats";

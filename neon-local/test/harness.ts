@@ -9,9 +9,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { type CustomTypesConfig, type NeonQueryFunction, neon, neonConfig } from "@neondatabase/serverless";
-import type { Backend } from "../../../scripts/neon-local/backend";
-import { createBackend, startNeonLocal } from "../../../scripts/neon-local/server";
-import type { StatsSnapshot } from "../../../scripts/neon-local/stats";
+import type { Backend } from "../backend";
+import { createBackend, startNeonLocal } from "../server";
+import type { StatsSnapshot } from "../stats";
 
 export type BackendName = "pglite" | "postgres";
 

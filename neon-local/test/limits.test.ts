@@ -3,7 +3,7 @@
  * Neon fails in tests: response size, bind parameters, a client that hangs up, statement_timeout.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BackendRequest } from "../../../scripts/neon-local/backend";
+import type { BackendRequest } from "../backend";
 import { backendCases, type Harness, startHarness } from "./harness";
 
 const MiB = 1024 * 1024;

@@ -10,8 +10,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { neon } from "@neondatabase/serverless";
-import type { Decision } from "../../src/rate-limit/decision";
-import { mintDevToken } from "../lib/jwt";
+import { mintDevToken } from "../scripts/lib/jwt";
+import type { Decision } from "../src/rate-limit/decision";
 import { freshPostgres } from "./fresh-postgres";
 import { BENCH_ASSERTION_KEY, BENCH_DIR } from "./worker-harness";
 
@@ -91,7 +91,7 @@ async function main() {
   const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
   // Imported by a computed name, like the bindings typed loosely above: the app's types reach the
   // Durable Object classes, which need the Workers runtime's declarations this Node program lacks.
-  const appModule = "../../src/app";
+  const appModule = "../src/app";
   const { createApp } = (await import(appModule)) as {
     createApp: () => { fetch(request: Request, env: object, ctx: object): Promise<Response> };
   };

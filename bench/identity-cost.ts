@@ -11,8 +11,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { requestSigner } from "../../src/db/request-assertion";
-import { MIGRATIONS_FOLDER } from "../db/migrate";
+import { MIGRATIONS_FOLDER } from "../scripts/db/migrate";
+import { requestSigner } from "../src/db/request-assertion";
 import { freshPostgres } from "./fresh-postgres";
 import { BENCH_ASSERTION_KEY } from "./worker-harness";
 

@@ -1,7 +1,7 @@
 /**
  * CLI: a local Neon SQL-over-HTTP endpoint.
  *
- *   tsx scripts/neon-local/main.ts [--port 4444] [--host 127.0.0.1]
+ *   tsx neon-local/main.ts [--port 4444] [--host 127.0.0.1]
  *                                  [--data-dir .data/pglite] [--database-url URL] [--quiet]
  *
  * Backend: Postgres when --database-url (or env DATABASE_URL) is given,
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(
-      "usage: tsx scripts/neon-local/main.ts [--port 4444] [--host 127.0.0.1] [--data-dir DIR] [--database-url URL] [--quiet]",
+      "usage: tsx neon-local/main.ts [--port 4444] [--host 127.0.0.1] [--data-dir DIR] [--database-url URL] [--quiet]",
     );
     return;
   }

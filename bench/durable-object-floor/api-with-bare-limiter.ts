@@ -6,9 +6,9 @@
  * the API's own isolate, the floor the real limiter is held to.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Decision } from "../../../src/rate-limit/decision";
+import type { Decision } from "../../src/rate-limit/decision";
 
-export { default, HostThrottle, TenantRateLimiter } from "../../../src/index";
+export { default, HostThrottle, TenantRateLimiter } from "../../src/index";
 
 const ADMITTED: Decision = {
   allowed: true,

@@ -7,11 +7,11 @@
  * single statement, and what each invocation used against a Worker's limits.
  */
 import pg from "pg";
-import { purgeExpired } from "../../src/cron/retention-purge";
-import { MaintenanceRun } from "../../src/cron/run";
-import { createDatabaseClient } from "../../src/db/client";
-import { perRoundTripDeadline } from "../../src/db/deadline";
-import { createLogger } from "../../src/observability/logger";
+import { purgeExpired } from "../src/cron/retention-purge";
+import { MaintenanceRun } from "../src/cron/run";
+import { createDatabaseClient } from "../src/db/client";
+import { perRoundTripDeadline } from "../src/db/deadline";
+import { createLogger } from "../src/observability/logger";
 import { freshPostgres } from "./fresh-postgres";
 
 const TENANTS = 20;

@@ -1,13 +1,7 @@
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  childProcesses,
-  commandLine,
-  listeningPorts,
-  processCpuMs,
-  threadCpuMs,
-} from "../../../scripts/bench/process-cpu";
+import { childProcesses, commandLine, listeningPorts, processCpuMs, threadCpuMs } from "../process-cpu";
 
 /** The /proc readings the api-throughput bench divides by request counts. */
 describe("process CPU and sockets from /proc", () => {

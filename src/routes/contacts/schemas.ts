@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CONTACT_SOURCES, LAWFUL_BASES } from "../../db/schema/contacts";
+import { ApiError } from "../../errors/api-error";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 /** Phone numbers as people write them; stored compact (`+44 20 7946 0000` → `+442079460000`). */
@@ -89,3 +90,5 @@ export const contactFieldsSchema = z.object({
     .nullable()
     .optional(),
 });
+
+export const contactNotFound = () => new ApiError("not_found", "No contact with that id in this tenant.");

@@ -2,7 +2,6 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { updatedOrThrow, type VersionedOutcome, versionedUpdate } from "../../db/versioned-update";
-import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { etagOf, expectedVersion, ifMatchHeaderSchema } from "../../http/etag";
 import { responseHeaders } from "../../openapi/headers";
@@ -15,42 +14,6 @@ import {
   contactIdParamSchema,
   contactSchema,
 } from "./schemas";
-
-const notFound = () => new ApiError("not_found", "No contact with that id in this tenant.");
-
-export const getContactRoute = createRoute({
-  method: "get",
-  path: "/v1/contacts/{id}",
-  operationId: "getContact",
-  tags: ["Contacts"],
-  summary: "A contact, with its provenance",
-  description: "With its lawful basis, source, source URL and collection time; the ETag carries its version.",
-  ...v1Access({ role: "viewer", scope: "companies:read" }),
-  request: { params: contactIdParamSchema },
-  responses: {
-    ...V1_PROBLEMS,
-    200: {
-      description: "The contact",
-      headers: responseHeaders("ETag"),
-      content: { "application/json": { schema: contactSchema } },
-    },
-  },
-});
-
-export const getContact = new OpenAPIHono<AppEnv>().openapi(getContactRoute, async (c) => {
-  const { id } = c.req.valid("param");
-  const {
-    results: [result],
-  } = await c.var.scoped.batch((db) => [
-    db.execute<ContactRow>(
-      sql`select ${sql.raw(CONTACT_COLUMNS)} from contacts where id = ${id} and deleted_at is null`,
-    ),
-  ]);
-  const [row] = result.rows;
-  if (!row) throw notFound();
-  c.header("ETag", etagOf(row));
-  return c.json(contactBody(row), 200);
-});
 
 export const updateContactBodySchema = contactFieldsSchema
   .partial()
@@ -107,27 +70,4 @@ export const updateContact = new OpenAPIHono<AppEnv>().openapi(updateContactRout
   const row = updatedOrThrow(result.rows[0], "contact", etagOf);
   c.header("ETag", etagOf(row));
   return c.json(contactBody(row), 200);
-});
-
-export const deleteContactRoute = createRoute({
-  method: "delete",
-  path: "/v1/contacts/{id}",
-  operationId: "deleteContact",
-  tags: ["Contacts"],
-  summary: "Delete a contact",
-  description: "Soft delete; the retention purge removes it for good. Erasure (GDPR) is a separate, immediate path.",
-  ...v1Access({ role: "editor", scope: "companies:write" }),
-  request: { params: contactIdParamSchema },
-  responses: { ...V1_PROBLEMS, 204: { description: "Deleted" } },
-});
-
-export const deleteContact = new OpenAPIHono<AppEnv>().openapi(deleteContactRoute, async (c) => {
-  const { id } = c.req.valid("param");
-  const {
-    results: [result],
-  } = await c.var.scoped.batch((db) => [
-    db.execute(sql`update contacts set deleted_at = now() where id = ${id} and deleted_at is null returning id`),
-  ]);
-  if (result.rows.length === 0) throw notFound();
-  return c.body(null, 204);
 });

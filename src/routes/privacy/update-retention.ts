@@ -3,60 +3,10 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
-import { isoTimestamp } from "../../http/timestamps";
-import {
-  effectivePolicy,
-  RETENTION_SETTING_NAMES,
-  RETENTION_SETTINGS,
-  type RetentionSetting,
-} from "../../privacy/retention";
+import { effectivePolicy, RETENTION_SETTING_NAMES, RETENTION_SETTINGS } from "../../privacy/retention";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { RETENTION_COLUMNS, retentionBody, type StoredPolicy } from "./retention-policy";
 import { retentionSchema, retentionUpdateSchema } from "./schemas";
-
-type StoredPolicy = Partial<Record<RetentionSetting, number | null>> & { updated_at: string | null };
-
-const COLUMNS = RETENTION_SETTING_NAMES.join(", ");
-
-function body(stored: StoredPolicy | undefined) {
-  const effective = effectivePolicy(stored);
-  return {
-    settings: Object.fromEntries(
-      RETENTION_SETTING_NAMES.map((name) => {
-        const { default: fallback, min, max } = RETENTION_SETTINGS[name];
-        return [
-          name,
-          { days: effective[name], default: fallback, min, max, customised: (stored?.[name] ?? null) !== null },
-        ];
-      }),
-    ) as Record<RetentionSetting, { days: number; default: number; min: number; max: number; customised: boolean }>,
-    updated_at: isoTimestamp(stored?.updated_at ?? null),
-  };
-}
-
-export const getRetentionRoute = createRoute({
-  method: "get",
-  path: "/v1/privacy/retention",
-  operationId: "getRetentionPolicy",
-  tags: ["Privacy"],
-  summary: "The tenant's retention periods",
-  description: "Days each data class is kept before the daily purge deletes it, with defaults and bounds.",
-  ...v1Access({ role: "admin", scope: "privacy:read" }),
-  responses: {
-    ...V1_PROBLEMS,
-    200: { description: "The policy in force", content: { "application/json": { schema: retentionSchema } } },
-  },
-});
-
-export const getRetention = new OpenAPIHono<AppEnv>().openapi(getRetentionRoute, async (c) => {
-  const {
-    results: [result],
-  } = await c.var.scoped.batch((db) => [
-    db.execute<StoredPolicy & Record<string, unknown>>(
-      sql`select ${sql.raw(COLUMNS)}, updated_at::text from retention_policies`,
-    ),
-  ]);
-  return c.json(body(result.rows[0]), 200);
-});
 
 export const updateRetentionRoute = createRoute({
   method: "put",
@@ -105,17 +55,17 @@ export const updateRetention = new OpenAPIHono<AppEnv>().openapi(updateRetention
         select *, coalesce(scrape_jobs_days, ${jobs}) >= coalesce(scrape_results_days, ${results}) as consistent from next
       ),
       written as (
-        insert into retention_policies (${sql.raw(COLUMNS)})
-        select ${sql.raw(COLUMNS)} from checked where consistent
+        insert into retention_policies (${sql.raw(RETENTION_COLUMNS)})
+        select ${sql.raw(RETENTION_COLUMNS)} from checked where consistent
         on conflict (tenant_id) do update set ${sql.join(
           RETENTION_SETTING_NAMES.map((name) => sql`${sql.raw(name)} = excluded.${sql.raw(name)}`),
           sql`, `,
         )}
-        returning ${sql.raw(COLUMNS)}, updated_at::text
+        returning ${sql.raw(RETENTION_COLUMNS)}, updated_at::text
       )
       select w.*, true as consistent from written w
       union all
-      select ${sql.raw(COLUMNS)}, null, false from checked where not consistent`),
+      select ${sql.raw(RETENTION_COLUMNS)}, null, false from checked where not consistent`),
   ]);
   const [row] = result.rows;
   if (!row) throw new Error("retention update: no outcome");
@@ -130,5 +80,5 @@ export const updateRetention = new OpenAPIHono<AppEnv>().openapi(updateRetention
       ],
     });
   }
-  return c.json(body(row), 200);
+  return c.json(retentionBody(row), 200);
 });

@@ -17,10 +17,15 @@
  * - postgres: the backends of the bench's database (other databases' backends are not counted);
  * - wrangler_node: the bench's own process, where wrangler reads workerd's log output.
  */
+import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { mintDevToken } from "../scripts/lib/jwt";
 import { COMPANY_COLUMNS } from "../src/routes/companies/schemas";
 import { measureBundle } from "./bundle";
+
+/** Our column list as SQL text, for the floor Worker's statements. */
+const COLUMNS_TEXT = new PgDialect().sqlToQuery(COMPANY_COLUMNS).sql;
+
 import { freshPostgres } from "./fresh-postgres";
 import { assertWrkInstalled, type LoadResult, load } from "./load";
 import { type LocalWorker, startFloorWorker, startLocalWorker } from "./local-workers";
@@ -103,8 +108,8 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
         startFloorWorker({
           DATABASE_URL: database.ownerUrl,
           NEON_FETCH_ENDPOINT: neonLocal.fetchEndpoint,
-          GET_SQL: `select ${COMPANY_COLUMNS} from companies where id = $1`,
-          LIST_SQL: `select ${COMPANY_COLUMNS} from companies where tenant_id = $1 and deleted_at is null
+          GET_SQL: `select ${COLUMNS_TEXT} from companies where id = $1`,
+          LIST_SQL: `select ${COLUMNS_TEXT} from companies where tenant_id = $1 and deleted_at is null
                      order by name_key collate "C", id limit 51`,
         }),
       ),

@@ -43,9 +43,7 @@ export const importResponses = {
   ...problemResponses(502),
 };
 
-export interface ImportedRow extends CompanyRow {
-  inserted: boolean;
-}
+export type ImportedRow = CompanyRow & { inserted: boolean };
 
 function companiesHouseClient(c: { var: AppEnv["Variables"] }) {
   const companiesHouse = c.var.companiesHouse;
@@ -69,7 +67,7 @@ export async function importNumber(
   // What a replay needs, read back in the batch's last statement. now() is the transaction's start,
   // so rows stamped with it are the ones this import wrote.
   const stored = sql`(select to_jsonb(r) from (
-      select ${sql.raw(COMPANY_COLUMNS)}, created_at = now() as inserted,
+      select ${COMPANY_COLUMNS}, created_at = now() as inserted,
         (select count(*)::int from contacts k where k.company_id = companies.id and k.source = 'companies_house'
             and k.deleted_at is null and k.collected_at = now()) as officers_imported
         from companies where company_number = ${number}) r)`;

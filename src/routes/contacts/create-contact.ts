@@ -59,11 +59,11 @@ export const createContact = new OpenAPIHono<AppEnv>().openapi(createContactRout
           select ${id}, ${companyId}, ${input.name}, ${input.job_title ?? null}, ${input.email ?? null}, ${input.phone ?? null},
                  ${input.lawful_basis}, 'manual', ${input.source_url ?? null}
            where exists (select 1 from companies where id = ${companyId} and deleted_at is null)
-          returning ${sql.raw(CONTACT_COLUMNS)}`),
+          returning ${CONTACT_COLUMNS}`),
         ],
         {
           status: 201,
-          body: sql`select to_jsonb(r) from (select ${sql.raw(CONTACT_COLUMNS)} from contacts where id = ${id}) r`,
+          body: sql`select to_jsonb(r) from (select ${CONTACT_COLUMNS} from contacts where id = ${id}) r`,
         },
       );
       const [row] = result.rows;

@@ -37,9 +37,7 @@ export const getContact = new OpenAPIHono<AppEnv>().openapi(getContactRoute, asy
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<ContactRow>(
-      sql`select ${sql.raw(CONTACT_COLUMNS)} from contacts where id = ${id} and deleted_at is null`,
-    ),
+    db.execute<ContactRow>(sql`select ${CONTACT_COLUMNS} from contacts where id = ${id} and deleted_at is null`),
   ]);
   const [row] = result.rows;
   if (!row) throw contactNotFound();

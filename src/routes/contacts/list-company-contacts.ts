@@ -25,9 +25,7 @@ export const listCompanyContactsRoute = createRoute({
   },
 });
 
-interface ListedContact extends ContactRow {
-  created_order: string;
-}
+type ListedContact = ContactRow & { created_order: string };
 
 export const listCompanyContacts = new OpenAPIHono<AppEnv>().openapi(listCompanyContactsRoute, async (c) => {
   const { id } = c.req.valid("param");
@@ -39,7 +37,7 @@ export const listCompanyContacts = new OpenAPIHono<AppEnv>().openapi(listCompany
   } = await c.var.scoped.batch((db) => [
     // Its own statement, so "no such company" is a 404 rather than an empty list.
     db.execute(sql`select 1 from companies where id = ${id} and deleted_at is null`),
-    db.execute<ListedContact>(sql`select ${sql.raw(CONTACT_COLUMNS)}, created_at as created_order
+    db.execute<ListedContact>(sql`select ${CONTACT_COLUMNS}, created_at as created_order
       from contacts k where k.company_id = ${id} and k.deleted_at is null ${keyset}
       order by k.created_at, k.id limit ${limit + 1}`),
   ]);

@@ -1,6 +1,8 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { type SQL, sql } from "drizzle-orm";
+import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { Column, SQL } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { contacts } from "../../db/schema/contacts";
+import { assignment } from "../../db/selection";
 import { updatedOrThrow, type VersionedOutcome, versionedUpdate } from "../../db/versioned-update";
 import { problemResponses } from "../../errors/problem";
 import { etagOf, expectedVersion, ifMatchHeaderSchema } from "../../http/etag";
@@ -45,27 +47,28 @@ export const updateContactRoute = createRoute({
   },
 });
 
-const COLUMN_OF: Record<string, string> = {
-  name: "name",
-  job_title: "job_title",
-  email: "email",
-  phone: "phone",
-  lawful_basis: "lawful_basis",
-  source_url: "source_url",
-};
+/** The column each field of the body writes. */
+const COLUMN_OF = {
+  name: contacts.name,
+  job_title: contacts.jobTitle,
+  email: contacts.email,
+  phone: contacts.phone,
+  lawful_basis: contacts.lawfulBasis,
+  source_url: contacts.sourceUrl,
+} satisfies Record<keyof z.infer<typeof updateContactBodySchema>, Column>;
 
 export const updateContact = new OpenAPIHono<AppEnv>().openapi(updateContactRoute, async (c) => {
   const { id } = c.req.valid("param");
   const changes = c.req.valid("json");
   const ifMatch = c.req.valid("header")["if-match"];
   const expected = expectedVersion(ifMatch, id);
-  const assignments: SQL[] = Object.entries(changes).map(
-    ([field, value]) => sql`${sql.raw(COLUMN_OF[field] ?? "name")} = ${value ?? null}`,
+  const assignments: SQL[] = (Object.keys(changes) as (keyof typeof COLUMN_OF)[]).map((field) =>
+    assignment(COLUMN_OF[field], changes[field] ?? null),
   );
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<ContactRow & VersionedOutcome>(versionedUpdate("contacts", CONTACT_COLUMNS, id, assignments, expected)),
+    db.execute<ContactRow & VersionedOutcome>(versionedUpdate(contacts, CONTACT_COLUMNS, id, assignments, expected)),
   ]);
   const row = updatedOrThrow(result.rows[0], "contact", etagOf);
   c.header("ETag", etagOf(row));

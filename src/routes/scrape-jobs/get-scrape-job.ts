@@ -35,7 +35,7 @@ export const getScrapeJob = new OpenAPIHono<AppEnv>().openapi(getScrapeJobRoute,
   const {
     results: [job, pages],
   } = await c.var.scoped.batch((db) => [
-    db.execute<ScrapeJobRow>(sql`select ${sql.raw(SCRAPE_JOB_COLUMNS)} from scrape_jobs where id = ${id}`),
+    db.execute<ScrapeJobRow>(sql`select ${SCRAPE_JOB_COLUMNS} from scrape_jobs where id = ${id}`),
     db.execute<PageRow & Record<string, unknown>>(sql`select url, outcome, http_status, content_type, bytes, detail,
         fetched_at::text from scrape_pages where job_id = ${id} order by fetched_at, id`),
   ]);

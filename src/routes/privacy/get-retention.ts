@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { RETENTION_COLUMNS, retentionBody, type StoredPolicy } from "./retention-policy";
+import { RETENTION_SELECTION, retentionBody, type StoredPolicy } from "./retention-policy";
 import { retentionSchema } from "./schemas";
 
 export const getRetentionRoute = createRoute({
@@ -23,9 +23,7 @@ export const getRetention = new OpenAPIHono<AppEnv>().openapi(getRetentionRoute,
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<StoredPolicy & Record<string, unknown>>(
-      sql`select ${sql.raw(RETENTION_COLUMNS)}, updated_at::text from retention_policies`,
-    ),
+    db.execute<StoredPolicy & Record<string, unknown>>(sql`select ${RETENTION_SELECTION} from retention_policies`),
   ]);
   return c.json(retentionBody(result.rows[0]), 200);
 });

@@ -5,7 +5,7 @@ import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { effectivePolicy, RETENTION_SETTING_NAMES, RETENTION_SETTINGS } from "../../privacy/retention";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { RETENTION_COLUMNS, retentionBody, type StoredPolicy } from "./retention-policy";
+import { RETENTION_COLUMNS, RETENTION_SELECTION, retentionBody, type StoredPolicy } from "./retention-policy";
 import { retentionSchema, retentionUpdateSchema } from "./schemas";
 
 export const updateRetentionRoute = createRoute({
@@ -39,8 +39,8 @@ export const updateRetention = new OpenAPIHono<AppEnv>().openapi(updateRetention
   const next = sql.join(
     RETENTION_SETTING_NAMES.map((name) =>
       changes[name] === undefined
-        ? sql`(select ${sql.raw(name)} from current) as ${sql.raw(name)}`
-        : sql`${changes[name]}::integer as ${sql.raw(name)}`,
+        ? sql`(select ${sql.identifier(name)} from current) as ${sql.identifier(name)}`
+        : sql`${changes[name]}::integer as ${sql.identifier(name)}`,
     ),
     sql`, `,
   );
@@ -55,17 +55,17 @@ export const updateRetention = new OpenAPIHono<AppEnv>().openapi(updateRetention
         select *, coalesce(scrape_jobs_days, ${jobs}) >= coalesce(scrape_results_days, ${results}) as consistent from next
       ),
       written as (
-        insert into retention_policies (${sql.raw(RETENTION_COLUMNS)})
-        select ${sql.raw(RETENTION_COLUMNS)} from checked where consistent
+        insert into retention_policies (${RETENTION_COLUMNS})
+        select ${RETENTION_COLUMNS} from checked where consistent
         on conflict (tenant_id) do update set ${sql.join(
-          RETENTION_SETTING_NAMES.map((name) => sql`${sql.raw(name)} = excluded.${sql.raw(name)}`),
+          RETENTION_SETTING_NAMES.map((name) => sql`${sql.identifier(name)} = excluded.${sql.identifier(name)}`),
           sql`, `,
         )}
-        returning ${sql.raw(RETENTION_COLUMNS)}, updated_at::text
+        returning ${RETENTION_SELECTION}
       )
       select w.*, true as consistent from written w
       union all
-      select ${sql.raw(RETENTION_COLUMNS)}, null, false from checked where not consistent`),
+      select ${RETENTION_COLUMNS}, null, false from checked where not consistent`),
   ]);
   const [row] = result.rows;
   if (!row) throw new Error("retention update: no outcome");

@@ -25,20 +25,20 @@ interface DevServerState {
   fetchEndpoint: string;
 }
 
-export function recordDevServer(fetchEndpoint: string): void {
-  mkdirSync(dirname(DEV_SERVER_STATE), { recursive: true });
+export function recordDevServer(fetchEndpoint: string, statePath = DEV_SERVER_STATE): void {
+  mkdirSync(dirname(statePath), { recursive: true });
   const state: DevServerState = { pid: process.pid, fetchEndpoint };
-  writeFileSync(DEV_SERVER_STATE, `${JSON.stringify(state)}\n`);
+  writeFileSync(statePath, `${JSON.stringify(state)}\n`);
 }
 
-export function forgetDevServer(): void {
-  rmSync(DEV_SERVER_STATE, { force: true });
+export function forgetDevServer(statePath = DEV_SERVER_STATE): void {
+  rmSync(statePath, { force: true });
 }
 
-function recordedEndpoint(): string | undefined {
-  if (!existsSync(DEV_SERVER_STATE)) return undefined;
+function recordedEndpoint(statePath: string): string | undefined {
+  if (!existsSync(statePath)) return undefined;
   try {
-    const state = JSON.parse(readFileSync(DEV_SERVER_STATE, "utf8")) as DevServerState;
+    const state = JSON.parse(readFileSync(statePath, "utf8")) as DevServerState;
     process.kill(state.pid, 0); // throws when the recording `npm run dev` is gone (file left by a crash)
     return state.fetchEndpoint;
   } catch {
@@ -59,10 +59,11 @@ async function answers(fetchEndpoint: string): Promise<boolean> {
  * The endpoint of this checkout's running `npm run dev` database, if one answers: the port in
  * NEON_LOCAL_PORT when set (as `npm run dev` was started with it), else the one it recorded.
  */
-export async function runningDevEndpoint(): Promise<string | undefined> {
-  const candidate = process.env.NEON_LOCAL_PORT
-    ? `http://127.0.0.1:${Number(process.env.NEON_LOCAL_PORT)}/sql`
-    : recordedEndpoint();
+export async function runningDevEndpoint(
+  statePath = DEV_SERVER_STATE,
+  neonLocalPort = process.env.NEON_LOCAL_PORT,
+): Promise<string | undefined> {
+  const candidate = neonLocalPort ? `http://127.0.0.1:${Number(neonLocalPort)}/sql` : recordedEndpoint(statePath);
   return candidate && (await answers(candidate)) ? candidate : undefined;
 }
 

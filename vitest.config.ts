@@ -16,7 +16,7 @@ export default defineConfig({
         // Infrastructure that runs on Node: the local Neon server, scripts, config files.
         test: {
           name: "node",
-          include: ["test/node/**/*.test.ts"],
+          include: ["test/node/**/*.test.ts", "neon-local/test/**/*.test.ts", "bench/test/**/*.test.ts"],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,

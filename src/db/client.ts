@@ -51,7 +51,8 @@ export function createDatabaseClient(options: DatabaseOptions): DatabaseClient {
     });
     return drizzle({ client: neon(options.url, { fetchOptions }) });
   };
-  // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware.
+  // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware. A comment
+  // cannot be a parameter: sql.raw is the only way to put it in the statement.
   const tag = sql.raw(`/* request_id='${options.requestId}' */ `);
   let readOnlyDb: Database | undefined;
   return {

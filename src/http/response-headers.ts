@@ -7,15 +7,20 @@ import type { Context } from "hono";
  * mutable headers; one fetched from elsewhere (the static assets behind /docs) does not, and is
  * copied once, by Hono, for the first header.
  */
-export function setResponseHeaders(c: Context, headers: Iterable<readonly [string, string]>): void {
+export function setResponseHeaders(
+  c: Context,
+  headers: Iterable<readonly [string, string]>,
+  { append = false }: { append?: boolean } = {},
+): void {
   let target = c.res.headers;
   let copied = false;
   for (const [name, value] of headers) {
     try {
-      target.set(name, value);
+      if (append) target.append(name, value);
+      else target.set(name, value);
     } catch (error) {
       if (copied || !(error instanceof TypeError)) throw error; // not the immutable-headers case
-      c.header(name, value);
+      c.header(name, value, { append });
       target = c.res.headers;
       copied = true;
     }

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiThroughputScenario } from "./api-throughput";
+import { measureBundle } from "./bundle";
 import { companiesSearchScenario } from "./companies-search";
 import { identityCostScenario } from "./identity-cost";
 import { rateLimiterScenario } from "./rate-limiter";
@@ -20,6 +21,8 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "retention-purge": retentionPurgeScenario,
   "identity-cost": identityCostScenario,
   "api-throughput": apiThroughputScenario,
+  // Seconds, no database: the production bundle's gzip size and start-up (api-throughput reports it too).
+  bundle: async () => ({ ...(await measureBundle()) }),
 };
 
 async function main() {

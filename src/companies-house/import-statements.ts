@@ -83,7 +83,7 @@ export function importStatements(
       insolvency_status = excluded.insolvency_status, companies_house_state = excluded.companies_house_state,
       deleted_at = null
     ${options.restore ? sql`` : sql`where companies.deleted_at is null`}
-    returning ${sql.raw(COMPANY_COLUMNS)}, (xmax = 0) as inserted`;
+    returning ${COMPANY_COLUMNS}, (xmax = 0) as inserted`;
   const contacts = (
     people: ReturnType<typeof officerContacts>,
   ) => sql`insert into contacts (company_id, name, job_title,

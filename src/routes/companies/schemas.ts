@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { getTableColumns } from "drizzle-orm";
 import { addressSchema, MAX_SIC_CODES } from "../../companies-house/upstream";
-import { COMPANY_SOURCES, type RegisteredOffice } from "../../db/schema/companies";
+import { COMPANY_SOURCES, companies } from "../../db/schema/companies";
+import { omitColumns, type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 /**
@@ -142,39 +144,23 @@ export const companySchema = z
 
 export type CompanyBody = z.infer<typeof companySchema>;
 
+/**
+ * The columns a company's API body is made of: all but its tenant, the derived search keys and the
+ * hashes of the people the last Companies House fetch saw (change detection's, never shown).
+ */
+export const companyColumns = omitColumns(
+  getTableColumns(companies),
+  "tenantId",
+  "nameKey",
+  "postcode",
+  "companiesHouseState",
+);
+
 /** A companies row as raw SQL returns it (column names), e.g. from `to_jsonb(row)`. */
-export interface CompanyRow extends Record<string, unknown> {
-  id: string;
-  name: string;
-  company_number: string | null;
-  status: string | null;
-  type: string | null;
-  date_of_creation: string | null;
-  date_of_cessation: string | null;
-  jurisdiction: string | null;
-  sic_codes: string[];
-  registered_office: RegisteredOffice | null;
-  website: string | null;
-  domain: string | null;
-  tags: string[];
-  source: CompanyBody["provenance"]["source"];
-  source_ref: string | null;
-  fetched_at: string | null;
-  accounts_made_up_to: string | null;
-  accounts_next_due: string | null;
-  accounts_overdue: boolean | null;
-  last_accounts_filed_on: string | null;
-  confirmation_statement_next_due: string | null;
-  confirmation_statement_overdue: boolean | null;
-  charges_total: number | null;
-  charges_outstanding: number | null;
-  insolvency_status: string | null;
-  checked_at: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
+export type CompanyRow = RowOf<typeof companyColumns>;
+
+/** The select list of `companyColumns` (dates and timestamps as text). */
+export const COMPANY_COLUMNS = selectList(companyColumns);
 
 export function companyBody(row: CompanyRow): CompanyBody {
   return {
@@ -219,10 +205,3 @@ export function companyBody(row: CompanyRow): CompanyBody {
 export { etagOf } from "../../http/etag";
 
 export const companyIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
-
-/** Every column of a company, under the names the API renderer reads. */
-export const COMPANY_COLUMNS = `id, name, company_number, status, type, date_of_creation::text, date_of_cessation::text,
-  jurisdiction, sic_codes, registered_office, website, domain, tags, source, source_ref, fetched_at::text, version,
-  created_at::text, updated_at::text, deleted_at::text, accounts_made_up_to::text, accounts_next_due::text,
-  accounts_overdue, last_accounts_filed_on::text, confirmation_statement_next_due::text, confirmation_statement_overdue,
-  charges_total, charges_outstanding, insolvency_status, checked_at::text`;

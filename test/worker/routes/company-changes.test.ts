@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CHANGE_TYPES } from "../../../src/db/schema/company-changes";
 import { pageSchema } from "../../../src/http/pagination";
 import { changeSchema } from "../../../src/routes/changes/schemas";
-import { importedCompanySchema } from "../../../src/routes/companies/import-company";
+import { importedCompanySchema } from "../../../src/routes/companies/companies-house-import";
 import { companyNumber, fakeCompany, importCompany } from "../companies-house";
 import { signedIn } from "../factories";
 import { call, databaseRoundTrips, newRequestId, problemOf, sqlAs } from "../harness";

@@ -48,6 +48,8 @@ export default defineConfig({
                   pro: { per_minute: 600000, burst: 100000 },
                   enterprise: { per_minute: 600000, burst: 100000 },
                   anonymous: { per_minute: 600000, burst: 100000 },
+                  // Every import now makes 4-6 Companies House requests (one shared key for the suite).
+                  companies_house: { per_minute: 600000, burst: 100000 },
                 }),
                 NEON_FETCH_ENDPOINT: inject("neonEndpoint"),
                 JWT_SECRET: TEST_JWT_SECRET,

@@ -291,7 +291,7 @@ export interface paths {
         put?: never;
         /**
          * Import a company from Companies House
-         * @description Fetches the profile and officers, then creates or updates the company (by number) and its active officers (as contacts) in one transaction: nothing is written if anything fails. Unknown number: 404; Companies House unavailable: 503 with Retry-After; unreadable data: 502.
+         * @description Fetches the profile, officers, persons with significant control, latest accounts filing, and (when the profile says there are any) charges and insolvency cases, then creates or updates the company (by number), its active officers and individual PSCs (as contacts, with lawful basis and provenance; erased people are skipped) and records what changed since the last fetch, in one transaction: nothing is written if anything fails. Unknown number: 404; Companies House unavailable: 503 with Retry-After; unreadable data: 502.
          */
         post: operations["importCompanyFromCompaniesHouse"];
         delete?: never;
@@ -311,7 +311,7 @@ export interface paths {
         put?: never;
         /**
          * Re-fetch a company from Companies House
-         * @description Two database round trips, with the Companies House call between them: the first reads the company's number, the second writes the fresh data (one transaction).
+         * @description Two database round trips, with the Companies House call between them: the first reads the company's number, the second writes the fresh data and records the changes since the last fetch (one transaction).
          */
         post: operations["refreshCompanyFromCompaniesHouse"];
         delete?: never;
@@ -462,6 +462,46 @@ export interface paths {
          * @description `If-Match` with the ETag you read: a stale one is a 412 and nothing changes.
          */
         patch: operations["updateContact"];
+        trace?: never;
+    };
+    "/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed at the tenant's companies
+         * @description Differences found between two Companies House fetches of the tenant's companies (an import, a refresh, or the scheduled refresh of tracked companies): officers appointed or resigned, PSCs added or ceased, status, accounts filed, registered office, SIC codes, insolvency. Newest first, cursor-paginated; filter by `type` and `since`.
+         */
+        get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/companies/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed at a company
+         * @description The company's changes found between Companies House fetches, newest first, cursor-paginated; filter by `type` and `since`. Another tenant's company is a 404.
+         */
+        get: operations["listCompanyChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/companies/{id}/scrape": {
@@ -877,6 +917,16 @@ export interface components {
              * @description Active officers written as contacts
              */
             officers_imported: number;
+            /**
+             * Format: int32
+             * @description Individuals with significant control (still in control) written as contacts
+             */
+            pscs_imported: number;
+            /**
+             * Format: int32
+             * @description Differences from the previous fetch, recorded as changes (GET /v1/companies/{id}/changes)
+             */
+            changes_recorded: number;
         };
         Company: {
             /** Format: uuid */
@@ -909,6 +959,37 @@ export interface components {
             website: string | null;
             domain: string | null;
             tags: string[];
+            /** @description From Companies House; null until the company is fetched from it */
+            accounts: {
+                /** Format: date */
+                made_up_to: string | null;
+                /** Format: date */
+                next_due: string | null;
+                overdue: boolean | null;
+                /**
+                 * Format: date
+                 * @description When the latest accounts were filed
+                 */
+                last_filed_on: string | null;
+            };
+            confirmation_statement: {
+                /** Format: date */
+                next_due: string | null;
+                overdue: boolean | null;
+            };
+            charges: {
+                /** Format: int32 */
+                total: number | null;
+                /** Format: int32 */
+                outstanding: number | null;
+            };
+            insolvency: {
+                /**
+                 * @description Type of the latest insolvency case; null: none
+                 * @example creditors-voluntary-liquidation
+                 */
+                status: string | null;
+            };
             provenance: {
                 /** @enum {string} */
                 source: "manual" | "companies_house" | "scrape" | "import";
@@ -918,6 +999,12 @@ export interface components {
                  * @example 2026-11-23T13:06:41.123Z
                  */
                 fetched_at: string | null;
+                /**
+                 * Format: date-time
+                 * @description When Companies House was last asked about the company (the scheduled refresh's order)
+                 * @example 2026-11-23T13:06:41.123Z
+                 */
+                checked_at: string | null;
             };
             /** Format: int32 */
             version: number;
@@ -1068,6 +1155,29 @@ export interface components {
             lawful_basis?: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
             /** Format: uri */
             source_url?: string | null;
+        };
+        CompanyChange: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            company_id: string;
+            /** @enum {string} */
+            type: "officer_appointed" | "officer_resigned" | "psc_added" | "psc_ceased" | "status_changed" | "accounts_filed" | "address_changed" | "sic_codes_changed" | "insolvency";
+            /**
+             * Format: date-time
+             * @example 2026-11-23T13:06:41.123Z
+             */
+            detected_at: string;
+            /** @description `from`/`to` for status, address, SIC codes and insolvency; `made_up_to`, `previous_made_up_to`, `filed_on` for accounts; role and dates for officers; kind, natures of control and dates for PSCs (and the name of a PSC that is a legal entity) */
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description The officer or individual PSC, while they are a contact (erased people are not named) */
+            person: {
+                /** Format: uuid */
+                contact_id: string;
+                name: string;
+            } | null;
         };
         ScrapeJob: {
             /** Format: uuid */
@@ -1257,7 +1367,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            job: "retention_purge" | "maintenance";
+            job: "retention_purge" | "maintenance" | "companies_house_refresh";
             /**
              * Format: date-time
              * @example 2026-11-23T13:06:41.123Z
@@ -5638,6 +5748,260 @@ export interface operations {
             };
         };
     };
+    listChanges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                type?: "officer_appointed" | "officer_resigned" | "psc_added" | "psc_ceased" | "status_changed" | "accounts_filed" | "address_changed" | "sic_codes_changed" | "insolvency";
+                /** @description Inclusive lower bound of detected_at */
+                since?: string;
+            };
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+                /** @description The tenant to act in, for tokens without a tenant claim and for API keys (which may only name their own). A token's claim and this header must agree. */
+                "X-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of changes, newest first */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CompanyChange"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCompanyChanges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                type?: "officer_appointed" | "officer_resigned" | "psc_added" | "psc_ceased" | "status_changed" | "accounts_filed" | "address_changed" | "sic_codes_changed" | "insolvency";
+                /** @description Inclusive lower bound of detected_at */
+                since?: string;
+            };
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+                /** @description The tenant to act in, for tokens without a tenant claim and for API keys (which may only name their own). A token's claim and this header must agree. */
+                "X-Tenant-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the company's changes, newest first */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CompanyChange"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createScrapeJob: {
         parameters: {
             query?: never;
@@ -6749,7 +7113,7 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page */
                 cursor?: string;
-                job?: "retention_purge" | "maintenance";
+                job?: "retention_purge" | "maintenance" | "companies_house_refresh";
             };
             header?: {
                 /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */

@@ -16,6 +16,7 @@ import { services } from "./middleware/services";
 import { buildOpenApiDocument, registerComponents, servedDocument } from "./openapi/document";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
+import { changeRoutes } from "./routes/changes";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
 import { maintenanceRoutes } from "./routes/maintenance";
@@ -60,6 +61,7 @@ export function createApp() {
   app.route("/", auditLogRoutes);
   app.route("/", companyRoutes);
   app.route("/", contactRoutes);
+  app.route("/", changeRoutes);
   app.route("/", scrapeJobRoutes);
   app.route("/", privacyRoutes);
   app.route("/", maintenanceRoutes);

@@ -61,6 +61,15 @@ const configSchema = z.object({
     }),
   COMPANIES_HOUSE_API_KEY: z.string().min(1).optional(),
   COMPANIES_HOUSE_API_URL: z.url().default("https://api.company-information.service.gov.uk"),
+  // The scheduled refresh: Companies House requests one run may spend (of the key's 600 per 5
+  // minutes, shared with interactive imports), and how old a company's data must be to be due.
+  COMPANIES_HOUSE_REFRESH_REQUESTS: z.coerce.number().int().min(0).max(600).default(200),
+  COMPANIES_HOUSE_REFRESH_AFTER_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24),
   SCRAPE_USER_AGENT: z.string().min(1).default("DetecktivBot/1.0 (+https://detecktiv.co.uk/bot)"),
   SCRAPE_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   SCRAPE_ALLOW_PRIVATE_NETWORKS: bool.default(false),

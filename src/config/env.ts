@@ -38,6 +38,8 @@ export interface Env {
   RATE_LIMIT_PLANS?: string | Record<string, unknown>;
   COMPANIES_HOUSE_API_KEY?: string;
   COMPANIES_HOUSE_API_URL?: string;
+  COMPANIES_HOUSE_REFRESH_REQUESTS?: string;
+  COMPANIES_HOUSE_REFRESH_AFTER_HOURS?: string;
   SCRAPE_USER_AGENT?: string;
   SCRAPE_MAX_PAGES?: string;
   SCRAPE_ALLOW_PRIVATE_NETWORKS?: string;

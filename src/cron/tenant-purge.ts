@@ -15,6 +15,7 @@ interface TenantTable {
  */
 export const TENANT_TABLES: TenantTable[] = [
   { table: "company_signals" },
+  { table: "company_changes" },
   { table: "scrape_pages" },
   { table: "scrape_jobs" },
   { table: "contacts" },

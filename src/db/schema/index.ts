@@ -1,6 +1,7 @@
 export * from "./api-keys";
 export * from "./audit-log";
 export * from "./companies";
+export * from "./company-changes";
 export * from "./company-signals";
 export * from "./contacts";
 export * from "./erasures";

@@ -29,6 +29,8 @@ GRANT INSERT ON audit_log TO app_auth;
 GRANT DELETE, SELECT ON audit_log TO app_maintenance;
 GRANT DELETE, INSERT, SELECT, UPDATE ON companies TO app_api;
 GRANT DELETE, SELECT ON companies TO app_maintenance;
+GRANT INSERT, SELECT ON company_changes TO app_api;
+GRANT DELETE, SELECT ON company_changes TO app_maintenance;
 GRANT INSERT, SELECT ON company_signals TO app_api;
 GRANT DELETE, SELECT ON company_signals TO app_maintenance;
 GRANT DELETE, INSERT, SELECT, UPDATE ON contacts TO app_api;

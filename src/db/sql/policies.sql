@@ -9,6 +9,8 @@ ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
 ALTER TABLE companies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE companies FORCE ROW LEVEL SECURITY;
+ALTER TABLE company_changes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE company_changes FORCE ROW LEVEL SECURITY;
 ALTER TABLE company_signals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE company_signals FORCE ROW LEVEL SECURITY;
 ALTER TABLE contacts ENABLE ROW LEVEL SECURITY;
@@ -95,6 +97,18 @@ CREATE POLICY companies_maintenance_select ON companies AS PERMISSIVE FOR SELECT
   USING (true);
 
 CREATE POLICY companies_search_select ON companies AS PERMISSIVE FOR SELECT TO app_search
+  USING (true);
+
+CREATE POLICY company_changes_api_insert ON company_changes AS PERMISSIVE FOR INSERT TO app_api
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY company_changes_api_select ON company_changes AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY company_changes_maintenance_delete ON company_changes AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING (true);
+
+CREATE POLICY company_changes_maintenance_select ON company_changes AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
 
 CREATE POLICY company_signals_api_all ON company_signals AS PERMISSIVE FOR ALL TO app_api

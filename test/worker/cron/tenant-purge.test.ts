@@ -75,6 +75,11 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
      VALUES ($1, $2, $3, 'web_profile', 'profile', '{}', 'https://offboarded.example/', now())`,
     [tenant, company.id, job?.id],
   );
+  await sql.query(
+    `INSERT INTO company_changes (tenant_id, company_id, type, details)
+     VALUES ($1, $2, 'status_changed', '{"from": "active", "to": "dissolved"}')`,
+    [tenant, company.id],
+  );
   const [run] = (await sql.query(
     "INSERT INTO maintenance_runs (job, completed) VALUES ('maintenance', true) RETURNING id",
   )) as { id: string }[];

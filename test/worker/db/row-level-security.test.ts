@@ -184,6 +184,10 @@ const TENANT_TABLES: Record<
       [tenantId, row?.company_id, job],
     ];
   },
+  company_changes: async (tenantId) => [
+    "INSERT INTO company_changes (tenant_id, company_id, type) VALUES ($1, $2, 'status_changed')",
+    [tenantId, await ownerCompany(tenantId)],
+  ],
   retention_policies: (tenantId) => [
     "INSERT INTO retention_policies (tenant_id, audit_log_days) VALUES ($1, 500)",
     [tenantId],

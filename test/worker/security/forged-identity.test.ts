@@ -376,6 +376,10 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: (ids) => ["SELECT * FROM app.add_member($1, NULL, 'owner')", [ids.user]],
       code: "DT403",
     },
+    "begin_companies_house_refresh(uuid,text)": {
+      call: (ids) => ["SELECT app.begin_companies_house_refresh($1, 'x')", [ids.tenant]],
+      code: "DT403",
+    },
     "begin_request(text,text,text)": {
       call: () => ["SELECT * FROM app.begin_request('k', '{}', '')", []],
       code: "DTKEY",

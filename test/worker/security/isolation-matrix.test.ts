@@ -141,6 +141,15 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect((await send(`/v1/companies/${f.aCompany.id}/scrape`, "POST", f.b.headers)).status).toBe(404);
     expect((await send(`/v1/companies/${f.aCompany.id}/scrape`, "POST", bInA(f))).status).toBe(404);
   },
+  "GET /v1/companies/:id/changes": async (f) => {
+    expect((await call(`/v1/companies/${f.aCompany.id}/changes`, { headers: f.b.headers })).status).toBe(404);
+    expect((await call(`/v1/companies/${f.aCompany.id}/changes`, { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/changes": async (f) => {
+    expect((await call("/v1/changes", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/changes", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aCompany.id);
+  },
   "GET /v1/companies/:id/signals": async (f) => {
     expect((await call(`/v1/companies/${f.aCompany.id}/signals`, { headers: f.b.headers })).status).toBe(404);
   },

@@ -72,6 +72,7 @@ const ACTIONS: Action[] = [
     request: (w) => ({ method: "POST", path: "/v1/tenant/transfer-ownership", body: { user_id: w.targetUserId } }),
   },
   { name: "list companies", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/companies" }) },
+  { name: "list changes", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/changes" }) },
   {
     name: "add a company",
     minRole: "editor",

@@ -43,6 +43,8 @@ describe("database round trips per request", () => {
       ["POST", `/v1/companies/${company.id}/scrape`],
       ["GET", "/v1/scrape-jobs"],
       ["GET", `/v1/companies/${company.id}/signals`],
+      ["GET", `/v1/companies/${company.id}/changes`],
+      ["GET", "/v1/changes?type=status_changed"],
       ["GET", "/v1/privacy/retention"],
       ["PUT", "/v1/privacy/retention", { audit_log_days: 500 }],
       ["POST", "/v1/privacy/export", { email: "pat@scraped.example" }],

@@ -18,6 +18,7 @@ import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
+import { invitationRoutes } from "./routes/invitations";
 import { listRuns } from "./routes/maintenance/list-runs";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
@@ -60,6 +61,7 @@ export function createApp() {
   app.route("/", meRoutes);
   app.route("/", tenantRoutes);
   app.route("/", memberRoutes);
+  app.route("/", invitationRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
   app.route("/", companyRoutes);

@@ -72,6 +72,12 @@ const configSchema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(2 * 1024 * 1024),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(30).default(7),
+  // The page of the product that takes `?token=` and calls POST /v1/invitations/accept.
+  INVITATION_ACCEPT_URL: z.url({ protocol: /^https?$/ }).default("https://app.detecktiv.co.uk/invitations/accept"),
+  EMAIL_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EMAIL_API_TOKEN: z.string().min(1).optional(),
+  EMAIL_FROM: z.string().min(3).max(320).optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -86,6 +92,11 @@ function crossChecks(raw: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   if (!raw.JWT_SECRET && !raw.JWT_JWKS_URL) {
     problems.push({ variable: "JWT_SECRET", message: "set JWT_SECRET or JWT_JWKS_URL" });
+  }
+  if (raw.EMAIL_API_URL) {
+    for (const variable of ["EMAIL_API_TOKEN", "EMAIL_FROM"] as const) {
+      if (!raw[variable]) problems.push({ variable, message: "is required when EMAIL_API_URL is set" });
+    }
   }
   if (raw.ENVIRONMENT === "production") {
     if (raw.NEON_FETCH_ENDPOINT)

@@ -45,4 +45,11 @@ export interface Env {
   CRON_MAX_STATEMENTS?: string;
   SCRAPE_TIMEOUT_MS?: string;
   SCRAPE_MAX_BYTES?: string;
+  /** Invitations: how long a token stays valid, and where its link points. */
+  INVITATION_TTL_DAYS?: string;
+  INVITATION_ACCEPT_URL?: string;
+  /** An email provider's HTTP API (Resend's shape); unset, invitation links go back to the admin. */
+  EMAIL_API_URL?: string;
+  EMAIL_API_TOKEN?: string;
+  EMAIL_FROM?: string;
 }

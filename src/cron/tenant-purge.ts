@@ -20,6 +20,7 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: "contacts" },
   { table: "companies" },
   { table: "api_keys" },
+  { table: "invitations" },
   { table: "idempotency_keys" },
   { table: "suppressed_subjects" },
   { table: "erasure_receipts" },

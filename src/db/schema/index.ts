@@ -5,6 +5,7 @@ export * from "./company-signals";
 export * from "./contacts";
 export * from "./erasures";
 export * from "./idempotency-keys";
+export * from "./invitations";
 export * from "./maintenance-runs";
 export * from "./memberships";
 export * from "./retention-policies";

@@ -17,6 +17,8 @@ ALTER TABLE erasure_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
+ALTER TABLE invitations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invitations FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_run_counts ENABLE ROW LEVEL SECURITY;
@@ -140,6 +142,27 @@ CREATE POLICY idempotency_keys_maintenance_delete ON idempotency_keys AS PERMISS
 
 CREATE POLICY idempotency_keys_maintenance_select ON idempotency_keys AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
+
+CREATE POLICY invitations_api_all ON invitations AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY invitations_auth_select ON invitations AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY invitations_auth_update ON invitations AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY invitations_maintenance_purge_delete ON invitations AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY invitations_maintenance_purge_select ON invitations AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY maintenance_leases_maintenance_all ON maintenance_leases AS PERMISSIVE FOR ALL TO app_maintenance
   USING (true)

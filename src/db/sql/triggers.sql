@@ -19,6 +19,8 @@ CREATE TRIGGER contacts_check_company BEFORE INSERT OR UPDATE OF company_id, ten
 
 CREATE TRIGGER contacts_refuse_suppressed BEFORE INSERT OR UPDATE OF email, source_ref ON contacts FOR EACH ROW EXECUTE FUNCTION app.refuse_suppressed_contact();
 
+CREATE TRIGGER invitations_audit AFTER INSERT OR UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('invitation', 'names_only');
+
 CREATE TRIGGER memberships_audit AFTER INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('membership');
 
 CREATE TRIGGER memberships_guard BEFORE INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.guard_membership_change();

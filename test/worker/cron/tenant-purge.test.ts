@@ -43,6 +43,11 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
   await signedIn("admin", member.tenant);
   await signedIn("viewer", member.tenant);
   await createApiKeyVia(member, { role: "viewer", scopes: ["*"] });
+  const invited = await sendAs(member, "POST", "/v1/invitations", {
+    email: "joiner@offboarded.example",
+    role: "viewer",
+  });
+  expect(invited.status).toBe(201);
   const set = await sendAs(member, "PUT", "/v1/privacy/retention", { deleted_records_days: deletedRecordsDays });
   expect(set.status).toBe(200);
   const company = (await (

@@ -122,8 +122,13 @@ describe("forged identity settings, as app_api", () => {
     expect(row).toEqual({ name: "Untouched Ltd" });
   });
 
-  it("app.add_member cannot make the caller an owner of another tenant with a forged role", async () => {
+  it("app.accept_invitation and app.create_invitation cannot be driven with a forged identity", async () => {
     const sql = api();
+    const tokenHash = "ab".repeat(32);
+    await owner().query(
+      "INSERT INTO invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'admin', $3, now() + interval '1 day')",
+      [victim.tenant.id, `forged-${crypto.randomUUID()}@example.test`, tokenHash],
+    );
     const before = await owner().query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY 1", [
       victim.tenant.id,
     ]);
@@ -132,21 +137,29 @@ describe("forged identity settings, as app_api", () => {
         sql.query("SELECT set_config('app.tenant_id', $1, true), set_config('app.role', 'owner', true)", [
           victim.tenant.id,
         ]),
-        sql.query("SELECT * FROM app.add_member($1, NULL, 'owner')", [attacker.user.id]),
+        sql.query("SELECT * FROM app.accept_invitation($1)", [tokenHash]),
       ]),
     );
     expect(withOldNames).toBe("DT403");
     const withNewNames = await codeOf(
       sql.transaction([
         sql.query("SELECT set_config('app.identity', $1, true)", [forgedIdentity(victim)]),
-        sql.query("SELECT * FROM app.add_member($1, NULL, 'owner')", [attacker.user.id]),
+        sql.query("SELECT * FROM app.accept_invitation($1)", [tokenHash]),
       ]),
     );
     expect(withNewNames).toBe("42501");
+    const invited = await codeOf(
+      sql.query("SELECT * FROM app.create_invitation('x@example.test', 'admin', $1, now() + interval '1 day')", [
+        "cd".repeat(32),
+      ]),
+    );
+    expect(invited).toBe("DT403");
     const after = await owner().query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY 1", [
       victim.tenant.id,
     ]);
     expect(after).toEqual(before);
+    const [row] = await owner().query("SELECT accepted_at FROM invitations WHERE token_hash = $1", [tokenHash]);
+    expect(row).toEqual({ accepted_at: null });
   });
 });
 
@@ -372,8 +385,8 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
     string,
     { call: (ids: { tenant: string; user: string }) => [string, unknown[]]; code: string }
   > = {
-    "add_member(uuid,text,text)": {
-      call: (ids) => ["SELECT * FROM app.add_member($1, NULL, 'owner')", [ids.user]],
+    "accept_invitation(text)": {
+      call: () => ["SELECT * FROM app.accept_invitation(repeat('a', 64))", []],
       code: "DT403",
     },
     "begin_request(text,text,text)": {

@@ -13,6 +13,8 @@ interface Fixture {
   aCompany: { id: string };
   aContact: { id: string };
   aJob: { id: string };
+  /** An open invitation of A's, with its token. */
+  aInvitation: { id: string; token: string };
   b: Member;
 }
 
@@ -72,7 +74,29 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect(own).not.toContain(f.aMember.user.id);
   },
   "POST /v1/members": async (f) => {
-    expect((await send("/v1/members", "POST", bInA(f), { user_id: f.b.user.id, role: "owner" })).status).toBe(404);
+    expect((await send("/v1/members", "POST", bInA(f), { email: "b@example.test", role: "admin" })).status).toBe(404);
+  },
+  "GET /v1/invitations": async (f) => {
+    expect((await call("/v1/invitations", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/invitations?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aInvitation.id);
+  },
+  "POST /v1/invitations": async (f) => {
+    expect((await send("/v1/invitations", "POST", bInA(f), { email: "b@example.test", role: "admin" })).status).toBe(
+      404,
+    );
+  },
+  "DELETE /v1/invitations/:id": async (f) => {
+    expect((await send(`/v1/invitations/${f.aInvitation.id}`, "DELETE", f.b.headers)).status).toBe(404);
+    expect((await send(`/v1/invitations/${f.aInvitation.id}`, "DELETE", bInA(f))).status).toBe(404);
+  },
+  "POST /v1/invitations/accept": async (f) => {
+    // Even holding A's token, B (another address, or a key) cannot join, nor learn which tenant it is.
+    const response = await send("/v1/invitations/accept", "POST", bearer(f.b.token), { token: f.aInvitation.token });
+    expect(response.status).toBe(403);
+    const text = await response.text();
+    expect(text).not.toContain(f.a.tenant.id);
+    expect(text).not.toContain(f.a.tenant.slug);
   },
   "PATCH /v1/members/:userId": async (f) => {
     expect((await send(`/v1/members/${f.aMember.user.id}`, "PATCH", f.b.headers, { role: "admin" })).status).toBe(404);
@@ -191,7 +215,7 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies, contacts, jobs] = await sql.transaction([
+  const [tenant, members, keys, companies, contacts, jobs, invitations] = await sql.transaction([
     sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
     sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
     sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
@@ -200,8 +224,9 @@ async function snapshotOf(tenantId: string) {
       tenantId,
     ]),
     sql.query("SELECT id, status, attempts FROM scrape_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    sql.query("SELECT id, accepted_at, revoked_at FROM invitations WHERE tenant_id = $1 ORDER BY id", [tenantId]),
   ]);
-  return { tenant, members, keys, companies, contacts, jobs };
+  return { tenant, members, keys, companies, contacts, jobs, invitations };
 }
 
 describe("tenant isolation matrix", () => {
@@ -243,7 +268,10 @@ describe("tenant isolation matrix", () => {
         [a.tenant.id, aCompany.id],
       )) as { id: string }[];
       if (!aJob) throw new Error("no job");
-      f = { a, aMember, aKey, aCompany, aContact, aJob, b };
+      const aInvitation = (await (
+        await send("/v1/invitations", "POST", a.headers, { email: "invited@example.test", role: "viewer" })
+      ).json()) as { id: string; token: string };
+      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, b };
       before = await snapshotOf(a.tenant.id);
     });
 

@@ -29,6 +29,7 @@ import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
 import { ready } from "./routes/system/ready";
 import { tenantRoutes } from "./routes/tenants";
+import { workspaceRoutes } from "./routes/workspaces";
 
 /** Builds the whole HTTP application: middleware in order, routes, error handling, OpenAPI. */
 export function createApp() {
@@ -62,6 +63,7 @@ export function createApp() {
   app.route("/", tenantRoutes);
   app.route("/", memberRoutes);
   app.route("/", invitationRoutes);
+  app.route("/", workspaceRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
   app.route("/", companyRoutes);

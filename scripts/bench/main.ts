@@ -12,6 +12,7 @@ import { rateLimiterScenario } from "./rate-limiter";
 import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
 import { BENCH_DIR } from "./worker-harness";
+import { workspacePolicyScenario } from "./workspace-policy";
 
 const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "rate-limiter": rateLimiterScenario,
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "retention-purge": retentionPurgeScenario,
   "identity-cost": identityCostScenario,
   "api-throughput": apiThroughputScenario,
+  "workspace-policy": workspacePolicyScenario,
 };
 
 async function main() {

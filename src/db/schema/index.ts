@@ -15,3 +15,4 @@ export * from "./scrape-pages";
 export * from "./tenant-purges";
 export * from "./tenants";
 export * from "./users";
+export * from "./workspaces";

@@ -793,3 +793,24 @@ $function$
 ;
 ALTER FUNCTION app.verify_assertion(text,text,text) OWNER TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.verify_assertion(text,text,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.workspace_ids()
+ RETURNS uuid[]
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT CASE
+    WHEN i.user_id IS NULL THEN NULL
+    WHEN m.role IS NULL THEN '{}'::uuid[]
+    WHEN m.role IN ('owner', 'admin') OR m.workspace_scope = 'all' THEN NULL
+    ELSE ARRAY(SELECT wm.workspace_id FROM public.workspace_members wm
+                WHERE wm.tenant_id = m.tenant_id AND wm.user_id = m.user_id)
+  END
+  FROM (SELECT app.tenant_id() AS tenant_id, app.user_id() AS user_id) i
+  LEFT JOIN public.memberships m ON m.tenant_id = i.tenant_id AND m.user_id = i.user_id
+$function$
+;
+ALTER FUNCTION app.workspace_ids() OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.workspace_ids() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION app.workspace_ids() TO app_api;

@@ -41,6 +41,12 @@ ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspace_companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspace_companies FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspace_members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspace_members FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspaces ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspaces FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY api_keys_api_insert ON api_keys AS PERMISSIVE FOR INSERT TO app_api
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -90,6 +96,14 @@ CREATE POLICY companies_api_all ON companies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY companies_api_workspace ON companies AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY companies_maintenance_delete ON companies AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
 
@@ -103,6 +117,14 @@ CREATE POLICY company_signals_api_all ON company_signals AS PERMISSIVE FOR ALL T
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY company_signals_api_workspace ON company_signals AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY company_signals_maintenance_delete ON company_signals AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
 
@@ -112,6 +134,14 @@ CREATE POLICY company_signals_maintenance_select ON company_signals AS PERMISSIV
 CREATE POLICY contacts_api_all ON contacts AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY contacts_api_workspace ON contacts AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
 
 CREATE POLICY contacts_maintenance_delete ON contacts AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
@@ -224,6 +254,14 @@ CREATE POLICY scrape_jobs_api_all ON scrape_jobs AS PERMISSIVE FOR ALL TO app_ap
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY scrape_jobs_api_workspace ON scrape_jobs AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY scrape_jobs_auth_select ON scrape_jobs AS PERMISSIVE FOR SELECT TO app_auth
   USING (true);
 
@@ -244,6 +282,18 @@ CREATE POLICY scrape_jobs_maintenance_update ON scrape_jobs AS PERMISSIVE FOR UP
 CREATE POLICY scrape_pages_api_all ON scrape_pages AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY scrape_pages_api_workspace ON scrape_pages AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (( SELECT j.company_id
+   FROM scrape_jobs j
+  WHERE j.id = scrape_pages.job_id) IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (( SELECT j.company_id
+   FROM scrape_jobs j
+  WHERE j.id = scrape_pages.job_id) IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
 
 CREATE POLICY scrape_pages_maintenance_delete ON scrape_pages AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
@@ -321,3 +371,49 @@ CREATE POLICY users_auth_select ON users AS PERMISSIVE FOR SELECT TO app_auth
 CREATE POLICY users_auth_update ON users AS PERMISSIVE FOR UPDATE TO app_auth
   USING (true)
   WITH CHECK (true);
+
+CREATE POLICY workspace_companies_api_all ON workspace_companies AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspace_companies_maintenance_purge_delete ON workspace_companies AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_companies_maintenance_purge_select ON workspace_companies AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_members_api_all ON workspace_members AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspace_members_maintenance_purge_delete ON workspace_members AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_members_maintenance_purge_select ON workspace_members AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspaces_api_all ON workspaces AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspaces_api_workspace ON workspaces AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[])))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[])));
+
+CREATE POLICY workspaces_maintenance_purge_delete ON workspaces AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspaces_maintenance_purge_select ON workspaces AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));

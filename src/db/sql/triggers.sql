@@ -40,3 +40,11 @@ CREATE TRIGGER tenants_audit AFTER INSERT OR UPDATE ON tenants FOR EACH ROW EXEC
 CREATE TRIGGER tenants_touch_updated_at BEFORE UPDATE ON tenants FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 CREATE TRIGGER users_touch_updated_at BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER workspace_companies_audit AFTER INSERT OR DELETE ON workspace_companies FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace_company');
+
+CREATE TRIGGER workspace_members_audit AFTER INSERT OR DELETE ON workspace_members FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace_member');
+
+CREATE TRIGGER workspaces_audit AFTER INSERT OR DELETE OR UPDATE ON workspaces FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace');
+
+CREATE TRIGGER workspaces_touch_updated_at BEFORE UPDATE ON workspaces FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();

@@ -12,8 +12,9 @@ interface World {
   /** An address nobody in the tenant has (an invitation's). */
   newEmail: string;
   apiKeyId: string;
-  /** Set by an action's `before` that needs an invitation. */
+  /** Set by an action's `before` that needs an invitation or a workspace. */
   invitationId?: string;
+  workspaceId?: string;
 }
 
 interface Action {
@@ -80,6 +81,28 @@ const ACTIONS: Action[] = [
     minRole: "admin",
     ok: 204,
     request: (w) => ({ method: "DELETE", path: `/v1/members/${w.targetUserId}` }),
+  },
+  { name: "list workspaces", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/workspaces" }) },
+  {
+    name: "create a workspace",
+    minRole: "admin",
+    ok: 201,
+    request: () => ({ method: "POST", path: "/v1/workspaces", body: { name: "Territory" } }),
+  },
+  {
+    name: "assign a member to a workspace",
+    minRole: "admin",
+    ok: 204,
+    request: (w) => ({ method: "PUT", path: `/v1/workspaces/${w.workspaceId}/members/${w.targetUserId}` }),
+    before: async (owner) => {
+      const response = await call("/v1/workspaces", {
+        method: "POST",
+        headers: { ...owner.headers, "content-type": "application/json" },
+        body: JSON.stringify({ name: "Assigned" }),
+      });
+      if (response.status !== 201) throw new Error(`creating a workspace: ${response.status}`);
+      return { workspaceId: ((await response.json()) as { id: string }).id };
+    },
   },
   { name: "list API keys", minRole: "admin", ok: 200, request: () => ({ method: "GET", path: "/v1/api-keys" }) },
   {

@@ -39,6 +39,21 @@ const configSchema = z.object({
     .transform(list)
     .pipe(z.array(z.enum(["HS256", "RS256", "ES256"])).min(1)),
   JWT_TENANT_CLAIM: z.string().min(1).default("tenant_id"),
+  JWT_ROLE_CLAIM: z.string().min(1).optional(),
+  // {"org:admin": "admin", "org:member": "viewer"}: identity-provider role values to ours (never owner).
+  JWT_ROLE_MAP: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return {};
+      try {
+        const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+        return z.record(z.string(), z.enum(["admin", "editor", "viewer"])).parse(parsed);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be JSON like {"org:admin":"admin","org:member":"viewer"}' });
+        return z.NEVER;
+      }
+    }),
   JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   // Unset: a token is good until its `exp`. Set: also refused once its `iat` is older (up to a year).
   JWT_MAX_AGE_S: z.coerce.number().int().min(60).max(31_536_000).optional(),

@@ -28,6 +28,9 @@ export interface Env {
   JWT_AUDIENCE?: string;
   JWT_ALGORITHMS?: string;
   JWT_TENANT_CLAIM?: string;
+  /** A claim carrying the caller's role at the identity provider, and how its values map to ours. */
+  JWT_ROLE_CLAIM?: string;
+  JWT_ROLE_MAP?: string | Record<string, unknown>;
   JWT_CLOCK_TOLERANCE_S?: string;
   JWT_MAX_AGE_S?: string;
   RATE_LIMIT_FAIL_MODE?: string;

@@ -24,6 +24,7 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: "companies" },
   { table: "api_keys" },
   { table: "invitations" },
+  { table: "tenant_identity_providers" },
   { table: "idempotency_keys" },
   { table: "suppressed_subjects" },
   { table: "erasure_receipts" },

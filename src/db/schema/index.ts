@@ -12,6 +12,7 @@ export * from "./retention-policies";
 export * from "./roles";
 export * from "./scrape-jobs";
 export * from "./scrape-pages";
+export * from "./tenant-identity-providers";
 export * from "./tenant-purges";
 export * from "./tenants";
 export * from "./users";

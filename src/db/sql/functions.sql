@@ -234,6 +234,10 @@ BEGIN
       RAISE EXCEPTION 'account disabled' USING ERRCODE = 'DT401';
     END IF;
 
+    -- Issue 15: a token naming an identity provider's organisation acts for the linked tenant.
+    IF c ? 'org_id' THEN
+      v_tenant_id := app.external_tenant(c, v_tenant_id, v_user_id);
+    END IF;
     IF v_tenant_id IS NOT NULL THEN
       SELECT m.role INTO v_role
         FROM public.memberships m
@@ -403,6 +407,33 @@ $function$
 ALTER FUNCTION app.create_tenant(text,text) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.create_tenant(text,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.create_tenant(text,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.external_tenant(c jsonb, p_tenant_id uuid, p_user_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant_id uuid;
+BEGIN
+  SELECT p.tenant_id INTO v_tenant_id
+    FROM public.tenant_identity_providers p JOIN public.tenants t ON t.id = p.tenant_id
+   WHERE p.issuer = c ->> 'org_issuer' AND p.organization_id = c ->> 'org_id' AND t.deleted_at IS NULL;
+  IF v_tenant_id IS NULL OR (p_tenant_id IS NOT NULL AND p_tenant_id <> v_tenant_id) THEN
+    RAISE EXCEPTION 'tenant not found' USING ERRCODE = 'DT404';
+  END IF;
+  IF c ->> 'email' IS NOT NULL AND p_user_id IS NOT NULL THEN
+    INSERT INTO public.memberships (tenant_id, user_id, role)
+    VALUES (v_tenant_id, p_user_id,
+            CASE WHEN c ->> 'org_role' IN ('admin', 'editor', 'viewer') THEN c ->> 'org_role' ELSE 'viewer' END)
+    ON CONFLICT (tenant_id, user_id) DO NOTHING;
+  END IF;
+  RETURN v_tenant_id;
+END
+$function$
+;
+ALTER FUNCTION app.external_tenant(jsonb,uuid,uuid) OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.external_tenant(jsonb,uuid,uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.fail_dead_scrape_job(p_job_id uuid, p_detail text)
  RETURNS boolean

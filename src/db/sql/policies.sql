@@ -35,6 +35,8 @@ ALTER TABLE scrape_pages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages FORCE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects FORCE ROW LEVEL SECURITY;
+ALTER TABLE tenant_identity_providers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenant_identity_providers FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
@@ -313,6 +315,23 @@ CREATE POLICY suppressed_subjects_maintenance_purge_delete ON suppressed_subject
   WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY suppressed_subjects_maintenance_purge_select ON suppressed_subjects AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_identity_providers_api_all ON tenant_identity_providers AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY tenant_identity_providers_auth_select ON tenant_identity_providers AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY tenant_identity_providers_maintenance_purge_delete ON tenant_identity_providers AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_identity_providers_maintenance_purge_select ON tenant_identity_providers AS PERMISSIVE FOR SELECT TO app_maintenance
   USING ((tenant_id IN ( SELECT t.id
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));

@@ -35,6 +35,10 @@ CREATE TRIGGER scrape_jobs_audit AFTER INSERT ON scrape_jobs FOR EACH ROW EXECUT
 
 CREATE TRIGGER scrape_jobs_touch_updated_at BEFORE UPDATE ON scrape_jobs FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
+CREATE TRIGGER tenant_identity_providers_audit AFTER INSERT OR DELETE OR UPDATE ON tenant_identity_providers FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('identity_provider');
+
+CREATE TRIGGER tenant_identity_providers_touch_updated_at BEFORE UPDATE ON tenant_identity_providers FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
 CREATE TRIGGER tenants_audit AFTER INSERT OR UPDATE ON tenants FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('tenant');
 
 CREATE TRIGGER tenants_touch_updated_at BEFORE UPDATE ON tenants FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();

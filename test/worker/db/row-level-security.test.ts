@@ -217,6 +217,10 @@ const TENANT_TABLES: Record<
       `${crypto.randomUUID()}${crypto.randomUUID()}`.replace(/-/g, ""),
     ],
   ],
+  tenant_identity_providers: (tenantId) => [
+    "INSERT INTO tenant_identity_providers (tenant_id, issuer, organization_id) VALUES ($1, $2, $3)",
+    [tenantId, `https://${crypto.randomUUID()}.example/`, `org_${crypto.randomUUID()}`],
+  ],
   workspaces: (tenantId) => [
     "INSERT INTO workspaces (tenant_id, name) VALUES ($1, $2)",
     [tenantId, `Raw ${crypto.randomUUID()}`],

@@ -371,6 +371,15 @@ describe("the Worker's identity, once inside a job's tenant", () => {
 });
 
 describe("every SECURITY DEFINER function refuses a caller without a verified identity", () => {
+  it("app.external_tenant, which trusts its claims, is executable by begin_request's owner only", async () => {
+    const [row] = await owner().query(
+      "SELECT has_function_privilege('app_api', 'app.external_tenant(jsonb,uuid,uuid)', 'EXECUTE') AS may",
+    );
+    expect(row).toEqual({ may: false });
+    const code = await codeOf(api().query("SELECT app.external_tenant('{}'::jsonb, NULL, NULL)"));
+    expect(code).toBe("42501");
+  });
+
   it("none is executable by PUBLIC: each names the roles that may run it", async () => {
     const rows = await owner().query(
       `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -69,6 +69,10 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     const own = await send("/v1/tenant/transfer-ownership", "POST", f.b.headers, { user_id: f.aMember.user.id });
     expect([403, 422]).toContain(own.status);
   },
+  "PUT /v1/tenant/identity-provider": async (f) => {
+    const body = { issuer: "https://isolation.example/", organization_id: "org_isolated" };
+    expect((await send("/v1/tenant/identity-provider", "PUT", bInA(f), body)).status).toBe(404);
+  },
   "GET /v1/members": async (f) => {
     expect((await call("/v1/members", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/members?limit=100", { headers: f.b.headers })).text();

@@ -82,6 +82,16 @@ const ACTIONS: Action[] = [
     ok: 204,
     request: (w) => ({ method: "DELETE", path: `/v1/members/${w.targetUserId}` }),
   },
+  {
+    name: "link an identity-provider organisation",
+    minRole: "owner",
+    ok: 200,
+    request: () => ({
+      method: "PUT",
+      path: "/v1/tenant/identity-provider",
+      body: { issuer: "https://roles.example/", organization_id: `org_${crypto.randomUUID()}` },
+    }),
+  },
   { name: "list workspaces", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/workspaces" }) },
   {
     name: "create a workspace",

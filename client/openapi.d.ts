@@ -341,7 +341,10 @@ export interface paths {
         delete: operations["deleteWorkspace"];
         options?: never;
         head?: never;
-        /** Rename a workspace */
+        /**
+         * Rename a workspace
+         * @description Names are unique per tenant, in any letter case (409).
+         */
         patch: operations["updateWorkspace"];
         trace?: never;
     };

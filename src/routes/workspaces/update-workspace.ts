@@ -13,6 +13,7 @@ export const updateWorkspaceRoute = createRoute({
   operationId: "updateWorkspace",
   tags: ["Workspaces"],
   summary: "Rename a workspace",
+  description: "Names are unique per tenant, in any letter case (409).",
   ...v1Access({ role: "admin", scope: "workspaces:write" }),
   request: {
     params: workspaceIdParamSchema,

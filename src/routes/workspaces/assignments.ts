@@ -22,3 +22,19 @@ export async function changeAssignment(scoped: ScopedDatabase, target: SQL, writ
   ]);
   if (!result.rows[0]?.found) throw new ApiError("not_found", notFound);
 }
+
+export const MEMBER_NOT_FOUND = "No workspace with that id, or no member with that user id, in this tenant.";
+
+/** The (workspace, member) pair to link, when both exist in this tenant. */
+export const memberTarget = (id: string, userId: string) =>
+  sql`select w.id as workspace_id, m.user_id from workspaces w
+        join memberships m on m.tenant_id = w.tenant_id
+       where w.id = ${id} and m.user_id = ${userId}`;
+
+export const COMPANY_NOT_FOUND = "No workspace or no company with that id in this tenant.";
+
+/** The (workspace, company) pair to link, when both exist (and the company is not deleted). */
+export const companyTarget = (id: string, companyId: string) =>
+  sql`select w.id as workspace_id, co.id as company_id from workspaces w
+        join companies co on co.tenant_id = w.tenant_id
+       where w.id = ${id} and co.id = ${companyId} and co.deleted_at is null`;

@@ -1,11 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
+import { addWorkspaceCompany } from "./add-workspace-company";
+import { assignWorkspaceMember } from "./assign-workspace-member";
 import { createWorkspace } from "./create-workspace";
 import { deleteWorkspace } from "./delete-workspace";
 import { listWorkspaces } from "./list-workspaces";
+import { removeWorkspaceCompany } from "./remove-workspace-company";
+import { unassignWorkspaceMember } from "./unassign-workspace-member";
 import { updateWorkspace } from "./update-workspace";
-import { addWorkspaceCompany, removeWorkspaceCompany } from "./workspace-companies";
-import { assignWorkspaceMember, unassignWorkspaceMember } from "./workspace-members";
 
 export const workspaceRoutes = new OpenAPIHono<AppEnv>()
   .route("/", listWorkspaces)

@@ -13,6 +13,7 @@ import { rateLimiterScenario } from "./rate-limiter";
 import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
 import { BENCH_DIR } from "./worker-harness";
+import { workspacePolicyScenario } from "./workspace-policy";
 
 const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "rate-limiter": rateLimiterScenario,
@@ -23,6 +24,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "api-throughput": apiThroughputScenario,
   // Seconds, no database: the production bundle's gzip size and start-up (api-throughput reports it too).
   bundle: async () => ({ ...(await measureBundle()) }),
+  "workspace-policy": workspacePolicyScenario,
 };
 
 async function main() {

@@ -19,6 +19,7 @@ import { auditLogRoutes } from "./routes/audit-log";
 import { changeRoutes } from "./routes/changes";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
+import { invitationRoutes } from "./routes/invitations";
 import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
@@ -27,6 +28,7 @@ import { privacyRoutes } from "./routes/privacy";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
 import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
+import { workspaceRoutes } from "./routes/workspaces";
 
 /** Builds the whole HTTP application: middleware in order, routes, error handling, OpenAPI. */
 export function createApp() {
@@ -57,6 +59,8 @@ export function createApp() {
   app.route("/", meRoutes);
   app.route("/", tenantRoutes);
   app.route("/", memberRoutes);
+  app.route("/", invitationRoutes);
+  app.route("/", workspaceRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
   app.route("/", companyRoutes);

@@ -16,6 +16,8 @@ export const SCOPES = [
   "companies:write",
   "privacy:read",
   "privacy:write",
+  "workspaces:read",
+  "workspaces:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

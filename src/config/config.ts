@@ -39,6 +39,21 @@ const configSchema = z.object({
     .transform(list)
     .pipe(z.array(z.enum(["HS256", "RS256", "ES256"])).min(1)),
   JWT_TENANT_CLAIM: z.string().min(1).default("tenant_id"),
+  JWT_ROLE_CLAIM: z.string().min(1).optional(),
+  // {"org:admin": "admin", "org:member": "viewer"}: identity-provider role values to ours (never owner).
+  JWT_ROLE_MAP: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return {};
+      try {
+        const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+        return z.record(z.string(), z.enum(["admin", "editor", "viewer"])).parse(parsed);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be JSON like {"org:admin":"admin","org:member":"viewer"}' });
+        return z.NEVER;
+      }
+    }),
   JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   // Unset: a token is good until its `exp`. Set: also refused once its `iat` is older (up to a year).
   JWT_MAX_AGE_S: z.coerce.number().int().min(60).max(31_536_000).optional(),
@@ -85,6 +100,12 @@ const configSchema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(2 * 1024 * 1024),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(30).default(7),
+  // The page of the product that takes `?token=` and calls POST /v1/invitations/accept.
+  INVITATION_ACCEPT_URL: z.url({ protocol: /^https?$/ }).default("https://app.detecktiv.co.uk/invitations/accept"),
+  EMAIL_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EMAIL_API_TOKEN: z.string().min(1).optional(),
+  EMAIL_FROM: z.string().min(3).max(320).optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -99,6 +120,11 @@ function crossChecks(raw: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   if (!raw.JWT_SECRET && !raw.JWT_JWKS_URL) {
     problems.push({ variable: "JWT_SECRET", message: "set JWT_SECRET or JWT_JWKS_URL" });
+  }
+  if (raw.EMAIL_API_URL) {
+    for (const variable of ["EMAIL_API_TOKEN", "EMAIL_FROM"] as const) {
+      if (!raw[variable]) problems.push({ variable, message: "is required when EMAIL_API_URL is set" });
+    }
   }
   if (raw.ENVIRONMENT === "production") {
     if (raw.NEON_FETCH_ENDPOINT)

@@ -28,6 +28,9 @@ export interface Env {
   JWT_AUDIENCE?: string;
   JWT_ALGORITHMS?: string;
   JWT_TENANT_CLAIM?: string;
+  /** A claim carrying the caller's role at the identity provider, and how its values map to ours. */
+  JWT_ROLE_CLAIM?: string;
+  JWT_ROLE_MAP?: string | Record<string, unknown>;
   JWT_CLOCK_TOLERANCE_S?: string;
   JWT_MAX_AGE_S?: string;
   RATE_LIMIT_FAIL_MODE?: string;
@@ -49,4 +52,11 @@ export interface Env {
   CRON_MAX_STATEMENTS?: string;
   SCRAPE_TIMEOUT_MS?: string;
   SCRAPE_MAX_BYTES?: string;
+  /** Invitations: how long a token stays valid, and where its link points. */
+  INVITATION_TTL_DAYS?: string;
+  INVITATION_ACCEPT_URL?: string;
+  /** An email provider's HTTP API (Resend's shape); unset, invitation links go back to the admin. */
+  EMAIL_API_URL?: string;
+  EMAIL_API_TOKEN?: string;
+  EMAIL_FROM?: string;
 }

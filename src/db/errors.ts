@@ -86,7 +86,13 @@ export function toApiError(error: unknown): ApiError | undefined {
   }
   switch (code) {
     case "DT404":
-      return new ApiError("not_found", "The tenant does not exist or you are not a member of it.", { cause: error });
+      // begin_request's "tenant not found" covers both an unknown tenant and someone else's;
+      // other functions raise DT404 with a sentence of their own.
+      return new ApiError(
+        "not_found",
+        pg.message === "tenant not found" ? "The tenant does not exist or you are not a member of it." : pg.message,
+        { cause: error },
+      );
     case "DT403":
       return new ApiError("forbidden", pg.message, { cause: error });
     case "DT401":

@@ -60,6 +60,9 @@ export function createScopedDatabase(database: ApiDatabaseClient, options: Scope
         scope: access.scope,
         read_only: readOnly,
         request_id: requestId,
+        ...(user?.organization && access.role !== null
+          ? { org_issuer: user.organization.issuer, org_id: user.organization.id, org_role: user.organization.role }
+          : {}),
       });
       const queries: [BatchItem<"pg">, ...BatchItem<"pg">[]] = [db.execute<BeginRow>(begin), ...build(db)];
       const [beginResult, ...results] = (await db.batch(queries)) as [{ rows: BeginRow[] }, ...unknown[]];

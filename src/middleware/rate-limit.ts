@@ -75,7 +75,7 @@ export async function charge(c: Context<AppEnv>, key: LimitKey, cost: number): P
  */
 export function rateLimit(cost: number) {
   return createMiddleware<AppEnv>(async function rateLimitMiddleware(c, next) {
-    const tenantId = c.get("tenantId");
+    const tenantId = c.get("tenantId") ?? c.get("rateLimitBucket");
     const address = clientAddress(c);
     const key: LimitKey = tenantId ? { kind: "tenant", tenantId } : { kind: "anonymous", address };
     if (key.kind === "tenant" && isSuspect(address, Date.now())) {

@@ -14,6 +14,8 @@ const TAGS = [
   { name: "Me", description: "The signed-in user" },
   { name: "Tenants", description: "The tenant: name, plan, usage, ownership" },
   { name: "Members", description: "Who belongs to the tenant, with which role" },
+  { name: "Invitations", description: "Membership by consent: single-use, expiring invitations by email" },
+  { name: "Workspaces", description: "Territories: members confined to some of the tenant's companies" },
   { name: "API keys", description: "Keys for programmatic clients: hashed, scoped, revocable" },
   { name: "Audit log", description: "Every write and privileged read" },
   { name: "Companies", description: "The tenant's book of UK companies, with Companies House import" },

@@ -4,6 +4,7 @@ import { installAssertionKey } from "../../scripts/db/assertion-key";
 import { applyMigrations } from "../../scripts/db/migrate";
 import { refusedEndpoint, startDatabaseFaultProxy } from "../servers/database-fault-proxy";
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
+import { startFakeEmailProvider } from "../servers/fake-email-provider";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
 import { startFakeWebsites } from "../servers/fake-websites";
 import { TEST_DATABASE_ASSERTION_KEY } from "./constants";
@@ -32,7 +33,10 @@ export default async function setup(project: TestProject) {
   project.provide("companiesHouseUrl", companiesHouse.url);
   const websites = await startFakeWebsites();
   project.provide("fakeSites", websites.origins);
+  const email = await startFakeEmailProvider();
+  project.provide("emailProviderUrl", email.url);
   return async () => {
+    await email.close();
     await websites.close();
     await companiesHouse.close();
     await identityProvider.close();

@@ -15,6 +15,7 @@ import {
 import { deletedAt, id, timestamps } from "./columns";
 import { appMaintenance, appSearch } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
+import { workspacePolicy } from "./workspace-scoped";
 
 export const COMPANY_SOURCES = ["manual", "companies_house", "scrape", "import"] as const;
 export type CompanySource = (typeof COMPANY_SOURCES)[number];
@@ -110,6 +111,7 @@ export const companies = pgTable(
     check("companies_number_format", sql`${t.companyNumber} ~ '^[A-Z0-9]{8}$'`),
     check("companies_name_length", sql`length(${t.name}) between 1 and 300`),
     apiTenantPolicy("companies_api_all", t.tenantId),
+    workspacePolicy("companies", sql`${t.id}`),
     pgPolicy("companies_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     // For the view app.company_name_search only, whose definition narrows to the caller's tenant
     // (migration 0023 says why); app_search has SELECT on id, tenant_id, name_key, deleted_at.

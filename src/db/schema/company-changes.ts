@@ -5,6 +5,7 @@ import { companies } from "./companies";
 import { currentTenantId } from "./identity";
 import { appApi, appMaintenance } from "./roles";
 import { tenantId } from "./tenant-scoped";
+import { workspacePolicy } from "./workspace-scoped";
 
 /** What a Companies House fetch can find different from the one before. */
 export const CHANGE_TYPES = [
@@ -62,6 +63,7 @@ export const companyChanges = pgTable(
       to: appApi,
       withCheck: sql`${t.tenantId} = ${currentTenantId}`,
     }),
+    workspacePolicy("company_changes", sql`${t.companyId}`),
     pgPolicy("company_changes_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("company_changes_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],

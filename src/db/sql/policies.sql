@@ -19,6 +19,8 @@ ALTER TABLE erasure_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
+ALTER TABLE invitations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invitations FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_run_counts ENABLE ROW LEVEL SECURITY;
@@ -35,12 +37,20 @@ ALTER TABLE scrape_pages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages FORCE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects FORCE ROW LEVEL SECURITY;
+ALTER TABLE tenant_identity_providers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenant_identity_providers FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspace_companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspace_companies FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspace_members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspace_members FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspaces ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspaces FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY api_keys_api_insert ON api_keys AS PERMISSIVE FOR INSERT TO app_api
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -90,6 +100,14 @@ CREATE POLICY companies_api_all ON companies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY companies_api_workspace ON companies AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY companies_maintenance_delete ON companies AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
 
@@ -105,6 +123,14 @@ CREATE POLICY company_changes_api_insert ON company_changes AS PERMISSIVE FOR IN
 CREATE POLICY company_changes_api_select ON company_changes AS PERMISSIVE FOR SELECT TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY company_changes_api_workspace ON company_changes AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY company_changes_maintenance_delete ON company_changes AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
 
@@ -115,6 +141,14 @@ CREATE POLICY company_signals_api_all ON company_signals AS PERMISSIVE FOR ALL T
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY company_signals_api_workspace ON company_signals AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY company_signals_maintenance_delete ON company_signals AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
 
@@ -124,6 +158,14 @@ CREATE POLICY company_signals_maintenance_select ON company_signals AS PERMISSIV
 CREATE POLICY contacts_api_all ON contacts AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY contacts_api_workspace ON contacts AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
 
 CREATE POLICY contacts_maintenance_delete ON contacts AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
@@ -154,6 +196,27 @@ CREATE POLICY idempotency_keys_maintenance_delete ON idempotency_keys AS PERMISS
 
 CREATE POLICY idempotency_keys_maintenance_select ON idempotency_keys AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
+
+CREATE POLICY invitations_api_all ON invitations AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY invitations_auth_select ON invitations AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY invitations_auth_update ON invitations AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY invitations_maintenance_purge_delete ON invitations AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY invitations_maintenance_purge_select ON invitations AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY maintenance_leases_maintenance_all ON maintenance_leases AS PERMISSIVE FOR ALL TO app_maintenance
   USING (true)
@@ -215,6 +278,14 @@ CREATE POLICY scrape_jobs_api_all ON scrape_jobs AS PERMISSIVE FOR ALL TO app_ap
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY scrape_jobs_api_workspace ON scrape_jobs AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY scrape_jobs_auth_select ON scrape_jobs AS PERMISSIVE FOR SELECT TO app_auth
   USING (true);
 
@@ -236,6 +307,18 @@ CREATE POLICY scrape_pages_api_all ON scrape_pages AS PERMISSIVE FOR ALL TO app_
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY scrape_pages_api_workspace ON scrape_pages AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (( SELECT j.company_id
+   FROM scrape_jobs j
+  WHERE j.id = scrape_pages.job_id) IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (( SELECT j.company_id
+   FROM scrape_jobs j
+  WHERE j.id = scrape_pages.job_id) IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY scrape_pages_maintenance_delete ON scrape_pages AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
 
@@ -254,6 +337,23 @@ CREATE POLICY suppressed_subjects_maintenance_purge_delete ON suppressed_subject
   WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY suppressed_subjects_maintenance_purge_select ON suppressed_subjects AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_identity_providers_api_all ON tenant_identity_providers AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY tenant_identity_providers_auth_select ON tenant_identity_providers AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY tenant_identity_providers_maintenance_purge_delete ON tenant_identity_providers AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_identity_providers_maintenance_purge_select ON tenant_identity_providers AS PERMISSIVE FOR SELECT TO app_maintenance
   USING ((tenant_id IN ( SELECT t.id
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
@@ -312,3 +412,49 @@ CREATE POLICY users_auth_select ON users AS PERMISSIVE FOR SELECT TO app_auth
 CREATE POLICY users_auth_update ON users AS PERMISSIVE FOR UPDATE TO app_auth
   USING (true)
   WITH CHECK (true);
+
+CREATE POLICY workspace_companies_api_all ON workspace_companies AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspace_companies_maintenance_purge_delete ON workspace_companies AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_companies_maintenance_purge_select ON workspace_companies AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_members_api_all ON workspace_members AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspace_members_maintenance_purge_delete ON workspace_members AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_members_maintenance_purge_select ON workspace_members AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspaces_api_all ON workspaces AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspaces_api_workspace ON workspaces AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[])))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[])));
+
+CREATE POLICY workspaces_maintenance_purge_delete ON workspaces AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspaces_maintenance_purge_select ON workspaces AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));

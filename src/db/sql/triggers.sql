@@ -19,6 +19,8 @@ CREATE TRIGGER contacts_check_company BEFORE INSERT OR UPDATE OF company_id, ten
 
 CREATE TRIGGER contacts_refuse_suppressed BEFORE INSERT OR UPDATE OF email, source_ref ON contacts FOR EACH ROW EXECUTE FUNCTION app.refuse_suppressed_contact();
 
+CREATE TRIGGER invitations_audit AFTER INSERT OR UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('invitation', 'names_only');
+
 CREATE TRIGGER memberships_audit AFTER INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('membership');
 
 CREATE TRIGGER memberships_guard BEFORE INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.guard_membership_change();
@@ -33,8 +35,20 @@ CREATE TRIGGER scrape_jobs_audit AFTER INSERT ON scrape_jobs FOR EACH ROW EXECUT
 
 CREATE TRIGGER scrape_jobs_touch_updated_at BEFORE UPDATE ON scrape_jobs FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
+CREATE TRIGGER tenant_identity_providers_audit AFTER INSERT OR DELETE OR UPDATE ON tenant_identity_providers FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('identity_provider');
+
+CREATE TRIGGER tenant_identity_providers_touch_updated_at BEFORE UPDATE ON tenant_identity_providers FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
 CREATE TRIGGER tenants_audit AFTER INSERT OR UPDATE ON tenants FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('tenant');
 
 CREATE TRIGGER tenants_touch_updated_at BEFORE UPDATE ON tenants FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 CREATE TRIGGER users_touch_updated_at BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER workspace_companies_audit AFTER INSERT OR DELETE ON workspace_companies FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace_company');
+
+CREATE TRIGGER workspace_members_audit AFTER INSERT OR DELETE ON workspace_members FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace_member');
+
+CREATE TRIGGER workspaces_audit AFTER INSERT OR DELETE OR UPDATE ON workspaces FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace');
+
+CREATE TRIGGER workspaces_touch_updated_at BEFORE UPDATE ON workspaces FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();

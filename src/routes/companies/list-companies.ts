@@ -5,6 +5,7 @@ import { ApiError } from "../../errors/api-error";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { timestampInputSchema } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { inWorkspace } from "../workspaces/filter";
 import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyNumberSchema, companySchema } from "./schemas";
 
 const csv = z
@@ -32,6 +33,7 @@ export const listCompaniesQuerySchema = pageQuerySchema.extend({
     .optional()
     .openapi({ description: "Registered-office postcode prefix", example: "EC1A" }),
   tag: z.string().trim().toLowerCase().max(50).optional(),
+  workspace_id: z.uuid().optional().openapi({ description: "Only this workspace's companies" }),
   created_after: timestampInputSchema.optional(),
   sort: z.enum(["relevance", "name", "recent"]).optional().openapi({
     description: "Default: relevance when `q` is given, else recent",
@@ -115,6 +117,7 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
   // The postcode index uses text_pattern_ops, whose (leakproof) operators are ~>=~ and ~<~.
   if (query.postcode) filters.push(startsWith(sql`postcode`, query.postcode, ["~>=~", "~<~"]));
   if (query.tag) filters.push(sql`${query.tag} = any(tags)`);
+  if (query.workspace_id) filters.push(inWorkspace(sql`id`, query.workspace_id));
   if (query.created_after) filters.push(sql`created_at > ${query.created_after}::timestamptz`);
 
   const keyColumns = sql.join(

@@ -4,6 +4,7 @@ import { createTenant } from "./create-tenant";
 import { deleteTenant } from "./delete-tenant";
 import { getTenant } from "./get-tenant";
 import { getUsage } from "./get-usage";
+import { linkIdentityProvider } from "./link-identity-provider";
 import { restoreTenant } from "./restore-tenant";
 import { transferOwnership } from "./transfer-ownership";
 import { updateTenant } from "./update-tenant";
@@ -15,4 +16,5 @@ export const tenantRoutes = new OpenAPIHono<AppEnv>()
   .route("/", updateTenant)
   .route("/", deleteTenant)
   .route("/", restoreTenant)
-  .route("/", transferOwnership);
+  .route("/", transferOwnership)
+  .route("/", linkIdentityProvider);

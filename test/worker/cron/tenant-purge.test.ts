@@ -43,6 +43,11 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
   await signedIn("admin", member.tenant);
   await signedIn("viewer", member.tenant);
   await createApiKeyVia(member, { role: "viewer", scopes: ["*"] });
+  const invited = await sendAs(member, "POST", "/v1/invitations", {
+    email: "joiner@offboarded.example",
+    role: "viewer",
+  });
+  expect(invited.status).toBe(201);
   const set = await sendAs(member, "PUT", "/v1/privacy/retention", { deleted_records_days: deletedRecordsDays });
   expect(set.status).toBe(200);
   const company = (await (
@@ -59,6 +64,16 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
     expect(created.status).toBe(201);
   }
   expect((await sendAs(member, "POST", "/v1/privacy/erase", { email: "bob@offboarded.example" })).status).toBe(200);
+  const linked = await sendAs(member, "PUT", "/v1/tenant/identity-provider", {
+    issuer: "https://offboarded.example/",
+    organization_id: `org_${crypto.randomUUID()}`,
+  });
+  expect(linked.status).toBe(200);
+  const workspace = (await (await sendAs(member, "POST", "/v1/workspaces", { name: "Offboarded" })).json()) as {
+    id: string;
+  };
+  expect((await sendAs(member, "PUT", `/v1/workspaces/${workspace.id}/companies/${company.id}`)).status).toBe(204);
+  expect((await sendAs(member, "PUT", `/v1/workspaces/${workspace.id}/members/${member.user.id}`)).status).toBe(204);
   const sql = owner();
   const tenant = member.tenant.id;
   const [job] = (await sql.query(

@@ -134,6 +134,14 @@ async function ownerJob(tenantId: string): Promise<string> {
   return job?.id as string;
 }
 
+async function ownerWorkspace(tenantId: string): Promise<string> {
+  const [workspace] = await sqlAs("owner").query(
+    "INSERT INTO workspaces (tenant_id, name) VALUES ($1, $2) RETURNING id",
+    [tenantId, `Territory ${crypto.randomUUID()}`],
+  );
+  return workspace?.id as string;
+}
+
 async function ownerRun(): Promise<string> {
   const [run] = await sqlAs("owner").query("INSERT INTO maintenance_runs (job) VALUES ('maintenance') RETURNING id");
   return run?.id as string;
@@ -204,6 +212,36 @@ const TENANT_TABLES: Record<
   maintenance_run_counts: async (tenantId) => [
     "INSERT INTO maintenance_run_counts (run_id, tenant_id, data_class, rows) VALUES ($1, $2, 'x', 1)",
     [await ownerRun(), tenantId],
+  ],
+  invitations: (tenantId) => [
+    "INSERT INTO invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'viewer', $3, now() + interval '1 day')",
+    [
+      tenantId,
+      `raw-${crypto.randomUUID()}@example.test`,
+      `${crypto.randomUUID()}${crypto.randomUUID()}`.replace(/-/g, ""),
+    ],
+  ],
+  tenant_identity_providers: (tenantId) => [
+    "INSERT INTO tenant_identity_providers (tenant_id, issuer, organization_id) VALUES ($1, $2, $3)",
+    [tenantId, `https://${crypto.randomUUID()}.example/`, `org_${crypto.randomUUID()}`],
+  ],
+  workspaces: (tenantId) => [
+    "INSERT INTO workspaces (tenant_id, name) VALUES ($1, $2)",
+    [tenantId, `Raw ${crypto.randomUUID()}`],
+  ],
+  workspace_members: async (tenantId, userId) => {
+    await sqlAs("owner").query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')", [
+      tenantId,
+      userId,
+    ]);
+    return [
+      "INSERT INTO workspace_members (tenant_id, workspace_id, user_id) VALUES ($1, $2, $3)",
+      [tenantId, await ownerWorkspace(tenantId), userId],
+    ];
+  },
+  workspace_companies: async (tenantId) => [
+    "INSERT INTO workspace_companies (tenant_id, workspace_id, company_id) VALUES ($1, $2, $3)",
+    [tenantId, await ownerWorkspace(tenantId), await ownerCompany(tenantId)],
   ],
   idempotency_keys: (tenantId) => [
     "INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES ($1, $2, 'x')",

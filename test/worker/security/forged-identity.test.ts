@@ -122,8 +122,13 @@ describe("forged identity settings, as app_api", () => {
     expect(row).toEqual({ name: "Untouched Ltd" });
   });
 
-  it("app.add_member cannot make the caller an owner of another tenant with a forged role", async () => {
+  it("app.accept_invitation and app.create_invitation cannot be driven with a forged identity", async () => {
     const sql = api();
+    const tokenHash = "ab".repeat(32);
+    await owner().query(
+      "INSERT INTO invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'admin', $3, now() + interval '1 day')",
+      [victim.tenant.id, `forged-${crypto.randomUUID()}@example.test`, tokenHash],
+    );
     const before = await owner().query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY 1", [
       victim.tenant.id,
     ]);
@@ -132,21 +137,29 @@ describe("forged identity settings, as app_api", () => {
         sql.query("SELECT set_config('app.tenant_id', $1, true), set_config('app.role', 'owner', true)", [
           victim.tenant.id,
         ]),
-        sql.query("SELECT * FROM app.add_member($1, NULL, 'owner')", [attacker.user.id]),
+        sql.query("SELECT * FROM app.accept_invitation($1)", [tokenHash]),
       ]),
     );
     expect(withOldNames).toBe("DT403");
     const withNewNames = await codeOf(
       sql.transaction([
         sql.query("SELECT set_config('app.identity', $1, true)", [forgedIdentity(victim)]),
-        sql.query("SELECT * FROM app.add_member($1, NULL, 'owner')", [attacker.user.id]),
+        sql.query("SELECT * FROM app.accept_invitation($1)", [tokenHash]),
       ]),
     );
     expect(withNewNames).toBe("42501");
+    const invited = await codeOf(
+      sql.query("SELECT * FROM app.create_invitation('x@example.test', 'admin', $1, now() + interval '1 day')", [
+        "cd".repeat(32),
+      ]),
+    );
+    expect(invited).toBe("DT403");
     const after = await owner().query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY 1", [
       victim.tenant.id,
     ]);
     expect(after).toEqual(before);
+    const [row] = await owner().query("SELECT accepted_at FROM invitations WHERE token_hash = $1", [tokenHash]);
+    expect(row).toEqual({ accepted_at: null });
   });
 });
 
@@ -358,6 +371,15 @@ describe("the Worker's identity, once inside a job's tenant", () => {
 });
 
 describe("every SECURITY DEFINER function refuses a caller without a verified identity", () => {
+  it("app.external_tenant, which trusts its claims, is executable by begin_request's owner only", async () => {
+    const [row] = await owner().query(
+      "SELECT has_function_privilege('app_api', 'app.external_tenant(jsonb,uuid,uuid)', 'EXECUTE') AS may",
+    );
+    expect(row).toEqual({ may: false });
+    const code = await codeOf(api().query("SELECT app.external_tenant('{}'::jsonb, NULL, NULL)"));
+    expect(code).toBe("42501");
+  });
+
   it("none is executable by PUBLIC: each names the roles that may run it", async () => {
     const rows = await owner().query(
       `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -372,8 +394,8 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
     string,
     { call: (ids: { tenant: string; user: string }) => [string, unknown[]]; code: string }
   > = {
-    "add_member(uuid,text,text)": {
-      call: (ids) => ["SELECT * FROM app.add_member($1, NULL, 'owner')", [ids.user]],
+    "accept_invitation(text)": {
+      call: () => ["SELECT * FROM app.accept_invitation(repeat('a', 64))", []],
       code: "DT403",
     },
     "begin_companies_house_refresh(uuid,text)": {

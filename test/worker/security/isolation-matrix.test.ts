@@ -13,6 +13,10 @@ interface Fixture {
   aCompany: { id: string };
   aContact: { id: string };
   aJob: { id: string };
+  /** An open invitation of A's, with its token. */
+  aInvitation: { id: string; token: string };
+  /** A workspace of A's, holding aCompany and worked by aMember. */
+  aWorkspace: { id: string };
   b: Member;
 }
 
@@ -65,6 +69,10 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     const own = await send("/v1/tenant/transfer-ownership", "POST", f.b.headers, { user_id: f.aMember.user.id });
     expect([403, 422]).toContain(own.status);
   },
+  "PUT /v1/tenant/identity-provider": async (f) => {
+    const body = { issuer: "https://isolation.example/", organization_id: "org_isolated" };
+    expect((await send("/v1/tenant/identity-provider", "PUT", bInA(f), body)).status).toBe(404);
+  },
   "GET /v1/members": async (f) => {
     expect((await call("/v1/members", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/members?limit=100", { headers: f.b.headers })).text();
@@ -72,7 +80,29 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect(own).not.toContain(f.aMember.user.id);
   },
   "POST /v1/members": async (f) => {
-    expect((await send("/v1/members", "POST", bInA(f), { user_id: f.b.user.id, role: "owner" })).status).toBe(404);
+    expect((await send("/v1/members", "POST", bInA(f), { email: "b@example.test", role: "admin" })).status).toBe(404);
+  },
+  "GET /v1/invitations": async (f) => {
+    expect((await call("/v1/invitations", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/invitations?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aInvitation.id);
+  },
+  "POST /v1/invitations": async (f) => {
+    expect((await send("/v1/invitations", "POST", bInA(f), { email: "b@example.test", role: "admin" })).status).toBe(
+      404,
+    );
+  },
+  "DELETE /v1/invitations/:id": async (f) => {
+    expect((await send(`/v1/invitations/${f.aInvitation.id}`, "DELETE", f.b.headers)).status).toBe(404);
+    expect((await send(`/v1/invitations/${f.aInvitation.id}`, "DELETE", bInA(f))).status).toBe(404);
+  },
+  "POST /v1/invitations/accept": async (f) => {
+    // Even holding A's token, B (another address, or a key) cannot join, nor learn which tenant it is.
+    const response = await send("/v1/invitations/accept", "POST", bearer(f.b.token), { token: f.aInvitation.token });
+    expect(response.status).toBe(403);
+    const text = await response.text();
+    expect(text).not.toContain(f.a.tenant.id);
+    expect(text).not.toContain(f.a.tenant.slug);
   },
   "PATCH /v1/members/:userId": async (f) => {
     expect((await send(`/v1/members/${f.aMember.user.id}`, "PATCH", f.b.headers, { role: "admin" })).status).toBe(404);
@@ -184,6 +214,44 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     // Erasing the address in B's own tenant leaves A's contact alone (checked by the snapshot).
     expect((await send("/v1/privacy/erase", "POST", f.b.headers, { email: "isolated@example.test" })).status).toBe(200);
   },
+  "GET /v1/workspaces": async (f) => {
+    expect((await call("/v1/workspaces", { headers: bInA(f) })).status).toBe(404);
+    expect(await (await call("/v1/workspaces?limit=100", { headers: f.b.headers })).text()).not.toContain(
+      f.aWorkspace.id,
+    );
+    const own = await call(`/v1/companies?workspace_id=${f.aWorkspace.id}`, { headers: f.b.headers });
+    expect(await own.json()).toEqual({ items: [], next_cursor: null });
+  },
+  "POST /v1/workspaces": async (f) => {
+    expect((await send("/v1/workspaces", "POST", bInA(f), { name: "Planted" })).status).toBe(404);
+  },
+  "PATCH /v1/workspaces/:id": async (f) => {
+    expect((await send(`/v1/workspaces/${f.aWorkspace.id}`, "PATCH", f.b.headers, { name: "Hijacked" })).status).toBe(
+      404,
+    );
+  },
+  "DELETE /v1/workspaces/:id": async (f) => {
+    expect((await send(`/v1/workspaces/${f.aWorkspace.id}`, "DELETE", f.b.headers)).status).toBe(404);
+    expect((await send(`/v1/workspaces/${f.aWorkspace.id}`, "DELETE", bInA(f))).status).toBe(404);
+  },
+  "PUT /v1/workspaces/:id/members/:userId": async (f) => {
+    const path = `/v1/workspaces/${f.aWorkspace.id}/members/${f.b.user.id}`;
+    expect((await send(path, "PUT", f.b.headers)).status).toBe(404);
+    expect((await send(path, "PUT", bInA(f))).status).toBe(404);
+  },
+  "DELETE /v1/workspaces/:id/members/:userId": async (f) => {
+    const path = `/v1/workspaces/${f.aWorkspace.id}/members/${f.aMember.user.id}`;
+    expect((await send(path, "DELETE", f.b.headers)).status).toBe(404);
+  },
+  "PUT /v1/workspaces/:id/companies/:companyId": async (f) => {
+    const path = `/v1/workspaces/${f.aWorkspace.id}/companies/${f.aCompany.id}`;
+    expect((await send(path, "PUT", f.b.headers)).status).toBe(404);
+    expect((await send(path, "PUT", bInA(f))).status).toBe(404);
+  },
+  "DELETE /v1/workspaces/:id/companies/:companyId": async (f) => {
+    const path = `/v1/workspaces/${f.aWorkspace.id}/companies/${f.aCompany.id}`;
+    expect((await send(path, "DELETE", f.b.headers)).status).toBe(404);
+  },
   "GET /v1/maintenance/runs": async (f) => {
     expect((await call("/v1/maintenance/runs", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/maintenance/runs?limit=100", { headers: f.b.headers })).text();
@@ -200,7 +268,7 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies, contacts, jobs] = await sql.transaction([
+  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces] = await sql.transaction([
     sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
     sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
     sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
@@ -209,8 +277,15 @@ async function snapshotOf(tenantId: string) {
       tenantId,
     ]),
     sql.query("SELECT id, status, attempts FROM scrape_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    sql.query("SELECT id, accepted_at, revoked_at FROM invitations WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    sql.query(
+      `SELECT w.id, w.name, array(SELECT user_id::text FROM workspace_members m WHERE m.workspace_id = w.id ORDER BY 1) AS members,
+              array(SELECT company_id::text FROM workspace_companies c WHERE c.workspace_id = w.id ORDER BY 1) AS companies
+         FROM workspaces w WHERE w.tenant_id = $1 ORDER BY w.id`,
+      [tenantId],
+    ),
   ]);
-  return { tenant, members, keys, companies, contacts, jobs };
+  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces };
 }
 
 describe("tenant isolation matrix", () => {
@@ -252,7 +327,15 @@ describe("tenant isolation matrix", () => {
         [a.tenant.id, aCompany.id],
       )) as { id: string }[];
       if (!aJob) throw new Error("no job");
-      f = { a, aMember, aKey, aCompany, aContact, aJob, b };
+      const aInvitation = (await (
+        await send("/v1/invitations", "POST", a.headers, { email: "invited@example.test", role: "viewer" })
+      ).json()) as { id: string; token: string };
+      const aWorkspace = (await (await send("/v1/workspaces", "POST", a.headers, { name: "Isolated" })).json()) as {
+        id: string;
+      };
+      await send(`/v1/workspaces/${aWorkspace.id}/companies/${aCompany.id}`, "PUT", a.headers);
+      await send(`/v1/workspaces/${aWorkspace.id}/members/${aMember.user.id}`, "PUT", a.headers);
+      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, b };
       before = await snapshotOf(a.tenant.id);
     });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createApiKeyVia, createUser, signedIn } from "../factories";
+import { createApiKeyVia, signedIn } from "../factories";
 import { call, databaseRoundTrips, newRequestId } from "../harness";
 import { siteOrigin } from "../scrape";
 import { hsToken } from "../tokens";
@@ -9,7 +9,6 @@ describe("database round trips per request", () => {
   it("is exactly one for every read and write", async () => {
     const owner = await signedIn("owner");
     const member = await signedIn("viewer", owner.tenant);
-    const newUser = await createUser();
     const key = await createApiKeyVia(owner, { role: "viewer", scopes: ["*"] });
     const company = (await (
       await call("/v1/companies", {
@@ -24,7 +23,9 @@ describe("database round trips per request", () => {
       ["GET", "/v1/tenant"],
       ["PATCH", "/v1/tenant", { name: "Round trip" }],
       ["GET", "/v1/members"],
-      ["POST", "/v1/members", { user_id: newUser.id, role: "viewer" }],
+      ["POST", "/v1/members", { email: `rt-${crypto.randomUUID()}@example.test`, role: "viewer" }],
+      ["POST", "/v1/invitations", { email: `rt-${crypto.randomUUID()}@example.test`, role: "viewer" }],
+      ["GET", "/v1/invitations"],
       ["PATCH", `/v1/members/${member.user.id}`, { role: "editor" }],
       ["DELETE", `/v1/members/${member.user.id}`],
       ["GET", "/v1/api-keys"],

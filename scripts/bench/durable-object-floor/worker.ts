@@ -39,7 +39,7 @@ export default {
       const limiter = durableObjectRateLimiter(env.RATE_LIMITER, policies);
       const decision = await limiter.consume({ kind: "tenant", tenantId: TENANT }, 1);
       if (!decision.allowed) return new Response("refused", { status: 429 });
-      headers = rateLimitHeaders(decision, windowSeconds(policies[decision.policy]));
+      headers = rateLimitHeaders(decision, windowSeconds(decision));
     } else if (path !== "/constant") {
       return new Response("not found", { status: 404 });
     }

@@ -74,6 +74,33 @@ GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_api;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_auth;
 
+CREATE OR REPLACE FUNCTION app.assert_seat_available(p_tenant uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_limit integer;
+  v_used integer;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('seats:' || p_tenant::text, 0));
+  SELECT e.seat_limit INTO v_limit FROM app.entitlements(p_tenant) e;
+  IF v_limit IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT count(*) INTO v_used FROM public.memberships m WHERE m.tenant_id = p_tenant;
+  IF v_used >= v_limit THEN
+    RAISE EXCEPTION 'seat limit reached' USING ERRCODE = 'DT402', DETAIL = jsonb_build_object(
+      'metric', 'seats', 'quota', v_limit, 'used', v_used, 'requested', 1, 'resets_at', NULL)::text;
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.assert_seat_available(uuid) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.assert_seat_available(uuid) TO app_api;
+GRANT EXECUTE ON FUNCTION app.assert_seat_available(uuid) TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.assert_seat_available(uuid) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.audit_row_change()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -137,7 +164,7 @@ ALTER FUNCTION app.audit_row_change() OWNER TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.audit_row_change() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.begin_request(p_kid text, p_assertion text, p_signature text)
- RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text)
+ RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text, rate_per_minute integer, rate_burst integer)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
@@ -160,10 +187,12 @@ DECLARE
   v_name text;
   v_deleted timestamptz;
   v_plan text;
+  v_rate_per_minute integer;
+  v_rate_burst integer;
 BEGIN
   IF c ->> 'kind' = 'worker' THEN
     PERFORM app.seal_identity(NULL, NULL, NULL, NULL, 'system', NULL, v_request_id);
-    RETURN QUERY SELECT NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text;
+    RETURN QUERY SELECT NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::integer;
     RETURN;
   ELSIF c ->> 'kind' IS DISTINCT FROM 'request' THEN
     RAISE EXCEPTION 'unknown assertion kind' USING ERRCODE = 'DTKEY';
@@ -241,7 +270,9 @@ BEGIN
   END IF;
 
   IF v_tenant_id IS NOT NULL THEN
-    SELECT t.plan INTO v_plan FROM public.tenants t WHERE t.id = v_tenant_id;
+    -- The plan in force (the subscription's status applied) and its rate limits, for the limiter.
+    SELECT e.plan, e.rate_per_minute, e.rate_burst INTO v_plan, v_rate_per_minute, v_rate_burst
+      FROM app.entitlements(v_tenant_id) e;
   END IF;
   PERFORM app.seal_identity(v_tenant_id, v_user_id, v_key_id, v_role,
     CASE WHEN v_key_id IS NOT NULL THEN 'api_key' ELSE 'user' END, coalesce(v_key_id, v_user_id), v_request_id);
@@ -250,7 +281,7 @@ BEGIN
     PERFORM set_config('transaction_read_only', 'on', true);
   END IF;
 
-  RETURN QUERY SELECT v_tenant_id, v_user_id, v_key_id, v_role, v_plan;
+  RETURN QUERY SELECT v_tenant_id, v_user_id, v_key_id, v_role, v_plan, v_rate_per_minute, v_rate_burst;
 END
 $function$
 ;
@@ -360,6 +391,45 @@ ALTER FUNCTION app.create_tenant(text,text) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.create_tenant(text,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.create_tenant(text,text) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.effective_plan(p_plan text, p_status text, p_grace_ends_at timestamp with time zone, p_period_end timestamp with time zone)
+ RETURNS text
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT CASE
+    WHEN p_status IS NULL OR p_status IN ('active', 'trialing') THEN p_plan
+    WHEN p_status = 'past_due' AND now() < coalesce(p_grace_ends_at, '-infinity') THEN p_plan
+    WHEN p_status = 'canceled' AND now() < coalesce(p_period_end, '-infinity') THEN p_plan
+    ELSE 'free'
+  END
+$function$
+;
+ALTER FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_api;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_maintenance;
+REVOKE EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.entitlements(p_tenant uuid)
+ RETURNS TABLE(plan text, rate_per_minute integer, rate_burst integer, seat_limit integer, quotas jsonb)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT p.id, p.rate_per_minute, p.rate_burst, p.seat_limit, p.quotas
+    FROM public.tenants t
+    LEFT JOIN public.subscriptions s ON s.tenant_id = t.id
+    JOIN public.plans p ON p.id = app.effective_plan(t.plan, s.status, s.grace_ends_at, s.current_period_end)
+   WHERE t.id = p_tenant
+$function$
+;
+ALTER FUNCTION app.entitlements(uuid) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_api;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_maintenance;
+REVOKE EXECUTE ON FUNCTION app.entitlements(uuid) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.fail_dead_scrape_job(p_job_id uuid, p_detail text)
  RETURNS boolean
  LANGUAGE plpgsql
@@ -467,6 +537,96 @@ CREATE OR REPLACE FUNCTION app.is_worker()
 AS $function$ SELECT coalesce(i[5] = 'system' AND i[1] = '', false) FROM (SELECT app.identity() AS i) s $function$
 ;
 ALTER FUNCTION app.is_worker() OWNER TO CURRENT_USER;
+
+CREATE OR REPLACE FUNCTION app.meter(p_metric text, p_amount bigint)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant uuid := app.tenant_id();
+  v_month date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+  v_quota bigint;
+  v_used bigint;
+BEGIN
+  IF v_tenant IS NULL THEN
+    RAISE EXCEPTION 'metering needs a tenant''s request' USING ERRCODE = 'DT403';
+  END IF;
+  IF p_metric IS NULL OR p_metric NOT IN ('companies_house_imports', 'scrape_jobs', 'exported_rows', 'api_requests') THEN
+    RAISE EXCEPTION 'unknown metric "%"', p_metric USING ERRCODE = '22023';
+  END IF;
+  IF p_amount IS NULL OR p_amount < 0 THEN
+    RAISE EXCEPTION 'a metered amount cannot be negative' USING ERRCODE = '22023';
+  END IF;
+  IF p_amount = 0 THEN
+    RETURN NULL;
+  END IF;
+  SELECT (e.quotas ->> p_metric)::bigint INTO v_quota FROM app.entitlements(v_tenant) e;
+
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  SELECT v_tenant, p_metric, 'month', v_month, p_amount WHERE v_quota IS NULL OR p_amount <= v_quota
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used
+   WHERE v_quota IS NULL OR u.used + excluded.used <= v_quota
+  RETURNING u.used INTO v_used;
+
+  IF v_used IS NULL THEN
+    SELECT u.used INTO v_used FROM public.usage u
+     WHERE u.tenant_id = v_tenant AND u.metric = p_metric AND u.period = 'month' AND u.starts_on = v_month;
+    RAISE EXCEPTION 'quota exceeded' USING ERRCODE = 'DT402', DETAIL = jsonb_build_object(
+      'metric', p_metric, 'quota', v_quota, 'used', coalesce(v_used, 0), 'requested', p_amount,
+      'resets_at', to_char(v_month + interval '1 month', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text;
+  END IF;
+
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  VALUES (v_tenant, p_metric, 'day', (now() AT TIME ZONE 'UTC')::date, p_amount)
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used;
+  RETURN v_used;
+END
+$function$
+;
+ALTER FUNCTION app.meter(text,bigint) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.meter(text,bigint) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.meter(text,bigint) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_api_requests(p_flush_id uuid, p_tenant uuid, p_day date, p_count bigint)
+ RETURNS TABLE(report_id uuid, stripe_customer_id text, value bigint)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_customer text;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s rate limiter records API requests' USING ERRCODE = 'DT403';
+  END IF;
+  IF p_count IS NULL OR p_count <= 0 THEN
+    RETURN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = p_tenant AND t.deleted_at IS NULL) THEN
+    RETURN;
+  END IF;
+  SELECT s.stripe_customer_id INTO v_customer FROM public.subscriptions s WHERE s.tenant_id = p_tenant;
+  INSERT INTO public.usage_reports (id, tenant_id, metric, day, value, stripe_customer_id)
+  VALUES (p_flush_id, p_tenant, 'api_requests', p_day, p_count, v_customer)
+  ON CONFLICT (id) DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  VALUES (p_tenant, 'api_requests', 'month', date_trunc('month', p_day)::date, p_count),
+         (p_tenant, 'api_requests', 'day', p_day, p_count)
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used;
+  IF v_customer IS NOT NULL THEN
+    RETURN QUERY SELECT p_flush_id, v_customer, p_count;
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.record_api_requests(uuid,uuid,date,bigint) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.record_api_requests(uuid,uuid,date,bigint) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.record_api_requests(uuid,uuid,date,bigint) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.refuse_suppressed_contact()
  RETURNS trigger

@@ -17,6 +17,8 @@ ALTER TABLE erasure_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
+ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoices FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_run_counts ENABLE ROW LEVEL SECURITY;
@@ -25,18 +27,28 @@ ALTER TABLE maintenance_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_runs FORCE ROW LEVEL SECURITY;
 ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
+ALTER TABLE plans ENABLE ROW LEVEL SECURITY;
+ALTER TABLE plans FORCE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages FORCE ROW LEVEL SECURITY;
+ALTER TABLE stripe_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE stripe_events FORCE ROW LEVEL SECURITY;
+ALTER TABLE subscriptions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE subscriptions FORCE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
+ALTER TABLE usage ENABLE ROW LEVEL SECURITY;
+ALTER TABLE usage FORCE ROW LEVEL SECURITY;
+ALTER TABLE usage_reports ENABLE ROW LEVEL SECURITY;
+ALTER TABLE usage_reports FORCE ROW LEVEL SECURITY;
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
 
@@ -141,6 +153,23 @@ CREATE POLICY idempotency_keys_maintenance_delete ON idempotency_keys AS PERMISS
 CREATE POLICY idempotency_keys_maintenance_select ON idempotency_keys AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
 
+CREATE POLICY invoices_api_select ON invoices AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY invoices_auth_all ON invoices AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY invoices_maintenance_purge_delete ON invoices AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY invoices_maintenance_purge_select ON invoices AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
 CREATE POLICY maintenance_leases_maintenance_all ON maintenance_leases AS PERMISSIVE FOR ALL TO app_maintenance
   USING (true)
   WITH CHECK (true);
@@ -181,6 +210,16 @@ CREATE POLICY memberships_maintenance_purge_select ON memberships AS PERMISSIVE 
   USING ((tenant_id IN ( SELECT t.id
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY plans_api_select ON plans AS PERMISSIVE FOR SELECT TO app_api
+  USING (true);
+
+CREATE POLICY plans_auth_select ON plans AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY plans_maintenance_all ON plans AS PERMISSIVE FOR ALL TO app_maintenance
+  USING (true)
+  WITH CHECK (true);
 
 CREATE POLICY retention_policies_api_all ON retention_policies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
@@ -226,6 +265,25 @@ CREATE POLICY scrape_pages_maintenance_delete ON scrape_pages AS PERMISSIVE FOR 
   USING (true);
 
 CREATE POLICY scrape_pages_maintenance_select ON scrape_pages AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY stripe_events_auth_all ON stripe_events AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY subscriptions_api_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY subscriptions_auth_all ON subscriptions AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY subscriptions_maintenance_purge_delete ON subscriptions AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY subscriptions_maintenance_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
 
 CREATE POLICY suppressed_subjects_api_insert ON suppressed_subjects AS PERMISSIVE FOR INSERT TO app_api
@@ -279,6 +337,40 @@ CREATE POLICY tenants_maintenance_select ON tenants AS PERMISSIVE FOR SELECT TO 
 CREATE POLICY tenants_maintenance_update ON tenants AS PERMISSIVE FOR UPDATE TO app_maintenance
   USING (true)
   WITH CHECK (true);
+
+CREATE POLICY usage_api_select ON usage AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY usage_auth_all ON usage AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY usage_maintenance_purge_delete ON usage AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_maintenance_purge_select ON usage AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_reports_api_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY usage_reports_auth_all ON usage_reports AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY usage_reports_maintenance_purge_delete ON usage_reports AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_reports_maintenance_purge_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY users_api_select ON users AS PERMISSIVE FOR SELECT TO app_api
   USING (id = (( SELECT app.user_id() AS user_id)) OR (id IN ( SELECT m.user_id

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { importStatements } from "../../companies-house/import-statements";
 import { MAX_OFFICERS } from "../../companies-house/upstream";
+import { meter } from "../../db/metering";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { Idempotency, idempotencyHeaderSchema, type StoredResponse } from "../../http/idempotency";
@@ -44,7 +45,7 @@ const responses = {
     headers: responseHeaders("ETag", "Location"),
     content: { "application/json": { schema: importedCompanySchema } },
   },
-  ...problemResponses(502),
+  ...problemResponses(402, 502),
 };
 
 export const importCompanyRoute = createRoute({
@@ -55,7 +56,8 @@ export const importCompanyRoute = createRoute({
   summary: "Import a company from Companies House",
   description:
     "Fetches the profile and officers, then creates or updates the company (by number) and its active officers " +
-    "(as contacts) in one transaction: nothing is written if anything fails. Unknown number: 404; Companies House " +
+    "(as contacts) in one transaction: nothing is written if anything fails. Counts one `companies_house_imports` " +
+    "against the plan's monthly quota (over it: 402, nothing written). Unknown number: 404; Companies House " +
     "unavailable: 503 with Retry-After; unreadable data: 502.",
   ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
   request: {
@@ -98,9 +100,14 @@ async function importNumber(c: Context<AppEnv>, number: string, idempotency: Ide
         (select count(*)::int from contacts k where k.company_id = companies.id and k.source = 'companies_house'
             and k.deleted_at is null and k.collected_at = now()) as officers_imported
         from companies where company_number = ${number}) r)`;
-  const [company, people] = await idempotency.batch(
+  // Counted in the write's own batch: over the quota (402) nothing is written.
+  const [, company, people] = await idempotency.batch(
     c,
-    (db) => [db.execute<ImportedRow>(statements.company), db.execute(statements.officers)],
+    (db) => [
+      db.execute(meter("companies_house_imports", 1)),
+      db.execute<ImportedRow>(statements.company),
+      db.execute(statements.officers),
+    ],
     { status: sql`case when ${stored}->>'inserted' = 'true' then 201 else 200 end`, body: stored },
   );
   const [row] = company.rows;
@@ -133,7 +140,7 @@ export const refreshCompanyRoute = createRoute({
   summary: "Re-fetch a company from Companies House",
   description:
     "Two database round trips, with the Companies House call between them: the first reads the company's number, " +
-    "the second writes the fresh data (one transaction).",
+    "the second writes the fresh data (one transaction) and counts one `companies_house_imports` (over the quota: 402).",
   ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
   request: { params: companyIdParamSchema },
   responses: { ...responses, ...problemResponses(422) },

@@ -23,7 +23,9 @@ export const addMemberRoute = createRoute({
   operationId: "addMember",
   tags: ["Members"],
   summary: "Add a member",
-  description: "Adds a user who has signed in at least once, by id or email. Only an owner can add another owner.",
+  description:
+    "Adds a user who has signed in at least once, by id or email. Only an owner can add another owner. Beyond the " +
+    "plan's seat limit: 402 `quota_exceeded` (metric `seats`).",
   ...v1Access({ role: "admin", scope: "members:write" }),
   request: { body: { required: true, content: { "application/json": { schema: addMemberBodySchema } } } },
   responses: {
@@ -33,7 +35,7 @@ export const addMemberRoute = createRoute({
       headers: responseHeaders("Location"),
       content: { "application/json": { schema: memberSchema } },
     },
-    ...problemResponses(409, 422),
+    ...problemResponses(402, 409, 422),
   },
 });
 
@@ -48,8 +50,10 @@ interface AddedRow extends Record<string, unknown> {
 export const addMember = new OpenAPIHono<AppEnv>().openapi(addMemberRoute, async (c) => {
   const body = c.req.valid("json");
   const {
-    results: [added],
+    results: [, added],
   } = await c.var.scoped.batch((db) => [
+    // Beyond the plan's seat limit: 402 and no member added (same transaction, tenant locked).
+    db.execute(sql`select app.assert_seat_available(app.tenant_id())`),
     db.execute<AddedRow>(
       sql`select * from app.add_member(${body.user_id ?? null}::uuid, ${body.email ?? null}, ${body.role})`,
     ),

@@ -30,6 +30,7 @@ import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
 import { ready } from "./routes/system/ready";
 import { tenantRoutes } from "./routes/tenants";
+import { stripeWebhook } from "./routes/webhooks/stripe-webhook";
 
 /** Builds the whole HTTP application: middleware in order, routes, error handling, OpenAPI. */
 export function createApp() {
@@ -72,6 +73,7 @@ export function createApp() {
   app.route("/", privacyRoutes);
   app.route("/", listRuns);
   app.route("/", setPlan);
+  app.route("/", stripeWebhook);
 
   registerComponents(app);
   let document: OpenAPIObject | undefined;

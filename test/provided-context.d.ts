@@ -14,6 +14,8 @@ declare module "vitest" {
     identityProviderUrl: string;
     jwksUrl: string;
     companiesHouseUrl: string;
+    /** The fake Stripe API (test/servers/fake-stripe.ts). */
+    stripeUrl: string;
     /** Fake company websites: site name → origin (test/servers/fake-websites.ts). */
     fakeSites: Record<string, string>;
     /** Private JWKs of the fake identity provider (see test/servers/fake-identity-provider.ts). */

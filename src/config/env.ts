@@ -45,4 +45,12 @@ export interface Env {
   CRON_MAX_STATEMENTS?: string;
   SCRAPE_TIMEOUT_MS?: string;
   SCRAPE_MAX_BYTES?: string;
+  /** Secrets: Stripe's API key and the webhook endpoint's signing secret (`whsec_…`). */
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_URL?: string;
+  /** JSON: Stripe price id → plan id. */
+  STRIPE_PRICE_PLANS?: string | Record<string, unknown>;
+  STRIPE_WEBHOOK_TOLERANCE_S?: string;
+  BILLING_GRACE_DAYS?: string;
 }

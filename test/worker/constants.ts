@@ -5,3 +5,4 @@ export const TEST_JWT_ISSUER = "https://idp.example.test/";
 export const TEST_JWT_AUDIENCE = "https://api.detecktiv.test";
 export const TEST_OPERATOR_TOKEN = "operator-token-for-tests-at-least-32-chars";
 export const TEST_DATABASE_ASSERTION_KEY = "test-database-assertion-key-of-at-least-32-chars";
+export const TEST_STRIPE_WEBHOOK_SECRET = "whsec_test_detecktiv_webhook_secret";

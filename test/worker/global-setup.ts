@@ -5,6 +5,7 @@ import { applyMigrations } from "../../scripts/db/migrate";
 import { refusedEndpoint, startDatabaseFaultProxy } from "../servers/database-fault-proxy";
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
+import { startFakeStripe } from "../servers/fake-stripe";
 import { startFakeWebsites } from "../servers/fake-websites";
 import { TEST_DATABASE_ASSERTION_KEY } from "./constants";
 
@@ -30,11 +31,14 @@ export default async function setup(project: TestProject) {
   project.provide("signingKeys", identityProvider.signingKeys);
   const companiesHouse = await startFakeCompaniesHouse();
   project.provide("companiesHouseUrl", companiesHouse.url);
+  const stripe = await startFakeStripe();
+  project.provide("stripeUrl", stripe.url);
   const websites = await startFakeWebsites();
   project.provide("fakeSites", websites.origins);
   return async () => {
     await websites.close();
     await companiesHouse.close();
+    await stripe.close();
     await identityProvider.close();
     await faultProxy.close();
     await database.close();

@@ -55,6 +55,13 @@ export const tenants = pgTable(
       using: sql`${t.deletedAt} is not null and ${t.purgeStartedAt} is null`,
       withCheck: sql`${t.deletedAt} is null and ${t.purgeStartedAt} is null`,
     }),
+    // app.apply_stripe_event: the plan follows the Stripe subscription (column grant: plan only).
+    pgPolicy("tenants_auth_plan_update", {
+      for: "update",
+      to: appAuth,
+      using: sql`${t.deletedAt} is null`,
+      withCheck: sql`${t.deletedAt} is null`,
+    }),
     pgPolicy("tenants_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     // Plan changes come from billing, through the operator API, as the maintenance role.
     pgPolicy("tenants_maintenance_update", {

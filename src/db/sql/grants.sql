@@ -87,7 +87,7 @@ GRANT UPDATE (attempts, failure_detail, failure_reason, finished_at, lease_expir
 GRANT UPDATE (failure_detail, failure_reason, finished_at, lease_expires_at, lease_id, status) ON scrape_jobs TO app_maintenance;
 GRANT UPDATE (deleted_at, name, slug) ON tenants TO app_api;
 GRANT SELECT (plan) ON tenants TO app_auth;
-GRANT UPDATE (deleted_at) ON tenants TO app_auth;
+GRANT UPDATE (deleted_at, plan) ON tenants TO app_auth;
 GRANT UPDATE (plan, purge_started_at) ON tenants TO app_maintenance;
 GRANT UPDATE (email, name) ON users TO app_api;
 GRANT UPDATE (email, name) ON users TO app_auth;

@@ -321,6 +321,10 @@ CREATE POLICY tenants_api_update ON tenants AS PERMISSIVE FOR UPDATE TO app_api
 CREATE POLICY tenants_auth_insert ON tenants AS PERMISSIVE FOR INSERT TO app_auth
   WITH CHECK (true);
 
+CREATE POLICY tenants_auth_plan_update ON tenants AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (deleted_at IS NULL)
+  WITH CHECK (deleted_at IS NULL);
+
 CREATE POLICY tenants_auth_restore ON tenants AS PERMISSIVE FOR UPDATE TO app_auth
   USING (deleted_at IS NOT NULL AND purge_started_at IS NULL)
   WITH CHECK (deleted_at IS NULL AND purge_started_at IS NULL);

@@ -392,6 +392,13 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: () => ["SELECT app.fail_dead_scrape_job(gen_random_uuid(), 'x')", []],
       code: "DT403",
     },
+    "apply_stripe_event(text,text,timestamp with time zone,jsonb,text,integer)": {
+      call: (ids) => [
+        "SELECT * FROM app.apply_stripe_event('evt_forged', 'customer.subscription.updated', now(), $1, 'enterprise', 0)",
+        [JSON.stringify({ status: "active", metadata: { tenant_id: ids.tenant } })],
+      ],
+      code: "DT403",
+    },
     "meter(text,bigint)": { call: () => ["SELECT app.meter('scrape_jobs', 1)", []], code: "DT403" },
     "record_api_requests(uuid,uuid,date,bigint)": {
       call: (ids) => [

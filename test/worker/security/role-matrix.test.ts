@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Role } from "../factories";
 import { createApiKeyVia, createUser, signedIn } from "../factories";
-import { call } from "../harness";
+import { call, sqlAs } from "../harness";
 
 const ROLES: Role[] = ["viewer", "editor", "admin", "owner"];
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
@@ -19,7 +19,7 @@ interface Action {
   ok: number;
   request: (world: World) => { method: string; path: string; body?: unknown };
   /** Brings the tenant into the state the action needs, as its owner. */
-  before?: (owner: { headers: Record<string, string> }) => Promise<void>;
+  before?: (owner: { headers: Record<string, string>; tenant: { id: string } }) => Promise<void>;
 }
 
 /** Every privileged action of the API, with the least role that may do it. */
@@ -37,7 +37,51 @@ const ACTIONS: Action[] = [
     name: "add a member",
     minRole: "admin",
     ok: 201,
+    // The fixture's three members fill free's three seats: on pro there is room for a fourth.
+    before: async (owner) => {
+      await sqlAs("owner").query("UPDATE tenants SET plan = 'pro' WHERE id = $1", [owner.tenant.id]);
+    },
     request: (w) => ({ method: "POST", path: "/v1/members", body: { user_id: w.newUserId, role: "viewer" } }),
+  },
+  {
+    name: "read the subscription",
+    minRole: "viewer",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/tenant/subscription" }),
+  },
+  {
+    name: "read the usage history",
+    minRole: "viewer",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/tenant/usage/history" }),
+  },
+  {
+    name: "list invoices",
+    minRole: "admin",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/billing/invoices" }),
+  },
+  {
+    name: "start a checkout",
+    minRole: "owner",
+    ok: 201,
+    request: () => ({
+      method: "POST",
+      path: "/v1/billing/checkout",
+      body: { plan: "pro", success_url: "https://app.example/ok", cancel_url: "https://app.example/no" },
+    }),
+  },
+  {
+    name: "open the billing portal",
+    minRole: "owner",
+    ok: 201,
+    before: async (owner) => {
+      await sqlAs("owner").query("INSERT INTO subscriptions (tenant_id, stripe_customer_id) VALUES ($1, $2)", [
+        owner.tenant.id,
+        `cus_${crypto.randomUUID().slice(0, 12)}`,
+      ]);
+    },
+    request: () => ({ method: "POST", path: "/v1/billing/portal", body: { return_url: "https://app.example/b" } }),
   },
   {
     name: "change a member's role",

@@ -4,7 +4,7 @@
 -- one it came from, so events arriving out of order leave the newest state. The Worker maps the
 -- event's price to a plan (STRIPE_PRICE_PLANS) and passes it as p_plan. Returns the tenant and the
 -- plan in force afterwards, for its rate limiter.
-CREATE FUNCTION app.apply_stripe_event(p_event_id text, p_type text, p_created timestamptz, p_object jsonb,
+CREATE FUNCTION app.apply_stripe_event(p_event_id text, p_type text, p_created_unix bigint, p_object jsonb,
     p_plan text, p_grace_seconds integer)
   RETURNS TABLE (outcome text, tenant_id uuid, plan text, rate_per_minute integer, rate_burst integer)
   LANGUAGE plpgsql
@@ -13,6 +13,7 @@ CREATE FUNCTION app.apply_stripe_event(p_event_id text, p_type text, p_created t
   AS $$
 #variable_conflict use_column
 DECLARE
+  p_created timestamptz := to_timestamp(p_created_unix);
   v_ref text := coalesce(p_object -> 'metadata' ->> 'tenant_id', p_object ->> 'client_reference_id',
     p_object -> 'subscription_details' -> 'metadata' ->> 'tenant_id');
   v_customer text := p_object ->> 'customer';
@@ -114,11 +115,56 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-ALTER FUNCTION app.apply_stripe_event(text, text, timestamptz, jsonb, text, integer) OWNER TO app_auth;
+ALTER FUNCTION app.apply_stripe_event(text, text, bigint, jsonb, text, integer) OWNER TO app_auth;
 --> statement-breakpoint
-REVOKE EXECUTE ON FUNCTION app.apply_stripe_event(text, text, timestamptz, jsonb, text, integer) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION app.apply_stripe_event(text, text, bigint, jsonb, text, integer) FROM PUBLIC;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION app.apply_stripe_event(text, text, timestamptz, jsonb, text, integer) TO app_api;
+GRANT EXECUTE ON FUNCTION app.apply_stripe_event(text, text, bigint, jsonb, text, integer) TO app_api;
 --> statement-breakpoint
 -- app.apply_stripe_event sets tenants.plan from the subscription (policy tenants_auth_plan_update).
 GRANT UPDATE (plan) ON tenants TO app_auth;
+--> statement-breakpoint
+-- A usage report for the billing queue's consumer (the Worker's own identity only): the meter
+-- event to send to Stripe, with the report id as its idempotency identifier.
+CREATE FUNCTION app.usage_report(p_id uuid)
+  RETURNS TABLE (id uuid, stripe_customer_id text, value bigint, created_at timestamptz, reported_at timestamptz)
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+#variable_conflict use_column
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s billing consumer reads usage reports' USING ERRCODE = 'DT403';
+  END IF;
+  RETURN QUERY SELECT r.id, r.stripe_customer_id, r.value, r.created_at, r.reported_at
+    FROM public.usage_reports r WHERE r.id = p_id AND r.stripe_customer_id IS NOT NULL;
+END
+$$;
+--> statement-breakpoint
+ALTER FUNCTION app.usage_report(uuid) OWNER TO app_auth;
+--> statement-breakpoint
+REVOKE EXECUTE ON FUNCTION app.usage_report(uuid) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.usage_report(uuid) TO app_api;
+--> statement-breakpoint
+-- Stripe has the meter event: a redelivered message then finds the report done.
+CREATE FUNCTION app.mark_usage_reported(p_id uuid)
+  RETURNS void
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s billing consumer marks usage reports' USING ERRCODE = 'DT403';
+  END IF;
+  UPDATE public.usage_reports SET reported_at = now() WHERE id = p_id AND reported_at IS NULL;
+END
+$$;
+--> statement-breakpoint
+ALTER FUNCTION app.mark_usage_reported(uuid) OWNER TO app_auth;
+--> statement-breakpoint
+REVOKE EXECUTE ON FUNCTION app.mark_usage_reported(uuid) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.mark_usage_reported(uuid) TO app_api;

@@ -92,6 +92,11 @@ const configSchema = z.object({
   STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).max(3600).default(300),
   // past_due keeps the plan this long, then the tenant is on free.
   BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  // The Stripe billing meter's event name that API requests are reported under.
+  STRIPE_METER_EVENT_NAME: z
+    .string()
+    .regex(/^[a-z0-9_]{1,100}$/)
+    .default("api_requests"),
 });
 
 export type Config = z.output<typeof configSchema>;

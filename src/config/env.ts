@@ -1,3 +1,4 @@
+import type { BillingMessage } from "../jobs/billing/message";
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
 import type { HostThrottle } from "../scrape/host-throttle";
@@ -6,6 +7,8 @@ import type { HostThrottle } from "../scrape/host-throttle";
 export interface Env {
   RATE_LIMITER: DurableObjectNamespace<TenantRateLimiter>;
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
+  /** Usage reports for Stripe's billing meter events (sent by the tenants' rate limiters). */
+  BILLING_QUEUE: Queue<BillingMessage>;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
   /** Static assets (wrangler.toml `[assets]`): the pinned API reference UI that /docs serves. */
   ASSETS: Fetcher;
@@ -53,4 +56,5 @@ export interface Env {
   STRIPE_PRICE_PLANS?: string | Record<string, unknown>;
   STRIPE_WEBHOOK_TOLERANCE_S?: string;
   BILLING_GRACE_DAYS?: string;
+  STRIPE_METER_EVENT_NAME?: string;
 }

@@ -43,7 +43,8 @@ export function registerComponents(app: OpenAPIHono<AppEnv>): void {
     type: "apiKey",
     in: "header",
     name: "Stripe-Signature",
-    description: "Stripe's HMAC-SHA256 signature of the raw body with the webhook endpoint's secret (STRIPE_WEBHOOK_SECRET).",
+    description:
+      "Stripe's HMAC-SHA256 signature of the raw body with the webhook endpoint's secret (STRIPE_WEBHOOK_SECRET).",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "apiKey",

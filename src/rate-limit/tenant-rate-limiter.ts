@@ -140,26 +140,46 @@ export class TenantRateLimiter extends DurableObject<Env> {
     if (this.pendingFlush !== undefined) clearTimeout(this.pendingFlush);
     this.pendingFlush = undefined;
     let written = 0;
-    for (;;) {
-      const state = this.load();
-      const next = state?.meter ? nextFlush(state.meter) : null;
-      if (!state || !next) return written;
-      this.remember({ ...state, meter: next.meter });
-      this.persistNow();
-      try {
-        await sendFlush(this.env, next.meter.tenantId, next.flush);
-      } catch (error) {
-        console.warn(JSON.stringify({ level: "warn", msg: "usage flush failed; retried later", error: String(error) }));
-        this.flushSoon(FLUSH_RETRY_MS);
-        return written;
-      }
-      written += next.flush.count;
-      const after = this.load();
-      if (after?.meter) {
-        const { inflight: _sent, ...meter } = after.meter;
-        this.remember({ ...after, meter });
+    try {
+      await this.sendUnsentReports();
+      for (;;) {
+        const state = this.load();
+        const next = state?.meter ? nextFlush(state.meter) : null;
+        if (!state || !next) return written;
+        this.remember({ ...state, meter: next.meter });
         this.persistNow();
+        const report = await sendFlush(this.env, next.meter.tenantId, next.flush);
+        written += next.flush.count;
+        const after = this.load();
+        if (after?.meter) {
+          const { inflight: _sent, ...meter } = after.meter;
+          this.remember({
+            ...after,
+            meter: report ? { ...meter, unsent: [...(meter.unsent ?? []), report.reportId] } : meter,
+          });
+          this.persistNow();
+        }
+        await this.sendUnsentReports();
       }
+    } catch (error) {
+      console.warn(
+        JSON.stringify({ level: "warn", message: "usage flush failed; retried later", error: String(error) }),
+      );
+      this.flushSoon(FLUSH_RETRY_MS);
+      return written;
+    }
+  }
+
+  /** Puts written usage reports on the billing queue (a tenant with a Stripe customer has them). */
+  private async sendUnsentReports(): Promise<void> {
+    const unsent = this.load()?.meter?.unsent ?? [];
+    if (unsent.length === 0) return;
+    await this.env.BILLING_QUEUE.sendBatch(unsent.map((reportId) => ({ body: { kind: "usage_report", reportId } })));
+    const state = this.load();
+    if (state?.meter) {
+      const meter = { ...state.meter, unsent: (state.meter.unsent ?? []).filter((id) => !unsent.includes(id)) };
+      this.remember({ ...state, meter });
+      this.persistNow();
     }
   }
 

@@ -12,6 +12,8 @@ export interface MeterState {
   tenantId: string;
   pending: Record<string, number>;
   inflight?: Flush;
+  /** Usage reports written but not yet on the billing queue (its send failed): sent first next time. */
+  unsent?: string[];
 }
 
 export interface Flush {
@@ -46,7 +48,7 @@ export function nextFlush(meter: MeterState): { meter: MeterState; flush: Flush 
 }
 
 export const isIdle = (meter: MeterState | undefined) =>
-  !meter || (!meter.inflight && Object.keys(meter.pending).length === 0);
+  !meter || (!meter.inflight && Object.keys(meter.pending).length === 0 && !meter.unsent?.length);
 
 /**
  * Writes one flush as the Worker's own identity (app.record_api_requests refuses any other) and

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 export const FAKE_STRIPE_KEY = "sk_test_fake_detecktiv";
 /** A customer id for which the fake answers 500 (Stripe failing). */
 export const FAILING_CUSTOMER = "cus_fails";
+/** A customer for which the fake records a meter event, then answers 500 the first time (the answer is lost). */
+export const LOST_ANSWER_CUSTOMER = "cus_lost_answer";
 
 /**
  * A local stand-in for the few Stripe API endpoints the Worker calls: form-encoded bodies, Bearer
@@ -65,7 +67,11 @@ export async function startFakeStripe() {
         }
         case "/v1/billing/meter_events": {
           const identifier = form.identifier ?? id("mev");
-          if (!meterEvents.has(identifier)) meterEvents.set(identifier, form);
+          const first = !meterEvents.has(identifier);
+          if (first) meterEvents.set(identifier, form);
+          if (first && form["payload[stripe_customer_id]"] === LOST_ANSWER_CUSTOMER) {
+            return send(500, { error: { type: "api_error", message: "Something went wrong on Stripe's end." } });
+          }
           return send(200, {
             object: "billing.meter_event",
             identifier,

@@ -74,7 +74,7 @@ GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_api;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_auth;
 
-CREATE OR REPLACE FUNCTION app.apply_stripe_event(p_event_id text, p_type text, p_created timestamp with time zone, p_object jsonb, p_plan text, p_grace_seconds integer)
+CREATE OR REPLACE FUNCTION app.apply_stripe_event(p_event_id text, p_type text, p_created_unix bigint, p_object jsonb, p_plan text, p_grace_seconds integer)
  RETURNS TABLE(outcome text, tenant_id uuid, plan text, rate_per_minute integer, rate_burst integer)
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -82,6 +82,7 @@ CREATE OR REPLACE FUNCTION app.apply_stripe_event(p_event_id text, p_type text, 
 AS $function$
 #variable_conflict use_column
 DECLARE
+  p_created timestamptz := to_timestamp(p_created_unix);
   v_ref text := coalesce(p_object -> 'metadata' ->> 'tenant_id', p_object ->> 'client_reference_id',
     p_object -> 'subscription_details' -> 'metadata' ->> 'tenant_id');
   v_customer text := p_object ->> 'customer';
@@ -183,9 +184,9 @@ BEGIN
 END
 $function$
 ;
-ALTER FUNCTION app.apply_stripe_event(text,text,timestamp with time zone,jsonb,text,integer) OWNER TO app_auth;
-GRANT EXECUTE ON FUNCTION app.apply_stripe_event(text,text,timestamp with time zone,jsonb,text,integer) TO app_api;
-REVOKE EXECUTE ON FUNCTION app.apply_stripe_event(text,text,timestamp with time zone,jsonb,text,integer) FROM PUBLIC;
+ALTER FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.assert_seat_available(p_tenant uuid)
  RETURNS void
@@ -651,6 +652,24 @@ AS $function$ SELECT coalesce(i[5] = 'system' AND i[1] = '', false) FROM (SELECT
 ;
 ALTER FUNCTION app.is_worker() OWNER TO CURRENT_USER;
 
+CREATE OR REPLACE FUNCTION app.mark_usage_reported(p_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s billing consumer marks usage reports' USING ERRCODE = 'DT403';
+  END IF;
+  UPDATE public.usage_reports SET reported_at = now() WHERE id = p_id AND reported_at IS NULL;
+END
+$function$
+;
+ALTER FUNCTION app.mark_usage_reported(uuid) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.mark_usage_reported(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.mark_usage_reported(uuid) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.meter(p_metric text, p_amount bigint)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -975,6 +994,26 @@ END
 $function$
 ;
 ALTER FUNCTION app.touch_updated_at() OWNER TO CURRENT_USER;
+
+CREATE OR REPLACE FUNCTION app.usage_report(p_id uuid)
+ RETURNS TABLE(id uuid, stripe_customer_id text, value bigint, created_at timestamp with time zone, reported_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s billing consumer reads usage reports' USING ERRCODE = 'DT403';
+  END IF;
+  RETURN QUERY SELECT r.id, r.stripe_customer_id, r.value, r.created_at, r.reported_at
+    FROM public.usage_reports r WHERE r.id = p_id AND r.stripe_customer_id IS NOT NULL;
+END
+$function$
+;
+ALTER FUNCTION app.usage_report(uuid) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.usage_report(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.usage_report(uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.user_id()
  RETURNS uuid

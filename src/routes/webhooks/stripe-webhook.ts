@@ -80,7 +80,7 @@ export const stripeWebhook = new OpenAPIHono<AppEnv>().openapi(stripeWebhookRout
   const [, applied] = await db.batch([
     db.execute(await database.begin({ kind: "worker", request_id: c.var.requestId })),
     db.execute<AppliedEvent>(sql`select * from app.apply_stripe_event(${event.id}, ${event.type},
-        to_timestamp(${event.created}), ${JSON.stringify(event.data.object)}::jsonb, ${plan}, ${BILLING_GRACE_DAYS * 86_400})`),
+        ${event.created}, ${JSON.stringify(event.data.object)}::jsonb, ${plan}, ${BILLING_GRACE_DAYS * 86_400})`),
   ]);
   const [result] = applied.rows;
   if (!result) throw new Error("app.apply_stripe_event returned no row");

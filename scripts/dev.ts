@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { neonConfig } from "@neondatabase/serverless";
+import { FAKE_STRIPE_KEY, startFakeStripe } from "../test/servers/fake-stripe";
 import { installAssertionKey } from "./db/assertion-key";
 import { startLocalDatabase } from "./db/local-database";
 import { applyMigrations } from "./db/migrate";
@@ -85,6 +86,10 @@ dev JWT      ${token}
 API reference: http://localhost:${API_PORT}/docs
 `);
 
+  // Checkout, portal and meter events go to the tests' fake Stripe API: no Stripe account needed.
+  const stripe = await startFakeStripe();
+  console.log(`Fake Stripe API: ${stripe.url} (prices price_pro_monthly, price_enterprise_monthly)`);
+
   // Its own process group, so Ctrl-C can stop wrangler and the workerd it spawns together.
   const wrangler: ChildProcess = spawn(
     "wrangler",
@@ -101,6 +106,12 @@ API reference: http://localhost:${API_PORT}/docs
       `NEON_FETCH_ENDPOINT:${database.fetchEndpoint}`,
       "--var",
       "SCRAPE_ALLOW_PRIVATE_NETWORKS:true",
+      "--var",
+      `STRIPE_API_URL:${stripe.url}`,
+      "--var",
+      `STRIPE_SECRET_KEY:${FAKE_STRIPE_KEY}`,
+      "--var",
+      `STRIPE_PRICE_PLANS:${JSON.stringify({ price_pro_monthly: "pro", price_enterprise_monthly: "enterprise" })}`,
     ],
     {
       cwd: ROOT,
@@ -121,6 +132,7 @@ API reference: http://localhost:${API_PORT}/docs
         // already gone
       }
     }
+    await stripe.close();
     await database.close();
     process.exit(code);
   };

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { apiThroughputScenario } from "./api-throughput";
 import { companiesSearchScenario } from "./companies-search";
 import { identityCostScenario } from "./identity-cost";
+import { meteringScenario } from "./metering";
 import { rateLimiterScenario } from "./rate-limiter";
 import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
@@ -15,6 +16,7 @@ import { BENCH_DIR } from "./worker-harness";
 
 const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "rate-limiter": rateLimiterScenario,
+  metering: meteringScenario,
   "companies-search": companiesSearchScenario,
   scrape: scrapeScenario,
   "retention-purge": retentionPurgeScenario,

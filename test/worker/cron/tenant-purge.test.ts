@@ -75,6 +75,26 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
      VALUES ($1, $2, $3, 'web_profile', 'profile', '{}', 'https://offboarded.example/', now())`,
     [tenant, company.id, job?.id],
   );
+  // Billing: a subscription with its customer, usage of two days, a usage report, an invoice.
+  await sql.query("INSERT INTO subscriptions (tenant_id, stripe_customer_id) VALUES ($1, $2)", [
+    tenant,
+    `cus_${crypto.randomUUID().slice(0, 12)}`,
+  ]);
+  await sql.query(
+    `INSERT INTO usage (tenant_id, metric, period, starts_on, used) VALUES
+       ($1, 'scrape_jobs', 'day', current_date, 2), ($1, 'scrape_jobs', 'day', current_date - 1, 1),
+       ($1, 'scrape_jobs', 'month', date_trunc('month', current_date), 3)`,
+    [tenant],
+  );
+  await sql.query(
+    "INSERT INTO usage_reports (id, tenant_id, metric, day, value) VALUES (gen_random_uuid(), $1, 'api_requests', current_date, 9)",
+    [tenant],
+  );
+  await sql.query(
+    `INSERT INTO invoices (id, tenant_id, status, amount_due, amount_paid, currency, created_at, stripe_state_at)
+     VALUES ($1, $2, 'paid', 4900, 4900, 'gbp', now(), now())`,
+    [`in_${crypto.randomUUID()}`, tenant],
+  );
   const [run] = (await sql.query(
     "INSERT INTO maintenance_runs (job, completed) VALUES ('maintenance', true) RETURNING id",
   )) as { id: string }[];

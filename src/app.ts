@@ -19,16 +19,14 @@ import { auditLogRoutes } from "./routes/audit-log";
 import { billingRoutes } from "./routes/billing";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
-import { listRuns } from "./routes/maintenance/list-runs";
+import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
-import { setPlan } from "./routes/operator/set-plan";
+import { operatorRoutes } from "./routes/operator";
 import { planRoutes } from "./routes/plans";
 import { privacyRoutes } from "./routes/privacy";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
-import { docs } from "./routes/system/docs";
-import { health } from "./routes/system/health";
-import { ready } from "./routes/system/ready";
+import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
 import { stripeWebhook } from "./routes/webhooks/stripe-webhook";
 
@@ -57,9 +55,7 @@ export function createApp() {
   app.use(bodyLimit());
   app.use(services());
 
-  app.route("/", health);
-  app.route("/", ready);
-  app.route("/", docs);
+  app.route("/", systemRoutes);
   app.route("/", meRoutes);
   app.route("/", tenantRoutes);
   app.route("/", planRoutes);
@@ -71,8 +67,8 @@ export function createApp() {
   app.route("/", contactRoutes);
   app.route("/", scrapeJobRoutes);
   app.route("/", privacyRoutes);
-  app.route("/", listRuns);
-  app.route("/", setPlan);
+  app.route("/", maintenanceRoutes);
+  app.route("/", operatorRoutes);
   app.route("/", stripeWebhook);
 
   registerComponents(app);

@@ -42,7 +42,7 @@ export const retryScrapeJob = new OpenAPIHono<AppEnv>().openapi(retryScrapeJobRo
         update scrape_jobs set status = 'queued', attempts = 0, failure_reason = null,
           failure_detail = null, started_at = null, finished_at = null, pages_fetched = 0, retry_at = null
         where id = ${id} and status = 'failed'
-        returning ${sql.raw(SCRAPE_JOB_COLUMNS)})
+        returning ${SCRAPE_JOB_COLUMNS})
       select * from retried where app.meter('scrape_jobs', 1) > 0`),
   ]);
   const [found] = before.rows;

@@ -1,15 +1,13 @@
 import { sql } from "drizzle-orm";
 import { check, integer, jsonb, pgPolicy, pgTable, text } from "drizzle-orm/pg-core";
+import type { Metric } from "../../billing/catalogue";
 import { timestamps } from "./columns";
 import { appApi, appAuth, appMaintenance } from "./roles";
 
-/** What a plan's monthly quotas count. `api_requests` is counted by the tenant's rate limiter. */
-export const METRICS = ["companies_house_imports", "scrape_jobs", "exported_rows", "api_requests"] as const;
-export type Metric = (typeof METRICS)[number];
+export { METRICS, type Metric, PLAN_ID_PATTERN } from "../../billing/catalogue";
 
 /** Plan ids are data (seeded free, pro, enterprise); this is only their shape. */
 export type Plan = string;
-export const PLAN_ID_PATTERN = "^[a-z][a-z0-9_]{0,39}$";
 
 /**
  * Plans and what they entitle a tenant to: rate limits, monthly quotas per metric (absent: no

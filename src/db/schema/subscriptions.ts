@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, pgPolicy, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { SUBSCRIPTION_STATUSES } from "../../billing/catalogue";
 import { timestamps } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appMaintenance } from "./roles";
 import { purgeDeletePolicy, tenantId } from "./tenant-scoped";
 
-export const SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due", "canceled"] as const;
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "../../billing/catalogue";
 
 /**
  * The tenant's subscription as Stripe last told us (the tenant's plan itself is tenants.plan), and

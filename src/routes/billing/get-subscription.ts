@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "../../db/schema/subscriptions";
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "../../billing/catalogue";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { planIdSchema } from "../plans/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";

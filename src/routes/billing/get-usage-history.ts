@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { METRICS, type Metric } from "../../db/schema/plans";
+import { METRICS, type Metric } from "../../billing/catalogue";
 import { ApiError } from "../../errors/api-error";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { METRICS } from "../../db/schema/plans";
+import { METRICS } from "../../billing/catalogue";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { planPolicy } from "../../rate-limit/policy";
 import { metricSchema, planIdSchema } from "../plans/schemas";

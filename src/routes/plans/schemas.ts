@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { METRICS, PLAN_ID_PATTERN } from "../../db/schema/plans";
+import { METRICS, PLAN_ID_PATTERN } from "../../billing/catalogue";
 
 export const planIdSchema = z
   .string()

@@ -8,6 +8,7 @@ import {
   TEST_JWT_ISSUER,
   TEST_JWT_SECRET,
   TEST_OPERATOR_TOKEN,
+  TEST_STRIPE_WEBHOOK_SECRET,
 } from "./test/worker/constants.ts";
 
 export default defineConfig({
@@ -42,6 +43,13 @@ export default defineConfig({
                 OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
                 COMPANIES_HOUSE_API_URL: inject("companiesHouseUrl"),
                 COMPANIES_HOUSE_API_KEY: "fake-companies-house-key",
+                STRIPE_API_URL: inject("stripeUrl"),
+                STRIPE_SECRET_KEY: "sk_test_fake_detecktiv",
+                STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
+                STRIPE_PRICE_PLANS: JSON.stringify({
+                  price_pro_monthly: "pro",
+                  price_enterprise_monthly: "enterprise",
+                }),
                 // Generous, so the rest of the suite never meets a limit; rate-limit tests set their own.
                 RATE_LIMIT_PLANS: JSON.stringify({
                   free: { per_minute: 600000, burst: 100000 },

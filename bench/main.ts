@@ -9,6 +9,7 @@ import { apiThroughputScenario } from "./api-throughput";
 import { measureBundle } from "./bundle";
 import { companiesSearchScenario } from "./companies-search";
 import { identityCostScenario } from "./identity-cost";
+import { meteringScenario } from "./metering";
 import { rateLimiterScenario } from "./rate-limiter";
 import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
@@ -17,6 +18,7 @@ import { workspacePolicyScenario } from "./workspace-policy";
 
 const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "rate-limiter": rateLimiterScenario,
+  metering: meteringScenario,
   "companies-search": companiesSearchScenario,
   scrape: scrapeScenario,
   "retention-purge": retentionPurgeScenario,

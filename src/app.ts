@@ -16,6 +16,7 @@ import { services } from "./middleware/services";
 import { buildOpenApiDocument, registerComponents, servedDocument } from "./openapi/document";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
+import { billingRoutes } from "./routes/billing";
 import { changeRoutes } from "./routes/changes";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
@@ -24,10 +25,12 @@ import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
 import { operatorRoutes } from "./routes/operator";
+import { planRoutes } from "./routes/plans";
 import { privacyRoutes } from "./routes/privacy";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
 import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
+import { stripeWebhook } from "./routes/webhooks/stripe-webhook";
 import { workspaceRoutes } from "./routes/workspaces";
 
 /** Builds the whole HTTP application: middleware in order, routes, error handling, OpenAPI. */
@@ -58,6 +61,8 @@ export function createApp() {
   app.route("/", systemRoutes);
   app.route("/", meRoutes);
   app.route("/", tenantRoutes);
+  app.route("/", planRoutes);
+  app.route("/", billingRoutes);
   app.route("/", memberRoutes);
   app.route("/", invitationRoutes);
   app.route("/", workspaceRoutes);
@@ -70,6 +75,7 @@ export function createApp() {
   app.route("/", privacyRoutes);
   app.route("/", maintenanceRoutes);
   app.route("/", operatorRoutes);
+  app.route("/", stripeWebhook);
 
   registerComponents(app);
   let document: OpenAPIObject | undefined;

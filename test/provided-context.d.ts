@@ -14,6 +14,8 @@ declare module "vitest" {
     identityProviderUrl: string;
     jwksUrl: string;
     companiesHouseUrl: string;
+    /** The fake Stripe API (test/servers/fake-stripe.ts). */
+    stripeUrl: string;
     /** Fake company websites: site name → origin (test/servers/fake-websites.ts). */
     fakeSites: Record<string, string>;
     /** The fake email provider (test/servers/fake-email-provider.ts): POST /emails, GET /messages. */

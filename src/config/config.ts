@@ -11,6 +11,19 @@ const list = (value: string) =>
 const bool = z.enum(["true", "false"]).transform((value) => value === "true");
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" });
 
+const pricePlans = z
+  .union([z.string(), z.record(z.string(), z.unknown())])
+  .optional()
+  .transform((value, ctx) => {
+    try {
+      const parsed: unknown = typeof value === "string" ? JSON.parse(value) : (value ?? {});
+      return z.record(z.string().min(1).max(255), z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)).parse(parsed);
+    } catch {
+      ctx.addIssue({ code: "custom", message: 'must be JSON like {"price_123":"pro"}' });
+      return z.NEVER;
+    }
+  });
+
 const configSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "staging", "production"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -106,6 +119,18 @@ const configSchema = z.object({
   EMAIL_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   EMAIL_API_TOKEN: z.string().min(1).optional(),
   EMAIL_FROM: z.string().min(3).max(320).optional(),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  STRIPE_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.stripe.com"),
+  STRIPE_PRICE_PLANS: pricePlans,
+  STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).max(3600).default(300),
+  // past_due keeps the plan this long, then the tenant is on free.
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  // The Stripe billing meter's event name that API requests are reported under.
+  STRIPE_METER_EVENT_NAME: z
+    .string()
+    .regex(/^[a-z0-9_]{1,100}$/)
+    .default("api_requests"),
 });
 
 export type Config = z.output<typeof configSchema>;

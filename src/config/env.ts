@@ -1,3 +1,4 @@
+import type { BillingMessage } from "../jobs/billing/message";
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
 import type { HostThrottle } from "../scrape/host-throttle";
@@ -6,6 +7,8 @@ import type { HostThrottle } from "../scrape/host-throttle";
 export interface Env {
   RATE_LIMITER: DurableObjectNamespace<TenantRateLimiter>;
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
+  /** Usage reports for Stripe's billing meter events (sent by the tenants' rate limiters). */
+  BILLING_QUEUE: Queue<BillingMessage>;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
   /** Static assets (wrangler.toml `[assets]`): the pinned API reference UI that /docs serves. */
   ASSETS: Fetcher;
@@ -59,4 +62,13 @@ export interface Env {
   EMAIL_API_URL?: string;
   EMAIL_API_TOKEN?: string;
   EMAIL_FROM?: string;
+  /** Secrets: Stripe's API key and the webhook endpoint's signing secret (`whsec_…`). */
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_URL?: string;
+  /** JSON: Stripe price id → plan id. */
+  STRIPE_PRICE_PLANS?: string | Record<string, unknown>;
+  STRIPE_WEBHOOK_TOLERANCE_S?: string;
+  BILLING_GRACE_DAYS?: string;
+  STRIPE_METER_EVENT_NAME?: string;
 }

@@ -30,6 +30,10 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: "suppressed_subjects" },
   { table: "erasure_receipts" },
   { table: "retention_policies" },
+  { table: "usage_reports" },
+  { table: "usage" },
+  { table: "invoices" },
+  { table: "subscriptions" },
   // The membership guard keeps a tenant's last owner while the tenant exists: owners go with it.
   { table: "memberships", keep: () => sql`x.role = 'owner'` },
   { table: "audit_log" },

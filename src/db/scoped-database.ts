@@ -1,17 +1,20 @@
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type { Access } from "../auth/access";
 import type { Principal } from "../auth/principal";
+import type { BucketPolicy } from "../rate-limit/policy";
 import type { ApiDatabaseClient, Database } from "./client";
 import type { Role } from "./schema/memberships";
-import type { Plan } from "./schema/tenants";
+import type { Plan } from "./schema/plans";
 
 export interface RequestIdentity {
   tenantId: string | null;
   userId: string | null;
   apiKeyId: string | null;
   role: Role | null;
-  /** The tenant's plan (for its rate limiter); null without a tenant. */
+  /** The tenant's plan in force (for its rate limiter); null without a tenant. */
   plan: Plan | null;
+  /** That plan's rate limits, from the plans table; null without a tenant. */
+  planLimits: BucketPolicy | null;
 }
 
 interface BeginRow extends Record<string, unknown> {
@@ -20,6 +23,8 @@ interface BeginRow extends Record<string, unknown> {
   api_key_id: string | null;
   role: Role | null;
   plan: Plan | null;
+  rate_per_minute: number | string | null;
+  rate_burst: number | string | null;
 }
 
 export interface ScopeOptions {
@@ -74,6 +79,10 @@ export function createScopedDatabase(database: ApiDatabaseClient, options: Scope
         apiKeyId: row.api_key_id,
         role: row.role,
         plan: row.plan,
+        planLimits:
+          row.rate_per_minute === null || row.rate_burst === null
+            ? null
+            : { perMinute: Number(row.rate_per_minute), burst: Number(row.rate_burst) },
       };
       options.onIdentity?.(identity);
       return { identity, results: results as BatchResponse<T> };

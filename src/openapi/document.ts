@@ -41,6 +41,13 @@ export function registerComponents(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "The deployment's OPERATOR_TOKEN (billing system and operators).",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "stripeSignature", {
+    type: "apiKey",
+    in: "header",
+    name: "Stripe-Signature",
+    description:
+      "Stripe's HMAC-SHA256 signature of the raw body with the webhook endpoint's secret (STRIPE_WEBHOOK_SECRET).",
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "apiKey",
     in: "header",

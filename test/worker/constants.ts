@@ -7,3 +7,4 @@ export const TEST_OPERATOR_TOKEN = "operator-token-for-tests-at-least-32-chars";
 export const TEST_DATABASE_ASSERTION_KEY = "test-database-assertion-key-of-at-least-32-chars";
 /** The bearer token the fake email provider (test/servers/fake-email-provider.ts) accepts. */
 export const FAKE_EMAIL_API_TOKEN = "fake-email-api-token";
+export const TEST_STRIPE_WEBHOOK_SECRET = "whsec_test_detecktiv_webhook_secret";

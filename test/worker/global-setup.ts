@@ -6,6 +6,7 @@ import { refusedEndpoint, startDatabaseFaultProxy } from "../servers/database-fa
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
 import { startFakeEmailProvider } from "../servers/fake-email-provider";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
+import { startFakeStripe } from "../servers/fake-stripe";
 import { startFakeWebsites } from "../servers/fake-websites";
 import { TEST_DATABASE_ASSERTION_KEY } from "./constants";
 
@@ -31,6 +32,8 @@ export default async function setup(project: TestProject) {
   project.provide("signingKeys", identityProvider.signingKeys);
   const companiesHouse = await startFakeCompaniesHouse();
   project.provide("companiesHouseUrl", companiesHouse.url);
+  const stripe = await startFakeStripe();
+  project.provide("stripeUrl", stripe.url);
   const websites = await startFakeWebsites();
   project.provide("fakeSites", websites.origins);
   const email = await startFakeEmailProvider();
@@ -39,6 +42,7 @@ export default async function setup(project: TestProject) {
     await email.close();
     await websites.close();
     await companiesHouse.close();
+    await stripe.close();
     await identityProvider.close();
     await faultProxy.close();
     await database.close();

@@ -38,7 +38,9 @@ BEGIN
   IF EXISTS (SELECT 1 FROM public.memberships m WHERE m.tenant_id = v_invitation.tenant_id AND m.user_id = v_user_id) THEN
     RAISE EXCEPTION 'you are already a member of this tenant' USING ERRCODE = 'DT409';
   END IF;
-  -- Seats (billing issue): a seat check at acceptance belongs here too, if the plan counts members.
+  -- The invitation's own seat becomes the member's; the check still refuses when the plan has
+  -- since shrunk below the members and the other open invitations.
+  PERFORM app.assert_seat_available(v_invitation.tenant_id, v_invitation.email);
   INSERT INTO public.memberships (tenant_id, user_id, role) VALUES (v_invitation.tenant_id, v_user_id, v_invitation.role);
   UPDATE public.invitations i SET accepted_at = now(), accepted_by = v_user_id WHERE i.id = v_invitation.id;
   RETURN QUERY
@@ -85,6 +87,151 @@ GRANT EXECUTE ON FUNCTION app.api_key_id() TO PUBLIC;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_api;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_auth;
+
+CREATE OR REPLACE FUNCTION app.apply_stripe_event(p_event_id text, p_type text, p_created_unix bigint, p_object jsonb, p_plan text, p_grace_seconds integer)
+ RETURNS TABLE(outcome text, tenant_id uuid, plan text, rate_per_minute integer, rate_burst integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+DECLARE
+  p_created timestamptz := to_timestamp(p_created_unix);
+  v_ref text := coalesce(p_object -> 'metadata' ->> 'tenant_id', p_object ->> 'client_reference_id',
+    p_object -> 'subscription_details' -> 'metadata' ->> 'tenant_id');
+  v_customer text := p_object ->> 'customer';
+  v_tenant uuid;
+  v_outcome text := 'applied';
+  v_status text;
+  v_item jsonb := p_object -> 'items' -> 'data' -> 0;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s webhook applies Stripe events' USING ERRCODE = 'DT403';
+  END IF;
+  INSERT INTO public.stripe_events (id, type, outcome, stripe_created_at) VALUES (p_event_id, p_type, 'pending', p_created)
+  ON CONFLICT (id) DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'duplicate'::text, NULL::uuid, NULL::text, NULL::integer, NULL::integer;
+    RETURN;
+  END IF;
+
+  IF v_ref ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+    v_tenant := v_ref::uuid;
+  ELSIF v_customer IS NOT NULL THEN
+    SELECT s.tenant_id INTO v_tenant FROM public.subscriptions s WHERE s.stripe_customer_id = v_customer;
+  END IF;
+  IF v_tenant IS NULL OR NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = v_tenant AND t.deleted_at IS NULL) THEN
+    UPDATE public.stripe_events SET outcome = 'no_tenant' WHERE id = p_event_id;
+    RETURN QUERY SELECT 'no_tenant'::text, NULL::uuid, NULL::text, NULL::integer, NULL::integer;
+    RETURN;
+  END IF;
+
+  IF p_type = 'checkout.session.completed' THEN
+    -- The tenant <-> customer link; the subscription's own events set status and plan.
+    INSERT INTO public.subscriptions AS s (tenant_id, stripe_customer_id, stripe_subscription_id)
+    VALUES (v_tenant, v_customer, p_object ->> 'subscription')
+    ON CONFLICT (tenant_id) DO UPDATE
+      SET stripe_customer_id = coalesce(excluded.stripe_customer_id, s.stripe_customer_id),
+          stripe_subscription_id = coalesce(excluded.stripe_subscription_id, s.stripe_subscription_id);
+  ELSIF p_type IN ('customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted') THEN
+    v_status := CASE
+      WHEN p_type = 'customer.subscription.deleted' THEN 'canceled'
+      WHEN p_object ->> 'status' IN ('trialing', 'active', 'past_due', 'canceled') THEN p_object ->> 'status'
+      WHEN p_object ->> 'status' = 'unpaid' THEN 'past_due'
+      WHEN p_object ->> 'status' = 'incomplete_expired' THEN 'canceled'
+    END;
+    IF v_status IS NULL THEN
+      v_outcome := 'ignored_status';
+    ELSIF p_plan IS NULL AND v_status <> 'canceled' THEN
+      v_outcome := 'unknown_price';
+    ELSE
+      INSERT INTO public.subscriptions AS s (tenant_id, status, current_period_start, current_period_end,
+          cancel_at_period_end, grace_ends_at, stripe_customer_id, stripe_subscription_id, stripe_state_at)
+      VALUES (v_tenant, v_status,
+        to_timestamp(coalesce(p_object ->> 'current_period_start', v_item ->> 'current_period_start')::bigint),
+        to_timestamp(coalesce(p_object ->> 'current_period_end', v_item ->> 'current_period_end')::bigint),
+        coalesce((p_object ->> 'cancel_at_period_end')::boolean, false),
+        CASE WHEN v_status = 'past_due' THEN p_created + make_interval(secs => p_grace_seconds) END,
+        v_customer, p_object ->> 'id', p_created)
+      ON CONFLICT (tenant_id) DO UPDATE
+        SET status = excluded.status,
+            current_period_start = excluded.current_period_start,
+            current_period_end = excluded.current_period_end,
+            cancel_at_period_end = excluded.cancel_at_period_end,
+            -- A grace period starts when the subscription falls past due and is not renewed by
+            -- later past_due events.
+            grace_ends_at = CASE WHEN excluded.status <> 'past_due' THEN NULL
+                                 WHEN s.status = 'past_due' AND s.grace_ends_at IS NOT NULL THEN s.grace_ends_at
+                                 ELSE excluded.grace_ends_at END,
+            stripe_customer_id = coalesce(excluded.stripe_customer_id, s.stripe_customer_id),
+            stripe_subscription_id = excluded.stripe_subscription_id,
+            stripe_state_at = excluded.stripe_state_at
+        WHERE s.stripe_state_at IS NULL OR s.stripe_state_at <= excluded.stripe_state_at;
+      IF NOT FOUND THEN
+        v_outcome := 'stale';
+      ELSIF p_plan IS NOT NULL THEN
+        UPDATE public.tenants t SET plan = p_plan WHERE t.id = v_tenant AND t.plan IS DISTINCT FROM p_plan;
+      END IF;
+    END IF;
+  ELSIF p_type LIKE 'invoice.%' THEN
+    INSERT INTO public.invoices AS i (id, tenant_id, number, status, amount_due, amount_paid, currency,
+        hosted_invoice_url, period_start, period_end, created_at, stripe_state_at)
+    VALUES (p_object ->> 'id', v_tenant, p_object ->> 'number', coalesce(p_object ->> 'status', 'draft'),
+      coalesce((p_object ->> 'amount_due')::bigint, 0), coalesce((p_object ->> 'amount_paid')::bigint, 0),
+      coalesce(p_object ->> 'currency', 'gbp'), p_object ->> 'hosted_invoice_url',
+      to_timestamp((p_object ->> 'period_start')::bigint), to_timestamp((p_object ->> 'period_end')::bigint),
+      to_timestamp(coalesce((p_object ->> 'created')::bigint, extract(epoch FROM p_created)::bigint)), p_created)
+    ON CONFLICT (id) DO UPDATE
+      SET number = excluded.number, status = excluded.status, amount_due = excluded.amount_due,
+          amount_paid = excluded.amount_paid, hosted_invoice_url = excluded.hosted_invoice_url,
+          stripe_state_at = excluded.stripe_state_at
+      WHERE i.tenant_id = excluded.tenant_id AND i.stripe_state_at <= excluded.stripe_state_at;
+    IF NOT FOUND THEN
+      v_outcome := 'stale';
+    END IF;
+  ELSE
+    v_outcome := 'ignored';
+  END IF;
+
+  UPDATE public.stripe_events SET outcome = v_outcome, tenant_ref = v_tenant WHERE id = p_event_id;
+  RETURN QUERY SELECT v_outcome, v_tenant, e.plan, e.rate_per_minute, e.rate_burst FROM app.entitlements(v_tenant) e;
+END
+$function$
+;
+ALTER FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.assert_seat_available(p_tenant uuid, p_except_email text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_limit integer;
+  v_used integer;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('seats:' || p_tenant::text, 0));
+  SELECT e.seat_limit INTO v_limit FROM app.entitlements(p_tenant) e;
+  IF v_limit IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = p_tenant)
+       + (SELECT count(*) FROM public.invitations i
+           WHERE i.tenant_id = p_tenant AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+             AND i.expires_at > now() AND lower(i.email) IS DISTINCT FROM lower(p_except_email))
+    INTO v_used;
+  IF v_used >= v_limit THEN
+    RAISE EXCEPTION 'seat limit reached' USING ERRCODE = 'DT402', DETAIL = jsonb_build_object(
+      'metric', 'seats', 'quota', v_limit, 'used', v_used, 'requested', 1, 'resets_at', NULL)::text;
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.assert_seat_available(uuid,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.assert_seat_available(uuid,text) TO app_api;
+GRANT EXECUTE ON FUNCTION app.assert_seat_available(uuid,text) TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.assert_seat_available(uuid,text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.audit_row_change()
  RETURNS trigger
@@ -171,7 +318,7 @@ GRANT EXECUTE ON FUNCTION app.begin_companies_house_refresh(uuid,text) TO app_ap
 REVOKE EXECUTE ON FUNCTION app.begin_companies_house_refresh(uuid,text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.begin_request(p_kid text, p_assertion text, p_signature text)
- RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text)
+ RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text, rate_per_minute integer, rate_burst integer)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
@@ -194,10 +341,12 @@ DECLARE
   v_name text;
   v_deleted timestamptz;
   v_plan text;
+  v_rate_per_minute integer;
+  v_rate_burst integer;
 BEGIN
   IF c ->> 'kind' = 'worker' THEN
     PERFORM app.seal_identity(NULL, NULL, NULL, NULL, 'system', NULL, v_request_id);
-    RETURN QUERY SELECT NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text;
+    RETURN QUERY SELECT NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::integer;
     RETURN;
   ELSIF c ->> 'kind' IS DISTINCT FROM 'request' THEN
     RAISE EXCEPTION 'unknown assertion kind' USING ERRCODE = 'DTKEY';
@@ -279,7 +428,9 @@ BEGIN
   END IF;
 
   IF v_tenant_id IS NOT NULL THEN
-    SELECT t.plan INTO v_plan FROM public.tenants t WHERE t.id = v_tenant_id;
+    -- The plan in force (the subscription's status applied) and its rate limits, for the limiter.
+    SELECT e.plan, e.rate_per_minute, e.rate_burst INTO v_plan, v_rate_per_minute, v_rate_burst
+      FROM app.entitlements(v_tenant_id) e;
   END IF;
   PERFORM app.seal_identity(v_tenant_id, v_user_id, v_key_id, v_role,
     CASE WHEN v_key_id IS NOT NULL THEN 'api_key' ELSE 'user' END, coalesce(v_key_id, v_user_id), v_request_id);
@@ -288,7 +439,7 @@ BEGIN
     PERFORM set_config('transaction_read_only', 'on', true);
   END IF;
 
-  RETURN QUERY SELECT v_tenant_id, v_user_id, v_key_id, v_role, v_plan;
+  RETURN QUERY SELECT v_tenant_id, v_user_id, v_key_id, v_role, v_plan, v_rate_per_minute, v_rate_burst;
 END
 $function$
 ;
@@ -412,8 +563,9 @@ BEGIN
               WHERE m.tenant_id = v_tenant_id AND lower(u.email) = lower(p_email)) THEN
     RAISE EXCEPTION 'a member of this tenant already has this email address' USING ERRCODE = 'DT409';
   END IF;
-  -- Seats (billing issue): the plan's seat check belongs here, before the open invitation is
-  -- written (open invitations count as seats until they are accepted, revoked or expire).
+  -- The open invitation takes a seat until it is accepted, revoked or expires; one replaced for
+  -- the same address gives its seat to the new one.
+  PERFORM app.assert_seat_available(v_tenant_id, p_email);
   UPDATE public.invitations i SET revoked_at = now()
    WHERE i.tenant_id = v_tenant_id AND lower(i.email) = lower(p_email)
      AND i.accepted_at IS NULL AND i.revoked_at IS NULL;
@@ -451,6 +603,45 @@ ALTER FUNCTION app.create_tenant(text,text) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.create_tenant(text,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.create_tenant(text,text) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.effective_plan(p_plan text, p_status text, p_grace_ends_at timestamp with time zone, p_period_end timestamp with time zone)
+ RETURNS text
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT CASE
+    WHEN p_status IS NULL OR p_status IN ('active', 'trialing') THEN p_plan
+    WHEN p_status = 'past_due' AND now() < coalesce(p_grace_ends_at, '-infinity') THEN p_plan
+    WHEN p_status = 'canceled' AND now() < coalesce(p_period_end, '-infinity') THEN p_plan
+    ELSE 'free'
+  END
+$function$
+;
+ALTER FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_api;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_maintenance;
+REVOKE EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.entitlements(p_tenant uuid)
+ RETURNS TABLE(plan text, rate_per_minute integer, rate_burst integer, seat_limit integer, quotas jsonb)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT p.id, p.rate_per_minute, p.rate_burst, p.seat_limit, p.quotas
+    FROM public.tenants t
+    LEFT JOIN public.subscriptions s ON s.tenant_id = t.id
+    JOIN public.plans p ON p.id = app.effective_plan(t.plan, s.status, s.grace_ends_at, s.current_period_end)
+   WHERE t.id = p_tenant
+$function$
+;
+ALTER FUNCTION app.entitlements(uuid) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_api;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_maintenance;
+REVOKE EXECUTE ON FUNCTION app.entitlements(uuid) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.external_tenant(c jsonb, p_tenant_id uuid, p_user_id uuid)
  RETURNS uuid
  LANGUAGE plpgsql
@@ -465,7 +656,10 @@ BEGIN
   IF v_tenant_id IS NULL OR (p_tenant_id IS NOT NULL AND p_tenant_id <> v_tenant_id) THEN
     RAISE EXCEPTION 'tenant not found' USING ERRCODE = 'DT404';
   END IF;
-  IF c ->> 'email' IS NOT NULL AND p_user_id IS NOT NULL THEN
+  IF c ->> 'email' IS NOT NULL AND p_user_id IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM public.memberships m WHERE m.tenant_id = v_tenant_id AND m.user_id = p_user_id) THEN
+    -- A just-in-time member takes a seat like any other (402 beyond the plan's seats).
+    PERFORM app.assert_seat_available(v_tenant_id, NULL);
     INSERT INTO public.memberships (tenant_id, user_id, role)
     VALUES (v_tenant_id, p_user_id,
             CASE WHEN c ->> 'org_role' IN ('admin', 'editor', 'viewer') THEN c ->> 'org_role' ELSE 'viewer' END)
@@ -585,6 +779,114 @@ CREATE OR REPLACE FUNCTION app.is_worker()
 AS $function$ SELECT coalesce(i[5] = 'system' AND i[1] = '', false) FROM (SELECT app.identity() AS i) s $function$
 ;
 ALTER FUNCTION app.is_worker() OWNER TO CURRENT_USER;
+
+CREATE OR REPLACE FUNCTION app.mark_usage_reported(p_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s billing consumer marks usage reports' USING ERRCODE = 'DT403';
+  END IF;
+  UPDATE public.usage_reports SET reported_at = now() WHERE id = p_id AND reported_at IS NULL;
+END
+$function$
+;
+ALTER FUNCTION app.mark_usage_reported(uuid) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.mark_usage_reported(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.mark_usage_reported(uuid) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.meter(p_metric text, p_amount bigint)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant uuid := app.tenant_id();
+  v_month date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+  v_quota bigint;
+  v_used bigint;
+BEGIN
+  IF v_tenant IS NULL THEN
+    RAISE EXCEPTION 'metering needs a tenant''s request' USING ERRCODE = 'DT403';
+  END IF;
+  IF p_metric IS NULL OR p_metric NOT IN ('companies_house_imports', 'scrape_jobs', 'exported_rows', 'api_requests') THEN
+    RAISE EXCEPTION 'unknown metric "%"', p_metric USING ERRCODE = '22023';
+  END IF;
+  IF p_amount IS NULL OR p_amount < 0 THEN
+    RAISE EXCEPTION 'a metered amount cannot be negative' USING ERRCODE = '22023';
+  END IF;
+  IF p_amount = 0 THEN
+    RETURN NULL;
+  END IF;
+  SELECT (e.quotas ->> p_metric)::bigint INTO v_quota FROM app.entitlements(v_tenant) e;
+
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  SELECT v_tenant, p_metric, 'month', v_month, p_amount WHERE v_quota IS NULL OR p_amount <= v_quota
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used
+   WHERE v_quota IS NULL OR u.used + excluded.used <= v_quota
+  RETURNING u.used INTO v_used;
+
+  IF v_used IS NULL THEN
+    SELECT u.used INTO v_used FROM public.usage u
+     WHERE u.tenant_id = v_tenant AND u.metric = p_metric AND u.period = 'month' AND u.starts_on = v_month;
+    RAISE EXCEPTION 'quota exceeded' USING ERRCODE = 'DT402', DETAIL = jsonb_build_object(
+      'metric', p_metric, 'quota', v_quota, 'used', coalesce(v_used, 0), 'requested', p_amount,
+      'resets_at', to_char(v_month + interval '1 month', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text;
+  END IF;
+
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  VALUES (v_tenant, p_metric, 'day', (now() AT TIME ZONE 'UTC')::date, p_amount)
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used;
+  RETURN v_used;
+END
+$function$
+;
+ALTER FUNCTION app.meter(text,bigint) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.meter(text,bigint) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.meter(text,bigint) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_api_requests(p_flush_id uuid, p_tenant uuid, p_day date, p_count bigint)
+ RETURNS TABLE(report_id uuid, stripe_customer_id text, value bigint)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_customer text;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s rate limiter records API requests' USING ERRCODE = 'DT403';
+  END IF;
+  IF p_count IS NULL OR p_count <= 0 THEN
+    RETURN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = p_tenant AND t.deleted_at IS NULL) THEN
+    RETURN;
+  END IF;
+  SELECT s.stripe_customer_id INTO v_customer FROM public.subscriptions s WHERE s.tenant_id = p_tenant;
+  INSERT INTO public.usage_reports (id, tenant_id, metric, day, value, stripe_customer_id)
+  VALUES (p_flush_id, p_tenant, 'api_requests', p_day, p_count, v_customer)
+  ON CONFLICT (id) DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  VALUES (p_tenant, 'api_requests', 'month', date_trunc('month', p_day)::date, p_count),
+         (p_tenant, 'api_requests', 'day', p_day, p_count)
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used;
+  IF v_customer IS NOT NULL THEN
+    RETURN QUERY SELECT p_flush_id, v_customer, p_count;
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.record_api_requests(uuid,uuid,date,bigint) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.record_api_requests(uuid,uuid,date,bigint) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.record_api_requests(uuid,uuid,date,bigint) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.record_company_changes(p_company_number text, p_incoming jsonb)
  RETURNS SETOF company_changes
@@ -885,6 +1187,26 @@ END
 $function$
 ;
 ALTER FUNCTION app.touch_updated_at() OWNER TO CURRENT_USER;
+
+CREATE OR REPLACE FUNCTION app.usage_report(p_id uuid)
+ RETURNS TABLE(id uuid, stripe_customer_id text, value bigint, created_at timestamp with time zone, reported_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s billing consumer reads usage reports' USING ERRCODE = 'DT403';
+  END IF;
+  RETURN QUERY SELECT r.id, r.stripe_customer_id, r.value, r.created_at, r.reported_at
+    FROM public.usage_reports r WHERE r.id = p_id AND r.stripe_customer_id IS NOT NULL;
+END
+$function$
+;
+ALTER FUNCTION app.usage_report(uuid) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.usage_report(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.usage_report(uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.user_id()
  RETURNS uuid

@@ -21,6 +21,8 @@ ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
 ALTER TABLE invitations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE invitations FORCE ROW LEVEL SECURITY;
+ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoices FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_run_counts ENABLE ROW LEVEL SECURITY;
@@ -29,12 +31,18 @@ ALTER TABLE maintenance_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_runs FORCE ROW LEVEL SECURITY;
 ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
+ALTER TABLE plans ENABLE ROW LEVEL SECURITY;
+ALTER TABLE plans FORCE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages FORCE ROW LEVEL SECURITY;
+ALTER TABLE stripe_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE stripe_events FORCE ROW LEVEL SECURITY;
+ALTER TABLE subscriptions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE subscriptions FORCE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenant_identity_providers ENABLE ROW LEVEL SECURITY;
@@ -43,6 +51,10 @@ ALTER TABLE tenant_purge_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
+ALTER TABLE usage ENABLE ROW LEVEL SECURITY;
+ALTER TABLE usage FORCE ROW LEVEL SECURITY;
+ALTER TABLE usage_reports ENABLE ROW LEVEL SECURITY;
+ALTER TABLE usage_reports FORCE ROW LEVEL SECURITY;
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
 ALTER TABLE workspace_companies ENABLE ROW LEVEL SECURITY;
@@ -218,6 +230,23 @@ CREATE POLICY invitations_maintenance_purge_select ON invitations AS PERMISSIVE 
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
 
+CREATE POLICY invoices_api_select ON invoices AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY invoices_auth_all ON invoices AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY invoices_maintenance_purge_delete ON invoices AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY invoices_maintenance_purge_select ON invoices AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
 CREATE POLICY maintenance_leases_maintenance_all ON maintenance_leases AS PERMISSIVE FOR ALL TO app_maintenance
   USING (true)
   WITH CHECK (true);
@@ -258,6 +287,16 @@ CREATE POLICY memberships_maintenance_purge_select ON memberships AS PERMISSIVE 
   USING ((tenant_id IN ( SELECT t.id
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY plans_api_select ON plans AS PERMISSIVE FOR SELECT TO app_api
+  USING (true);
+
+CREATE POLICY plans_auth_select ON plans AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY plans_maintenance_all ON plans AS PERMISSIVE FOR ALL TO app_maintenance
+  USING (true)
+  WITH CHECK (true);
 
 CREATE POLICY retention_policies_api_all ON retention_policies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
@@ -325,6 +364,25 @@ CREATE POLICY scrape_pages_maintenance_delete ON scrape_pages AS PERMISSIVE FOR 
 CREATE POLICY scrape_pages_maintenance_select ON scrape_pages AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
 
+CREATE POLICY stripe_events_auth_all ON stripe_events AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY subscriptions_api_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY subscriptions_auth_all ON subscriptions AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY subscriptions_maintenance_purge_delete ON subscriptions AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY subscriptions_maintenance_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
 CREATE POLICY suppressed_subjects_api_insert ON suppressed_subjects AS PERMISSIVE FOR INSERT TO app_api
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
@@ -377,6 +435,10 @@ CREATE POLICY tenants_api_update ON tenants AS PERMISSIVE FOR UPDATE TO app_api
 CREATE POLICY tenants_auth_insert ON tenants AS PERMISSIVE FOR INSERT TO app_auth
   WITH CHECK (true);
 
+CREATE POLICY tenants_auth_plan_update ON tenants AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (deleted_at IS NULL)
+  WITH CHECK (deleted_at IS NULL);
+
 CREATE POLICY tenants_auth_restore ON tenants AS PERMISSIVE FOR UPDATE TO app_auth
   USING (deleted_at IS NOT NULL AND purge_started_at IS NULL)
   WITH CHECK (deleted_at IS NULL AND purge_started_at IS NULL);
@@ -393,6 +455,40 @@ CREATE POLICY tenants_maintenance_select ON tenants AS PERMISSIVE FOR SELECT TO 
 CREATE POLICY tenants_maintenance_update ON tenants AS PERMISSIVE FOR UPDATE TO app_maintenance
   USING (true)
   WITH CHECK (true);
+
+CREATE POLICY usage_api_select ON usage AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY usage_auth_all ON usage AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY usage_maintenance_purge_delete ON usage AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_maintenance_purge_select ON usage AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_reports_api_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY usage_reports_auth_all ON usage_reports AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY usage_reports_maintenance_purge_delete ON usage_reports AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_reports_maintenance_purge_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY users_api_select ON users AS PERMISSIVE FOR SELECT TO app_api
   USING (id = (( SELECT app.user_id() AS user_id)) OR (id IN ( SELECT m.user_id

@@ -27,6 +27,8 @@ CREATE TRIGGER memberships_guard BEFORE INSERT OR DELETE OR UPDATE ON membership
 
 CREATE TRIGGER memberships_touch_updated_at BEFORE UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
+CREATE TRIGGER plans_touch_updated_at BEFORE UPDATE ON plans FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
 CREATE TRIGGER retention_policies_audit AFTER INSERT OR UPDATE ON retention_policies FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('retention_policy');
 
 CREATE TRIGGER retention_policies_touch_updated_at BEFORE UPDATE ON retention_policies FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
@@ -34,6 +36,8 @@ CREATE TRIGGER retention_policies_touch_updated_at BEFORE UPDATE ON retention_po
 CREATE TRIGGER scrape_jobs_audit AFTER INSERT ON scrape_jobs FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('scrape_job');
 
 CREATE TRIGGER scrape_jobs_touch_updated_at BEFORE UPDATE ON scrape_jobs FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER subscriptions_touch_updated_at BEFORE UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 CREATE TRIGGER tenant_identity_providers_audit AFTER INSERT OR DELETE OR UPDATE ON tenant_identity_providers FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('identity_provider');
 

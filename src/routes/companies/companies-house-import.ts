@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { importStatements } from "../../companies-house/import-statements";
 import { MAX_OFFICERS, MAX_PSCS } from "../../companies-house/upstream";
+import { meter } from "../../db/metering";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import type { Idempotency } from "../../http/idempotency";
@@ -55,7 +56,7 @@ export const importResponses = {
     headers: responseHeaders("ETag", "Location"),
     content: { "application/json": { schema: importedCompanySchema } },
   },
-  ...problemResponses(502),
+  ...problemResponses(402, 502),
 };
 
 export type ImportedRow = CompanyRow & { inserted: boolean };
@@ -93,9 +94,11 @@ export async function importNumber(
         (select count(*)::int from company_changes h where h.company_id = companies.id and h.detected_at = now())
           as changes_recorded
         from companies where company_number = ${number}) r)`;
-  const [changes, company, officers, pscs] = await idempotency.batch(
+  // Counted in the write's own batch: over the quota (402) nothing is written.
+  const [, changes, company, officers, pscs] = await idempotency.batch(
     c,
     (db) => [
+      db.execute(meter("companies_house_imports", 1)),
       db.execute(statements.changes),
       db.execute<ImportedRow>(statements.company),
       db.execute(statements.officers),

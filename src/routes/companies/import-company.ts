@@ -17,7 +17,8 @@ export const importCompanyRoute = createRoute({
     "Fetches the profile, officers, persons with significant control, latest accounts filing, and (when the profile " +
     "says there are any) charges and insolvency cases, then creates or updates the company (by number), its active " +
     "officers and individual PSCs (as contacts, with lawful basis and provenance; erased people are skipped) and " +
-    "records what changed since the last fetch, in one transaction: nothing is written if anything fails. Unknown number: 404; Companies House " +
+    "records what changed since the last fetch, in one transaction: nothing is written if anything fails. Counts one `companies_house_imports` " +
+    "against the plan's monthly quota (over it: 402, nothing written). Unknown number: 404; Companies House " +
     "unavailable: 503 with Retry-After; unreadable data: 502.",
   ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
   request: {

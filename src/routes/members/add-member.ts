@@ -22,7 +22,7 @@ export const addMemberRoute = createRoute({
   tags: ["Members"],
   summary: "Add a member (by invitation)",
   description:
-    "Invites the address, exactly as `POST /v1/invitations` does: the person becomes a member when they accept. The answer (202, the invitation) is the same whether or not the address belongs to a Detecktiv user, so it tells nothing about other tenants' users. Adding by `user_id` is gone for the same reason; owners are made by transfer of ownership.",
+    "Invites the address, exactly as `POST /v1/invitations` does: the person becomes a member when they accept. The answer (202, the invitation) is the same whether or not the address belongs to a Detecktiv user, so it tells nothing about other tenants' users. Beyond the plan's seat limit (members and open invitations): 402 `quota_exceeded` (metric `seats`). Adding by `user_id` is gone for the same reason; owners are made by transfer of ownership.",
   ...v1Access({ role: "admin", scope: "members:write" }),
   request: { body: { required: true, content: { "application/json": { schema: addMemberBodySchema } } } },
   responses: {
@@ -32,7 +32,7 @@ export const addMemberRoute = createRoute({
       headers: responseHeaders("Location"),
       content: { "application/json": { schema: createdInvitationSchema } },
     },
-    ...problemResponses(409),
+    ...problemResponses(402, 409),
   },
 });
 

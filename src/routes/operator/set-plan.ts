@@ -1,10 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { eq, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { PLANS, tenants } from "../../db/schema/tenants";
+import { plans } from "../../db/schema/plans";
+import { tenants } from "../../db/schema/tenants";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { operatorAuth } from "../../middleware/operator-auth";
+import { planIdSchema } from "../plans/schemas";
 import { tenantBody, tenantSchema } from "../tenants/schemas";
 
 export const setPlanRoute = createRoute({
@@ -12,20 +14,21 @@ export const setPlanRoute = createRoute({
   path: "/internal/tenants/{tenantId}/plan",
   operationId: "setTenantPlan",
   tags: ["Operator"],
-  summary: "Change a tenant's plan (billing)",
+  summary: "Override a tenant's plan (manual, audited)",
   description:
-    "For the billing system and operators, with `Authorization: Bearer <OPERATOR_TOKEN>`; absent when " +
-    "OPERATOR_TOKEN is not set. Writes the plan as the maintenance role and pushes it to the tenant's rate " +
-    "limiter, so the new limits apply from the tenant's next request.",
+    "For operators, with `Authorization: Bearer <OPERATOR_TOKEN>`; absent when OPERATOR_TOKEN is not set. Stripe's " +
+    "webhooks set plans in normal operation; this is the manual override. Writes the plan as the maintenance role " +
+    "(the audit log records `tenant.updated` by `system` with the old and new plan) and pushes the plan in force to " +
+    "the tenant's rate limiter, so the new limits apply from the tenant's next request. Unknown plan: 422.",
   security: [{ operatorToken: [] }],
   middleware: [operatorAuth()],
   request: {
     params: z.object({ tenantId: z.uuid().openapi({ param: { name: "tenantId", in: "path" } }) }),
-    body: { required: true, content: { "application/json": { schema: z.object({ plan: z.enum(PLANS) }).strict() } } },
+    body: { required: true, content: { "application/json": { schema: z.object({ plan: planIdSchema }).strict() } } },
   },
   responses: {
     200: { description: "Updated", content: { "application/json": { schema: tenantSchema } } },
-    ...problemResponses(400, 401, 404, 503),
+    ...problemResponses(400, 401, 404, 422, 503),
   },
 });
 
@@ -35,6 +38,8 @@ export const setPlan = new OpenAPIHono<AppEnv>().openapi(setPlanRoute, async (c)
   const maintenance = c.var.maintenanceDatabase;
   if (!maintenance)
     throw new ApiError("misconfigured", "MAINTENANCE_DATABASE_URL is not set; plans cannot be changed.");
+  const [known] = await maintenance.db.select({ id: plans.id }).from(plans).where(eq(plans.id, plan));
+  if (!known) throw new ApiError("unprocessable", `There is no plan "${plan}".`);
   const [row] = await maintenance.db
     .update(tenants)
     .set({ plan })
@@ -42,6 +47,17 @@ export const setPlan = new OpenAPIHono<AppEnv>().openapi(setPlanRoute, async (c)
     .returning();
   if (!row) throw new ApiError("not_found", "No such tenant.");
   // Pushed before answering: the caller may rely on the new limits from the next request on.
-  if (c.var.config.RATE_LIMIT_ENABLED) await c.var.rateLimiter.setPlan(tenantId, plan);
+  if (c.var.config.RATE_LIMIT_ENABLED) {
+    const inForce = await maintenance.db.execute<{ plan: string; rate_per_minute: number; rate_burst: number }>(
+      sql`select plan, rate_per_minute, rate_burst from app.entitlements(${tenantId}::uuid)`,
+    );
+    const [entitled] = inForce.rows;
+    if (entitled) {
+      await c.var.rateLimiter.setPlan(tenantId, entitled.plan, {
+        perMinute: Number(entitled.rate_per_minute),
+        burst: Number(entitled.rate_burst),
+      });
+    }
+  }
   return c.json(tenantBody(row), 200);
 });

@@ -3,7 +3,6 @@ import type { AppEnv } from "../../app-env";
 import { createTenant } from "./create-tenant";
 import { deleteTenant } from "./delete-tenant";
 import { getTenant } from "./get-tenant";
-import { getUsage } from "./get-usage";
 import { linkIdentityProvider } from "./link-identity-provider";
 import { restoreTenant } from "./restore-tenant";
 import { transferOwnership } from "./transfer-ownership";
@@ -12,7 +11,6 @@ import { updateTenant } from "./update-tenant";
 export const tenantRoutes = new OpenAPIHono<AppEnv>()
   .route("/", createTenant)
   .route("/", getTenant)
-  .route("/", getUsage)
   .route("/", updateTenant)
   .route("/", deleteTenant)
   .route("/", restoreTenant)

@@ -42,6 +42,8 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
   const member = await signedIn("owner");
   await signedIn("admin", member.tenant);
   await signedIn("viewer", member.tenant);
+  // Three members fill free's seats; on pro there is room for the open invitation.
+  await owner().query("UPDATE tenants SET plan = 'pro' WHERE id = $1", [member.tenant.id]);
   await createApiKeyVia(member, { role: "viewer", scopes: ["*"] });
   const invited = await sendAs(member, "POST", "/v1/invitations", {
     email: "joiner@offboarded.example",
@@ -94,6 +96,26 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
     `INSERT INTO company_changes (tenant_id, company_id, type, details)
      VALUES ($1, $2, 'status_changed', '{"from": "active", "to": "dissolved"}')`,
     [tenant, company.id],
+  );
+  // Billing: a subscription with its customer, usage of two days, a usage report, an invoice.
+  await sql.query("INSERT INTO subscriptions (tenant_id, stripe_customer_id) VALUES ($1, $2)", [
+    tenant,
+    `cus_${crypto.randomUUID().slice(0, 12)}`,
+  ]);
+  await sql.query(
+    `INSERT INTO usage (tenant_id, metric, period, starts_on, used) VALUES
+       ($1, 'scrape_jobs', 'day', current_date, 2), ($1, 'scrape_jobs', 'day', current_date - 1, 1),
+       ($1, 'scrape_jobs', 'month', date_trunc('month', current_date), 3)`,
+    [tenant],
+  );
+  await sql.query(
+    "INSERT INTO usage_reports (id, tenant_id, metric, day, value) VALUES (gen_random_uuid(), $1, 'api_requests', current_date, 9)",
+    [tenant],
+  );
+  await sql.query(
+    `INSERT INTO invoices (id, tenant_id, status, amount_due, amount_paid, currency, created_at, stripe_state_at)
+     VALUES ($1, $2, 'paid', 4900, 4900, 'gbp', now(), now())`,
+    [`in_${crypto.randomUUID()}`, tenant],
   );
   const [run] = (await sql.query(
     "INSERT INTO maintenance_runs (job, completed) VALUES ('maintenance', true) RETURNING id",

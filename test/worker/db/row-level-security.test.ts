@@ -31,7 +31,15 @@ describe("row-level security as app_api", () => {
       sql.query("SELECT tenant_id FROM memberships"),
     ]);
     expect(identity).toEqual([
-      { tenant_id: a.tenant.id, user_id: a.user.id, api_key_id: null, role: "owner", plan: "free" },
+      {
+        tenant_id: a.tenant.id,
+        user_id: a.user.id,
+        api_key_id: null,
+        role: "owner",
+        plan: "free",
+        rate_per_minute: 120,
+        rate_burst: 60,
+      },
     ]);
     expect(tenants).toEqual([{ id: a.tenant.id }]);
     expect(memberships).toEqual([{ tenant_id: a.tenant.id }]);
@@ -148,7 +156,7 @@ async function ownerRun(): Promise<string> {
 }
 
 /** Tables the API role cannot write: their rows are made by the owner role. */
-const WRITTEN_BY_OTHERS = new Set(["maintenance_run_counts"]);
+const WRITTEN_BY_OTHERS = new Set(["maintenance_run_counts", "subscriptions", "usage", "usage_reports", "invoices"]);
 
 const TENANT_TABLES: Record<
   string,
@@ -242,6 +250,21 @@ const TENANT_TABLES: Record<
   workspace_companies: async (tenantId) => [
     "INSERT INTO workspace_companies (tenant_id, workspace_id, company_id) VALUES ($1, $2, $3)",
     [tenantId, await ownerWorkspace(tenantId), await ownerCompany(tenantId)],
+  ],
+  // Billing: written by the definer functions (metering, Stripe's webhooks) only; read by the tenant.
+  subscriptions: (tenantId) => ["INSERT INTO subscriptions (tenant_id, status) VALUES ($1, 'active')", [tenantId]],
+  usage: (tenantId) => [
+    "INSERT INTO usage (tenant_id, metric, period, starts_on, used) VALUES ($1, 'scrape_jobs', 'day', current_date, 1)",
+    [tenantId],
+  ],
+  usage_reports: (tenantId) => [
+    "INSERT INTO usage_reports (id, tenant_id, metric, day, value) VALUES (gen_random_uuid(), $1, 'api_requests', current_date, 1)",
+    [tenantId],
+  ],
+  invoices: (tenantId) => [
+    `INSERT INTO invoices (id, tenant_id, status, amount_due, amount_paid, currency, created_at, stripe_state_at)
+     VALUES ($2, $1, 'paid', 100, 100, 'gbp', now(), now())`,
+    [tenantId, `in_${crypto.randomUUID()}`],
   ],
   idempotency_keys: (tenantId) => [
     "INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES ($1, $2, 'x')",

@@ -102,7 +102,7 @@ describe("rate limiting over HTTP", () => {
     await get("/v1/tenant", { headers: member.headers });
     const response = await get("/v1/tenant/usage", { headers: member.headers });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect(await response.json()).toMatchObject({
       plan: "free",
       rate_limit: { burst: 5, per_minute: 1, remaining: 3, reset_seconds: 120 },
     });

@@ -147,6 +147,7 @@ describe("Companies House import", () => {
         allowed: true,
         policy: "anonymous",
         planKnown: true,
+        planLimits: null,
         burst: 1,
         perMinute: 1,
         remaining: 1,

@@ -418,6 +418,26 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: () => ["SELECT app.fail_dead_scrape_job(gen_random_uuid(), 'x')", []],
       code: "DT403",
     },
+    "apply_stripe_event(text,text,bigint,jsonb,text,integer)": {
+      call: (ids) => [
+        "SELECT * FROM app.apply_stripe_event('evt_forged', 'customer.subscription.updated', 1, $1, 'enterprise', 0)",
+        [JSON.stringify({ status: "active", metadata: { tenant_id: ids.tenant } })],
+      ],
+      code: "DT403",
+    },
+    "usage_report(uuid)": { call: () => ["SELECT * FROM app.usage_report(gen_random_uuid())", []], code: "DT403" },
+    "mark_usage_reported(uuid)": {
+      call: () => ["SELECT app.mark_usage_reported(gen_random_uuid())", []],
+      code: "DT403",
+    },
+    "meter(text,bigint)": { call: () => ["SELECT app.meter('scrape_jobs', 1)", []], code: "DT403" },
+    "record_api_requests(uuid,uuid,date,bigint)": {
+      call: (ids) => [
+        "SELECT * FROM app.record_api_requests(gen_random_uuid(), $1, current_date, 1000000)",
+        [ids.tenant],
+      ],
+      code: "DT403",
+    },
     "identity()": { call: () => ["SELECT app.identity() IS NULL AS none", []], code: "ok" },
     "restore_tenant(uuid)": { call: (ids) => ["SELECT * FROM app.restore_tenant($1)", [ids.tenant]], code: "DT403" },
     "resume_scrape_job(uuid,uuid,text)": {

@@ -57,6 +57,28 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "GET /v1/tenant/usage": async (f) => {
     expect((await call("/v1/tenant/usage", { headers: bInA(f) })).status).toBe(404);
   },
+  "GET /v1/tenant/usage/history": async (f) => {
+    expect((await call("/v1/tenant/usage/history", { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/tenant/subscription": async (f) => {
+    expect((await call("/v1/tenant/subscription", { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/plans": async (f) => {
+    // Public and the same for everyone: nothing of any tenant in it.
+    const body = await (await call("/v1/plans", { headers: bInA(f) })).text();
+    expect(body).not.toContain(f.a.tenant.id);
+  },
+  "POST /v1/billing/checkout": async (f) => {
+    const body = { plan: "pro", success_url: "https://b.example/ok", cancel_url: "https://b.example/no" };
+    expect((await send("/v1/billing/checkout", "POST", bInA(f), body)).status).toBe(404);
+  },
+  "POST /v1/billing/portal": async (f) => {
+    const body = { return_url: "https://b.example/billing" };
+    expect((await send("/v1/billing/portal", "POST", bInA(f), body)).status).toBe(404);
+  },
+  "GET /v1/billing/invoices": async (f) => {
+    expect((await call("/v1/billing/invoices", { headers: bInA(f) })).status).toBe(404);
+  },
   "PATCH /v1/tenant": async (f) => {
     expect((await send("/v1/tenant", "PATCH", bInA(f), { name: "Owned by B" })).status).toBe(404);
   },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Role } from "../factories";
 import { createApiKeyVia, signedIn } from "../factories";
-import { call } from "../harness";
+import { call, sqlAs } from "../harness";
 
 const ROLES: Role[] = ["viewer", "editor", "admin", "owner"];
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
@@ -23,7 +23,7 @@ interface Action {
   ok: number;
   request: (world: World) => { method: string; path: string; body?: unknown };
   /** Brings the tenant into the state the action needs, as its owner. */
-  before?: (owner: { headers: Record<string, string> }) => Promise<Partial<World> | undefined>;
+  before?: (owner: { headers: Record<string, string>; tenant: { id: string } }) => Promise<Partial<World> | undefined>;
 }
 
 /** Every privileged action of the API, with the least role that may do it. */
@@ -69,6 +69,47 @@ const ACTIONS: Action[] = [
       if (response.status !== 201) throw new Error(`inviting: ${response.status}`);
       return { invitationId: ((await response.json()) as { id: string }).id };
     },
+  },
+  {
+    name: "read the subscription",
+    minRole: "viewer",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/tenant/subscription" }),
+  },
+  {
+    name: "read the usage history",
+    minRole: "viewer",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/tenant/usage/history" }),
+  },
+  {
+    name: "list invoices",
+    minRole: "admin",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/billing/invoices" }),
+  },
+  {
+    name: "start a checkout",
+    minRole: "owner",
+    ok: 201,
+    request: () => ({
+      method: "POST",
+      path: "/v1/billing/checkout",
+      body: { plan: "pro", success_url: "https://app.example/ok", cancel_url: "https://app.example/no" },
+    }),
+  },
+  {
+    name: "open the billing portal",
+    minRole: "owner",
+    ok: 201,
+    before: async (owner) => {
+      await sqlAs("owner").query("INSERT INTO subscriptions (tenant_id, stripe_customer_id) VALUES ($1, $2)", [
+        owner.tenant.id,
+        `cus_${crypto.randomUUID().slice(0, 12)}`,
+      ]);
+      return undefined;
+    },
+    request: () => ({ method: "POST", path: "/v1/billing/portal", body: { return_url: "https://app.example/b" } }),
   },
   {
     name: "change a member's role",
@@ -169,6 +210,8 @@ describe("role matrix", () => {
     const actor = await signedIn(role, owner.tenant);
     const target = await signedIn("viewer", owner.tenant);
     const apiKey = await createApiKeyVia(owner, { role: "viewer", scopes: ["*"] });
+    // The fixture's three members fill free's three seats: on pro there is room to invite a fourth.
+    await sqlAs("owner").query("UPDATE tenants SET plan = 'pro' WHERE id = $1", [owner.tenant.id]);
     const prepared = await action.before?.(owner);
     const { method, path, body } = action.request({
       tenantId: owner.tenant.id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createApiKeyVia, signedIn } from "../factories";
-import { call, databaseRoundTrips, newRequestId } from "../harness";
+import { call, databaseRoundTrips, newRequestId, sqlAs } from "../harness";
 import { siteOrigin } from "../scrape";
 import { hsToken } from "../tokens";
 
@@ -9,6 +9,8 @@ describe("database round trips per request", () => {
   it("is exactly one for every read and write", async () => {
     const owner = await signedIn("owner");
     const member = await signedIn("viewer", owner.tenant);
+    // Room for the invitations below (free's three seats count open invitations too).
+    await sqlAs("owner").query("UPDATE tenants SET plan = 'pro' WHERE id = $1", [owner.tenant.id]);
     const key = await createApiKeyVia(owner, { role: "viewer", scopes: ["*"] });
     const company = (await (
       await call("/v1/companies", {

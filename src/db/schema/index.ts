@@ -7,6 +7,7 @@ export * from "./erasures";
 export * from "./idempotency-keys";
 export * from "./maintenance-runs";
 export * from "./memberships";
+export * from "./register";
 export * from "./retention-policies";
 export * from "./roles";
 export * from "./scrape-jobs";

@@ -23,7 +23,9 @@ import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
 import { setPlan } from "./routes/operator/set-plan";
 import { privacyRoutes } from "./routes/privacy";
+import { registerRoutes } from "./routes/register";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
+import { sicCodeRoutes } from "./routes/sic-codes";
 import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
 import { ready } from "./routes/system/ready";
@@ -63,6 +65,8 @@ export function createApp() {
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
   app.route("/", companyRoutes);
+  app.route("/", registerRoutes);
+  app.route("/", sicCodeRoutes);
   app.route("/", contactRoutes);
   app.route("/", scrapeJobRoutes);
   app.route("/", privacyRoutes);

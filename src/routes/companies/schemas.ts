@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { addressSchema, MAX_SIC_CODES } from "../../companies-house/upstream";
 import { COMPANY_SOURCES, type RegisteredOffice } from "../../db/schema/companies";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { sicEntries, sicEntrySchema } from "../register/schemas";
 
 /**
  * UK company numbers: 8 characters, either digits or a two-letter register prefix and six
@@ -95,6 +96,9 @@ export const companySchema = z
     date_of_cessation: z.iso.date().max(10).nullable(),
     jurisdiction: z.string().max(200).nullable(),
     sic_codes: z.array(z.string().max(10)).max(MAX_SIC_CODES),
+    sic: z.array(sicEntrySchema).max(MAX_SIC_CODES).openapi({
+      description: "`sic_codes` with their UK SIC 2007 descriptions and sections",
+    }),
     registered_office: addressSchema.nullable(),
     website: z
       .string()
@@ -152,6 +156,7 @@ export function companyBody(row: CompanyRow): CompanyBody {
     date_of_cessation: row.date_of_cessation,
     jurisdiction: row.jurisdiction,
     sic_codes: row.sic_codes,
+    sic: sicEntries(row.sic_codes),
     registered_office: row.registered_office,
     website: row.website,
     domain: row.domain,

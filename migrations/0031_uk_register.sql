@@ -89,7 +89,7 @@ ALTER TABLE "register_companies" ADD CONSTRAINT "register_companies_last_seen_lo
 ALTER TABLE "register_load_errors" ADD CONSTRAINT "register_load_errors_load_id_register_loads_id_fk" FOREIGN KEY ("load_id") REFERENCES "public"."register_loads"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sic_codes" ADD CONSTRAINT "sic_codes_section_sic_sections_section_fk" FOREIGN KEY ("section") REFERENCES "public"."sic_sections"("section") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "register_companies_name_idx" ON "register_companies" USING btree (name_key collate "C","company_number");--> statement-breakpoint
-CREATE INDEX "register_companies_name_trgm_idx" ON "register_companies" USING gin ("name_key" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "register_companies_name_trgm_idx" ON "register_companies" USING gist ("name_key" gist_trgm_ops);--> statement-breakpoint
 CREATE INDEX "register_companies_status_name_idx" ON "register_companies" USING btree ("status",name_key collate "C","company_number");--> statement-breakpoint
 CREATE INDEX "register_companies_category_name_idx" ON "register_companies" USING btree ("category",name_key collate "C","company_number");--> statement-breakpoint
 CREATE INDEX "register_companies_area_name_idx" ON "register_companies" USING btree ("postcode_area",name_key collate "C","company_number");--> statement-breakpoint

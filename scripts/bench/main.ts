@@ -9,6 +9,7 @@ import { apiThroughputScenario } from "./api-throughput";
 import { companiesSearchScenario } from "./companies-search";
 import { identityCostScenario } from "./identity-cost";
 import { rateLimiterScenario } from "./rate-limiter";
+import { registerScenario } from "./register";
 import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
 import { BENCH_DIR } from "./worker-harness";
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "retention-purge": retentionPurgeScenario,
   "identity-cost": identityCostScenario,
   "api-throughput": apiThroughputScenario,
+  register: registerScenario,
 };
 
 async function main() {

@@ -142,7 +142,9 @@ export const registerCompanies = pgTable(
     // Every list is in name order (name_key in "C" order, then number): each filter on a column
     // of its own has an index that reads in that order, so a page stops after `limit` rows.
     index("register_companies_name_idx").on(NAME_C, t.companyNumber),
-    index("register_companies_name_trgm_idx").using("gin", sql`${t.nameKey} gin_trgm_ops`),
+    // GiST, not GIN: similar names come best first (KNN on `<->`), so a page reads ~limit rows
+    // however many names share trigrams like "limited".
+    index("register_companies_name_trgm_idx").using("gist", sql`${t.nameKey} gist_trgm_ops`),
     index("register_companies_status_name_idx").on(t.status, NAME_C, t.companyNumber),
     index("register_companies_category_name_idx").on(t.category, NAME_C, t.companyNumber),
     index("register_companies_area_name_idx").on(t.postcodeArea, NAME_C, t.companyNumber),

@@ -93,7 +93,7 @@ export const listRegisterCompaniesRoute = createRoute({
 
 interface ListedRow extends RegisterCompanyRow {
   lname: string;
-  neg_score: number;
+  distance: number;
 }
 
 const textArray = (values: string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
@@ -116,7 +116,7 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
     });
   }
   const name = query.name?.toLowerCase() ?? null;
-  const key = similar ? ["neg_score", "lname", "company_number"] : ["lname", "company_number"];
+  const key = similar ? ["distance", "lname", "company_number"] : ["lname", "company_number"];
   const after = decodeCursor(query.cursor, key.length);
 
   const filters: SQL[] = [];
@@ -132,17 +132,18 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
   if (query.category) filters.push(sql`category = ${query.category}`);
   if (query.incorporated_from) filters.push(sql`incorporation_date >= ${query.incorporated_from}::date`);
   if (query.incorporated_to) filters.push(sql`incorporation_date <= ${query.incorporated_to}::date`);
-  const score = similar ? sql`-similarity(name_key, ${name})::real` : sql`0::real`;
+  // Trigram distance (1 - similarity): the GiST index returns rows nearest first (KNN).
+  const distance = similar ? sql`(name_key <-> ${name})` : sql`0::real`;
   if (after) {
     // The row value compares like the index's key, so a page starts where the last one ended.
     filters.push(
       similar
-        ? sql`(${score}, ${NAME_KEY}, company_number) > (${after[0]}::real, ${after[1]}, ${after[2]})`
+        ? sql`(${distance}, ${NAME_KEY}, company_number) > (${after[0]}::real, ${after[1]}, ${after[2]})`
         : sql`(${NAME_KEY}, company_number) > (${after[0]}, ${after[1]})`,
     );
   }
-  const order = similar ? sql`neg_score, lname, company_number` : sql`${NAME_KEY}, company_number`;
-  const statement = sql`select ${sql.raw(REGISTER_COLUMNS)}, ${NAME_KEY} as lname, ${score} as neg_score
+  const order = similar ? sql`${distance}, ${NAME_KEY}, company_number` : sql`${NAME_KEY}, company_number`;
+  const statement = sql`select ${sql.raw(REGISTER_COLUMNS)}, ${NAME_KEY} as lname, ${distance} as distance
       from register_companies
      where ${filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`}
      order by ${order}

@@ -28,6 +28,7 @@ export const listCompaniesQuerySchema = pageQuerySchema.extend({
   sic_section: z
     .string()
     .trim()
+    .max(1)
     .toUpperCase()
     .pipe(z.enum(SIC_SECTION_LETTERS))
     .optional()

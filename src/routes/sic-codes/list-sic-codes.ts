@@ -20,6 +20,7 @@ export const listSicCodesQuerySchema = z.object({
   section: z
     .string()
     .trim()
+    .max(1)
     .toUpperCase()
     .pipe(z.enum(SIC_SECTION_LETTERS))
     .optional()

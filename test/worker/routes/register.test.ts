@@ -109,6 +109,23 @@ describe("GET /v1/register/companies", () => {
     ]);
   });
 
+  it("pages through similar names best first, each company once", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await call(
+        `/v1/register/companies?name=zzreg%20software&name_match=similar&limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+        { headers: viewer.headers },
+      );
+      const page = (await response.json()) as Page;
+      seen.push(...numbers(page));
+      cursor = page.next_cursor;
+    } while (cursor && seen.length < 10);
+    expect(seen.slice(0, 2).sort()).toEqual(["SC900001", "SC900005"]);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).not.toContain("SC900006");
+  });
+
   it("refuses bad filters with a 400 that names them", async () => {
     for (const query of [
       "sic=6201",

@@ -46,11 +46,12 @@ export async function registerScenario(): Promise<Record<string, unknown>> {
     await client.query("set role app_api");
     const searches: Record<string, unknown> = {};
     for (const [name, filter] of Object.entries(FILTERS)) {
-      const order =
+      const statement =
         name === "name similar"
-          ? `order by name_key <-> 'bright harbour software', ${ORDER.slice("order by ".length)}`
-          : ORDER;
-      const statement = `${SELECT} where gone_at is null and ${filter} ${order}`;
+          ? `select * from (${SELECT.replace(" from ", ", name_key <-> 'bright harbour software' as distance from ")}
+               where gone_at is null and ${filter} order by name_key <-> 'bright harbour software'
+               fetch first 26 rows with ties) nearest order by distance, lname, company_number limit 26`
+          : `${SELECT} where gone_at is null and ${filter} ${ORDER}`;
       const times: number[] = [];
       let found = 0;
       for (let i = 0; i < 25; i++) {

@@ -142,12 +142,18 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
         : sql`(${NAME_KEY}, company_number) > (${after[0]}, ${after[1]})`,
     );
   }
-  const order = similar ? sql`${distance}, ${NAME_KEY}, company_number` : sql`${NAME_KEY}, company_number`;
-  const statement = sql`select ${sql.raw(REGISTER_COLUMNS)}, ${NAME_KEY} as lname, ${distance} as distance
-      from register_companies
-     where ${filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`}
-     order by ${order}
-     limit ${query.limit + 1}`;
+  const where = filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`;
+  const columns = sql`${sql.raw(REGISTER_COLUMNS)}, ${NAME_KEY} as lname, ${distance} as distance`;
+  // Similar names: the GiST index hands rows out nearest first (KNN) only when the order is the
+  // distance alone, so the inner query takes the nearest rows WITH TIES (no tie is cut in half)
+  // and the outer one puts them in the full keyset order.
+  const statement = similar
+    ? sql`select * from (
+        select ${columns} from register_companies where ${where}
+         order by ${distance} fetch first ${query.limit + 1} rows with ties
+      ) nearest order by distance, lname, company_number limit ${query.limit + 1}`
+    : sql`select ${columns} from register_companies where ${where}
+         order by ${NAME_KEY}, company_number limit ${query.limit + 1}`;
 
   const {
     results: [result],

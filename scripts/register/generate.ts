@@ -149,15 +149,19 @@ const COMMON_SIC = [
   "85590",
 ];
 
-function pick<T>(rand: () => number, weighted: [T, number][]): T {
+function pick(rand: () => number, weighted: [string, number][]): string {
   let r = rand();
   for (const [value, weight] of weighted) {
     r -= weight;
     if (r < 0) return value;
   }
-  return weighted[0]![0];
+  return weighted[0]?.[0] ?? "";
 }
-const choose = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+function choose<T>(rand: () => number, list: readonly T[]): T {
+  const value = list[Math.floor(rand() * list.length)];
+  if (value === undefined) throw new Error("choose from an empty list");
+  return value;
+}
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 const ddmmyyyy = (d: Date) => `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
@@ -214,10 +218,10 @@ export function generatedRecord(index: number, options: GenerateOptions): string
     "Mortgages.NumMortOutstanding": "0",
     "Mortgages.NumMortPartSatisfied": "0",
     "Mortgages.NumMortSatisfied": "0",
-    "SICCode.SicText_1": sicTexts[0]!,
-    "SICCode.SicText_2": sicTexts[1]!,
-    "SICCode.SicText_3": sicTexts[2]!,
-    "SICCode.SicText_4": sicTexts[3]!,
+    "SICCode.SicText_1": sicTexts[0] ?? "",
+    "SICCode.SicText_2": sicTexts[1] ?? "",
+    "SICCode.SicText_3": sicTexts[2] ?? "",
+    "SICCode.SicText_4": sicTexts[3] ?? "",
     "LimitedPartnerships.NumGenPartners": "0",
     "LimitedPartnerships.NumLimPartners": "0",
     URI: `http://business.data.gov.uk/id/company/${number}`,

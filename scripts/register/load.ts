@@ -194,7 +194,8 @@ export async function loadRegister(options: LoadOptions): Promise<LoadResult> {
         ]),
       ])
     ).slice(1)[0] as { id: number }[];
-    loadId = created!.id;
+    if (!created) throw new Error("register_loads: no id returned");
+    loadId = created.id;
     log(`register: load ${loadId} of ${basename(options.file)} (${(size / 1e6).toFixed(1)} MB)`);
   }
 

@@ -273,8 +273,13 @@ export async function loadRegister(options: LoadOptions): Promise<LoadResult> {
       rejected.push({ record: line, message: error.message, excerpt: fields.join(",").slice(0, 200) });
     }
     if (batch.size + rejected.length + skippedByParser.length >= batchSize) {
-      const errors = [...skippedByParser, ...rejected].sort((a, b) => a.record - b.record);
-      skippedByParser = [];
+      // The parser reports unreadable records as it reads, ahead of this loop: those past this
+      // batch's last line belong to the next batch (and its checkpoint).
+      const upTo = line;
+      const errors = [...skippedByParser.filter((e) => e.record <= upTo), ...rejected].sort(
+        (a, b) => a.record - b.record,
+      );
+      skippedByParser = skippedByParser.filter((e) => e.record > upTo);
       await send([...batch.values()], errors, line);
       batch = new Map();
       rejected = [];

@@ -11,6 +11,7 @@ import { companiesSearchScenario } from "./companies-search";
 import { identityCostScenario } from "./identity-cost";
 import { meteringScenario } from "./metering";
 import { rateLimiterScenario } from "./rate-limiter";
+import { registerScenario } from "./register";
 import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
 import { BENCH_DIR } from "./worker-harness";
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   // Seconds, no database: the production bundle's gzip size and start-up (api-throughput reports it too).
   bundle: async () => ({ ...(await measureBundle()) }),
   "workspace-policy": workspacePolicyScenario,
+  register: registerScenario,
 };
 
 async function main() {

@@ -27,7 +27,9 @@ import { memberRoutes } from "./routes/members";
 import { operatorRoutes } from "./routes/operator";
 import { planRoutes } from "./routes/plans";
 import { privacyRoutes } from "./routes/privacy";
+import { registerRoutes } from "./routes/register";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
+import { sicCodeRoutes } from "./routes/sic-codes";
 import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
 import { stripeWebhook } from "./routes/webhooks/stripe-webhook";
@@ -69,6 +71,8 @@ export function createApp() {
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
   app.route("/", companyRoutes);
+  app.route("/", registerRoutes);
+  app.route("/", sicCodeRoutes);
   app.route("/", contactRoutes);
   app.route("/", changeRoutes);
   app.route("/", scrapeJobRoutes);

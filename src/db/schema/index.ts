@@ -10,6 +10,7 @@ export * from "./invitations";
 export * from "./maintenance-runs";
 export * from "./memberships";
 export * from "./plans";
+export * from "./register";
 export * from "./retention-policies";
 export * from "./roles";
 export * from "./scrape-jobs";

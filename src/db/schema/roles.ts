@@ -10,3 +10,8 @@ export const appMaintenance = pgRole("app_maintenance").existing();
 export const appAuth = pgRole("app_auth").existing();
 /** Owns app.company_name_search (similar-name search through the trigram index): nothing else. */
 export const appSearch = pgRole("app_search").existing();
+/**
+ * The register loader's role (NOLOGIN): writes the shared register tables and nothing else. The
+ * migrating role is a member and the loader switches to it (SET LOCAL ROLE) in every batch.
+ */
+export const appRegister = pgRole("app_register").existing();

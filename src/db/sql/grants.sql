@@ -6,6 +6,7 @@
 CREATE ROLE app_api LOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;
 CREATE ROLE app_auth NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;
 CREATE ROLE app_maintenance LOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;
+CREATE ROLE app_register NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;
 CREATE ROLE app_search NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;
 
 GRANT USAGE ON SCHEMA app TO app_api;
@@ -15,6 +16,7 @@ GRANT USAGE ON SCHEMA app TO app_search;
 GRANT USAGE ON SCHEMA public TO app_api;
 GRANT USAGE ON SCHEMA public TO app_auth;
 GRANT USAGE ON SCHEMA public TO app_maintenance;
+GRANT USAGE ON SCHEMA public TO app_register;
 GRANT USAGE ON SCHEMA public TO app_search;
 
 GRANT INSERT, SELECT ON api_keys TO app_api;
@@ -56,6 +58,10 @@ GRANT DELETE, SELECT ON memberships TO app_maintenance;
 GRANT SELECT ON plans TO app_api;
 GRANT SELECT ON plans TO app_auth;
 GRANT INSERT, SELECT, UPDATE ON plans TO app_maintenance;
+GRANT SELECT ON register_companies TO app_api;
+GRANT INSERT, SELECT, UPDATE ON register_companies TO app_register;
+GRANT INSERT, SELECT ON register_load_errors TO app_register;
+GRANT INSERT, SELECT, UPDATE ON register_loads TO app_register;
 GRANT INSERT, SELECT, UPDATE ON retention_policies TO app_api;
 GRANT SELECT ON retention_policies TO app_auth;
 GRANT DELETE, SELECT ON retention_policies TO app_maintenance;
@@ -64,6 +70,10 @@ GRANT SELECT ON scrape_jobs TO app_auth;
 GRANT DELETE, SELECT ON scrape_jobs TO app_maintenance;
 GRANT INSERT, SELECT ON scrape_pages TO app_api;
 GRANT DELETE, SELECT ON scrape_pages TO app_maintenance;
+GRANT SELECT ON sic_codes TO app_api;
+GRANT SELECT ON sic_codes TO app_register;
+GRANT SELECT ON sic_sections TO app_api;
+GRANT SELECT ON sic_sections TO app_register;
 GRANT INSERT, SELECT, UPDATE ON stripe_events TO app_auth;
 GRANT SELECT ON subscriptions TO app_api;
 GRANT INSERT, SELECT, UPDATE ON subscriptions TO app_auth;

@@ -33,12 +33,22 @@ ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
 ALTER TABLE plans ENABLE ROW LEVEL SECURITY;
 ALTER TABLE plans FORCE ROW LEVEL SECURITY;
+ALTER TABLE register_companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE register_companies FORCE ROW LEVEL SECURITY;
+ALTER TABLE register_load_errors ENABLE ROW LEVEL SECURITY;
+ALTER TABLE register_load_errors FORCE ROW LEVEL SECURITY;
+ALTER TABLE register_loads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE register_loads FORCE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages FORCE ROW LEVEL SECURITY;
+ALTER TABLE sic_codes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sic_codes FORCE ROW LEVEL SECURITY;
+ALTER TABLE sic_sections ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sic_sections FORCE ROW LEVEL SECURITY;
 ALTER TABLE stripe_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE stripe_events FORCE ROW LEVEL SECURITY;
 ALTER TABLE subscriptions ENABLE ROW LEVEL SECURITY;
@@ -298,6 +308,21 @@ CREATE POLICY plans_maintenance_all ON plans AS PERMISSIVE FOR ALL TO app_mainte
   USING (true)
   WITH CHECK (true);
 
+CREATE POLICY register_companies_api_select ON register_companies AS PERMISSIVE FOR SELECT TO app_api
+  USING (true);
+
+CREATE POLICY register_companies_loader_all ON register_companies AS PERMISSIVE FOR ALL TO app_register
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY register_load_errors_loader_all ON register_load_errors AS PERMISSIVE FOR ALL TO app_register
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY register_loads_loader_all ON register_loads AS PERMISSIVE FOR ALL TO app_register
+  USING (true)
+  WITH CHECK (true);
+
 CREATE POLICY retention_policies_api_all ON retention_policies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -362,6 +387,12 @@ CREATE POLICY scrape_pages_maintenance_delete ON scrape_pages AS PERMISSIVE FOR 
   USING (true);
 
 CREATE POLICY scrape_pages_maintenance_select ON scrape_pages AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY sic_codes_read ON sic_codes AS PERMISSIVE FOR SELECT TO app_api, app_register
+  USING (true);
+
+CREATE POLICY sic_sections_read ON sic_sections AS PERMISSIVE FOR SELECT TO app_api, app_register
   USING (true);
 
 CREATE POLICY stripe_events_auth_all ON stripe_events AS PERMISSIVE FOR ALL TO app_auth

@@ -4,6 +4,7 @@ import { addressSchema, MAX_SIC_CODES } from "../../companies-house/upstream";
 import { COMPANY_SOURCES, companies } from "../../db/schema/companies";
 import { omitColumns, type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { sicEntries, sicEntrySchema } from "../register/schemas";
 
 /**
  * UK company numbers: 8 characters, either digits or a two-letter register prefix and six
@@ -97,6 +98,9 @@ export const companySchema = z
     date_of_cessation: z.iso.date().max(10).nullable(),
     jurisdiction: z.string().max(200).nullable(),
     sic_codes: z.array(z.string().max(10)).max(MAX_SIC_CODES),
+    sic: z.array(sicEntrySchema).max(MAX_SIC_CODES).openapi({
+      description: "`sic_codes` with their UK SIC 2007 descriptions and sections",
+    }),
     registered_office: addressSchema.nullable(),
     website: z
       .string()
@@ -173,6 +177,7 @@ export function companyBody(row: CompanyRow): CompanyBody {
     date_of_cessation: row.date_of_cessation,
     jurisdiction: row.jurisdiction,
     sic_codes: row.sic_codes,
+    sic: sicEntries(row.sic_codes),
     registered_office: row.registered_office,
     website: row.website,
     domain: row.domain,

@@ -153,6 +153,19 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "POST /v1/companies": async (f) => {
     expect((await send("/v1/companies", "POST", bInA(f), { name: "Planted" })).status).toBe(404);
   },
+  "POST /v1/companies/bulk": async (f) => {
+    expect((await send("/v1/companies/bulk", "POST", bInA(f), { company_numbers: ["00000001"] })).status).toBe(404);
+    // In B's own tenant, "existed" speaks of B's book only, never of A's companies.
+    const own = await send("/v1/companies/bulk", "POST", f.b.headers, { company_numbers: ["00000001"] });
+    expect(JSON.stringify(await own.json())).not.toContain(f.aCompany.id);
+  },
+  // Shared reference data: the same for every tenant, but still only through a tenant B belongs to.
+  "GET /v1/register/companies": async (f) => {
+    expect((await call("/v1/register/companies", { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/sic-codes": async (f) => {
+    expect((await call("/v1/sic-codes", { headers: bInA(f) })).status).toBe(404);
+  },
   "GET /v1/companies/:id": async (f) => {
     expect((await call(`/v1/companies/${f.aCompany.id}`, { headers: f.b.headers })).status).toBe(404);
     expect((await call(`/v1/companies/${f.aCompany.id}`, { headers: bInA(f) })).status).toBe(404);

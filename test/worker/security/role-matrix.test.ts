@@ -178,6 +178,19 @@ const ACTIONS: Action[] = [
   { name: "list companies", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/companies" }) },
   { name: "list changes", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/changes" }) },
   {
+    name: "search the UK register",
+    minRole: "viewer",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/register/companies" }),
+  },
+  { name: "list SIC codes", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/sic-codes" }) },
+  {
+    name: "add register companies in bulk",
+    minRole: "editor",
+    ok: 200,
+    request: () => ({ method: "POST", path: "/v1/companies/bulk", body: { company_numbers: ["00000001"] } }),
+  },
+  {
     name: "add a company",
     minRole: "editor",
     ok: 201,

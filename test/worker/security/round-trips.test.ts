@@ -36,6 +36,9 @@ describe("database round trips per request", () => {
       ["GET", "/v1/audit-log"],
       ["POST", "/v1/companies", { name: "Round Trip Ltd" }],
       ["GET", "/v1/companies?q=round%20trip"],
+      ["GET", "/v1/register/companies?sic_section=J&postcode_area=EC"],
+      ["GET", "/v1/sic-codes?q=software"],
+      ["POST", "/v1/companies/bulk", { company_numbers: ["00000001", "SC000007"] }],
       ["GET", `/v1/companies/${company.id}`],
       [
         "POST",

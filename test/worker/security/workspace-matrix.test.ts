@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { signedIn } from "../factories";
 import { call, sendAs, sqlAs } from "../harness";
+import { seedRegister } from "../register";
 
 type Member = Awaited<ReturnType<typeof signedIn>>;
 
@@ -29,6 +30,14 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   },
   "POST /v1/companies": async (f) => {
     expect(await status(f.confined, "POST", "/v1/companies", { name: "Walled Garden Ltd" })).toBe(403);
+  },
+  "POST /v1/companies/bulk": async (f) => {
+    // Like creating one: a confined member adds no company, and learns nothing of the other workspace's.
+    const number = `SC${String(100_000 + Math.floor(Math.random() * 899_999))}`;
+    await seedRegister([{ company_number: number, name: "Walled Register Ltd" }]);
+    const response = await sendAs(f.confined, "POST", "/v1/companies/bulk", { company_numbers: [number, "SC000001"] });
+    expect(response.status).toBe(403);
+    expect(await response.text()).not.toContain(f.other.company);
   },
   "GET /v1/companies/:id": async (f) => {
     expect(await status(f.confined, "GET", `/v1/companies/${f.other.company}`)).toBe(404);

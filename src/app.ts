@@ -18,6 +18,7 @@ import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
+import { eventRoutes } from "./routes/events";
 import { listRuns } from "./routes/maintenance/list-runs";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
@@ -28,6 +29,7 @@ import { docs } from "./routes/system/docs";
 import { health } from "./routes/system/health";
 import { ready } from "./routes/system/ready";
 import { tenantRoutes } from "./routes/tenants";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 
 /** Builds the whole HTTP application: middleware in order, routes, error handling, OpenAPI. */
 export function createApp() {
@@ -66,6 +68,8 @@ export function createApp() {
   app.route("/", contactRoutes);
   app.route("/", scrapeJobRoutes);
   app.route("/", privacyRoutes);
+  app.route("/", eventRoutes);
+  app.route("/", webhookEndpointRoutes);
   app.route("/", listRuns);
   app.route("/", setPlan);
 

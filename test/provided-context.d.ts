@@ -16,6 +16,8 @@ declare module "vitest" {
     companiesHouseUrl: string;
     /** Fake company websites: site name → origin (test/servers/fake-websites.ts). */
     fakeSites: Record<string, string>;
+    /** The local webhook receiver (test/servers/webhook-receiver.ts). */
+    webhookReceiverUrl: string;
     /** Private JWKs of the fake identity provider (see test/servers/fake-identity-provider.ts). */
     signingKeys: { kid: string; alg: "RS256" | "ES256"; privateJwk: import("jose").JWK }[];
   }

@@ -16,6 +16,9 @@ export const SCOPES = [
   "companies:write",
   "privacy:read",
   "privacy:write",
+  "events:read",
+  "webhooks:read",
+  "webhooks:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -1,11 +1,13 @@
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
 import type { HostThrottle } from "../scrape/host-throttle";
+import type { WebhookMessage } from "../webhooks/message";
 
 /** Everything the Worker receives from wrangler.toml, secrets and `.dev.vars`. */
 export interface Env {
   RATE_LIMITER: DurableObjectNamespace<TenantRateLimiter>;
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
+  WEBHOOK_QUEUE: Queue<WebhookMessage>;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
   /** Static assets (wrangler.toml `[assets]`): the pinned API reference UI that /docs serves. */
   ASSETS: Fetcher;
@@ -45,4 +47,8 @@ export interface Env {
   CRON_MAX_STATEMENTS?: string;
   SCRAPE_TIMEOUT_MS?: string;
   SCRAPE_MAX_BYTES?: string;
+  /** Secret: base64 of 32 bytes; encrypts webhook signing secrets at rest (AES-256-GCM). */
+  WEBHOOK_SECRETS_KEY?: string;
+  WEBHOOK_TIMEOUT_MS?: string;
+  WEBHOOK_USER_AGENT?: string;
 }

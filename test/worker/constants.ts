@@ -5,3 +5,6 @@ export const TEST_JWT_ISSUER = "https://idp.example.test/";
 export const TEST_JWT_AUDIENCE = "https://api.detecktiv.test";
 export const TEST_OPERATOR_TOKEN = "operator-token-for-tests-at-least-32-chars";
 export const TEST_DATABASE_ASSERTION_KEY = "test-database-assertion-key-of-at-least-32-chars";
+
+/** WEBHOOK_SECRETS_KEY of the test Worker: base64 of 32 bytes. */
+export const TEST_WEBHOOK_SECRETS_KEY = "ZGV0ZWNrdGl2LXRlc3Qtd2ViaG9vay1zZWNyZXRzLWs=";

@@ -6,6 +6,7 @@ import { refusedEndpoint, startDatabaseFaultProxy } from "../servers/database-fa
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
 import { startFakeWebsites } from "../servers/fake-websites";
+import { startWebhookReceiver } from "../servers/webhook-receiver";
 import { TEST_DATABASE_ASSERTION_KEY } from "./constants";
 
 /**
@@ -32,7 +33,10 @@ export default async function setup(project: TestProject) {
   project.provide("companiesHouseUrl", companiesHouse.url);
   const websites = await startFakeWebsites();
   project.provide("fakeSites", websites.origins);
+  const webhooks = await startWebhookReceiver();
+  project.provide("webhookReceiverUrl", webhooks.url);
   return async () => {
+    await webhooks.close();
     await websites.close();
     await companiesHouse.close();
     await identityProvider.close();

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiThroughputScenario } from "./api-throughput";
 import { companiesSearchScenario } from "./companies-search";
+import { eventCostScenario } from "./event-cost";
 import { identityCostScenario } from "./identity-cost";
 import { rateLimiterScenario } from "./rate-limiter";
 import { retentionPurgeScenario } from "./retention-purge";
@@ -19,6 +20,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   scrape: scrapeScenario,
   "retention-purge": retentionPurgeScenario,
   "identity-cost": identityCostScenario,
+  "event-cost": eventCostScenario,
   "api-throughput": apiThroughputScenario,
 };
 

@@ -7,9 +7,13 @@ import { eventually, Receiver } from "../webhooks/receiver";
 
 type Member = Awaited<ReturnType<typeof signedIn>>;
 
-async function eventsOf(member: Member, type: string): Promise<EventBody[]> {
-  const response = await sendAs(member, "GET", `/v1/events?limit=100&type=${type}`);
-  return ((await response.json()) as { items: EventBody[] }).items;
+/** The feed's events of a type once at least `count` are visible (see events/feed.test.ts). */
+async function eventsOf(member: Member, type: string, count = 1): Promise<EventBody[]> {
+  return eventually(async () => {
+    const response = await sendAs(member, "GET", `/v1/events?limit=100&type=${type}`);
+    const { items } = (await response.json()) as { items: EventBody[] };
+    return items.length >= count ? items : undefined;
+  });
 }
 
 describe("events from imports, scrapes and memberships", () => {
@@ -19,10 +23,10 @@ describe("events from imports, scrapes and memberships", () => {
     const response = await sendAs(editor, "POST", "/v1/companies/import", { company_number: n });
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };
-    const company = await eventsOf(editor, "company.*");
+    const company = await eventsOf(editor, "company.*", 2);
     expect(company.map((event) => event.type)).toEqual(["company.created", "company.imported"]);
     expect(company[1]?.data).toMatchObject({ id, company_number: n, created: true });
-    expect((await eventsOf(editor, "contact.created")).map((event) => event.data.company_id)).toEqual([id, id]);
+    expect((await eventsOf(editor, "contact.created", 2)).map((event) => event.data.company_id)).toEqual([id, id]);
   });
 
   it("a finished scrape tells scrape_job.succeeded, pushed by the queue consumer itself", async () => {
@@ -48,10 +52,7 @@ describe("events from imports, scrapes and memberships", () => {
     const other = await signedIn("viewer");
     expect((await sendAs(owner, "POST", "/v1/members", { user_id: other.user.id, role: "editor" })).status).toBe(201);
     expect((await sendAs(owner, "DELETE", `/v1/members/${other.user.id}`)).status).toBe(204);
-    const events = await eventually(async () => {
-      const found = await eventsOf(owner, "member.*");
-      return found.length >= 3 ? found : undefined;
-    });
+    const events = await eventsOf(owner, "member.*", 3);
     expect(events.slice(1).map((event) => [event.type, event.data])).toEqual([
       ["member.added", { user_id: other.user.id, role: "editor" }],
       ["member.removed", { user_id: other.user.id }],

@@ -232,9 +232,12 @@ describe("webhook delivery", () => {
       await (await sendAs(admin, "GET", `/v1/webhook-endpoints/${endpoint.id}`)).json(),
     );
     expect(state).toMatchObject({ enabled: false, disabled_reason: "failing" });
-    const events = (await (await sendAs(admin, "GET", "/v1/events?type=webhook_endpoint.disabled")).json()) as {
-      items: { data: Record<string, unknown> }[];
-    };
+    const events = await eventually(async () => {
+      const page = (await (await sendAs(admin, "GET", "/v1/events?type=webhook_endpoint.disabled")).json()) as {
+        items: { data: Record<string, unknown> }[];
+      };
+      return page.items.length > 0 ? page : undefined;
+    });
     expect(events.items.map((event) => event.data)).toEqual([
       expect.objectContaining({ id: endpoint.id, reason: "failing" }),
     ]);

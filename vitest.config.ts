@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import {
@@ -17,7 +18,7 @@ export default defineConfig({
         // Infrastructure that runs on Node: the local Neon server, scripts, config files.
         test: {
           name: "node",
-          include: ["test/node/**/*.test.ts"],
+          include: ["test/node/**/*.test.ts", "neon-local/test/**/*.test.ts", "bench/test/**/*.test.ts"],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -25,6 +26,10 @@ export default defineConfig({
       },
       {
         // The Worker itself, inside workerd with its real bindings (DO, queues, crons).
+        // The same "zod" as the deployed bundle (wrangler.toml [alias]; src/zod/index.ts).
+        resolve: {
+          alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL("./src/zod/index.ts", import.meta.url)) }],
+        },
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },

@@ -8,28 +8,14 @@
  */
 import { parseArgs } from "node:util";
 import { installAssertionKey, retireOtherAssertionKeys } from "./db/assertion-key";
-import { isNeonUrl, localUrl, startLocalDatabase } from "./db/local-database";
-import type { MigrationTarget } from "./db/migrate";
-import { DEV_DATA_DIR, readDevVars, runningDevEndpoint } from "./lib/dev-vars";
-
-async function withTarget(run: (target: MigrationTarget) => Promise<void>): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl && isNeonUrl(databaseUrl)) return run({ connectionString: databaseUrl });
-  const devEndpoint = databaseUrl ? undefined : await runningDevEndpoint();
-  if (devEndpoint) return run({ connectionString: localUrl("postgres"), fetchEndpoint: devEndpoint });
-  const database = await startLocalDatabase(databaseUrl ? { databaseUrl } : { dataDir: DEV_DATA_DIR });
-  try {
-    await run({ connectionString: database.ownerUrl, fetchEndpoint: database.fetchEndpoint });
-  } finally {
-    await database.close();
-  }
-}
+import { withDevDatabase } from "./lib/dev-database";
+import { readDevVars } from "./lib/dev-vars";
 
 async function main() {
   const { values } = parseArgs({ options: { "retire-others": { type: "boolean", default: false } } });
   const secret = process.env.DATABASE_ASSERTION_KEY ?? readDevVars().DATABASE_ASSERTION_KEY;
   if (!secret) throw new Error("DATABASE_ASSERTION_KEY is not set (environment or .dev.vars)");
-  await withTarget(async (target) => {
+  await withDevDatabase(async (target) => {
     const kid = await installAssertionKey(target, secret);
     console.log(`assertion key ${kid} installed`);
     if (values["retire-others"]) console.log(`retired ${await retireOtherAssertionKeys(target, secret)} other key(s)`);

@@ -7,20 +7,34 @@
  *   3. applies migrations, installs the assertion key and seeds a demo tenant with an owner;
  *   4. prints a dev JWT and a curl line;
  *   5. runs `wrangler dev` on :8787 with scheduled-handler testing. Ctrl-C stops everything.
+ *
+ * Ports: PORT (API, 8787), NEON_LOCAL_PORT (local Neon server, 4444), INSPECTOR_PORT (wrangler's
+ * devtools inspector, 9229). `--fake-companies-house` (or DEV_FAKE_COMPANIES_HOUSE=true) also
+ * starts the tests' fake Companies House and points the Worker at it, so imports work offline
+ * and without an API key.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { neonConfig } from "@neondatabase/serverless";
+import { startLocalDatabase } from "../neon-local/local-database";
+import { FAKE_COMPANIES_HOUSE_KEY, startFakeCompaniesHouse } from "../test/servers/fake-companies-house";
 import { installAssertionKey } from "./db/assertion-key";
-import { startLocalDatabase } from "./db/local-database";
 import { applyMigrations } from "./db/migrate";
 import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "./db/seed";
-import { DEV_DATA_DIR, DEV_NEON_PORT, DEV_VARS_PATH, ROOT, readDevVars } from "./lib/dev-vars";
+import { DEV_NEON_PORT, forgetDevServer, recordDevServer } from "./lib/dev-database";
+import { DEV_DATA_DIR, DEV_VARS_PATH, ROOT, readDevVars } from "./lib/dev-vars";
 import { mintDevToken } from "./lib/jwt";
 
-const API_PORT = Number(process.env.PORT ?? 8787);
+const API_PORT = Number(process.env.PORT || 8787);
+const INSPECTOR_PORT = Number(process.env.INSPECTOR_PORT || 9229);
+
+function wantsFakeCompaniesHouse(): boolean {
+  const { values } = parseArgs({ options: { "fake-companies-house": { type: "boolean", default: false } } });
+  return values["fake-companies-house"] || /^(1|true|yes)$/i.test(process.env.DEV_FAKE_COMPANIES_HOUSE ?? "");
+}
 
 /** Secrets `npm run dev` fills with random values when .dev.vars lacks them or has the placeholder. */
 const GENERATED_SECRETS = ["JWT_SECRET", "DATABASE_ASSERTION_KEY"];
@@ -46,6 +60,7 @@ function ensureDevVars(): Record<string, string> {
 }
 
 async function main() {
+  const fakeCompaniesHouse = wantsFakeCompaniesHouse() ? await startFakeCompaniesHouse() : undefined;
   const vars = ensureDevVars();
   const databaseUrl = process.env.DATABASE_URL;
   const database = await startLocalDatabase({
@@ -53,6 +68,8 @@ async function main() {
     port: DEV_NEON_PORT,
   });
   neonConfig.fetchEndpoint = database.fetchEndpoint;
+  // `npm run token`, `npm run migrate` and `npm run db:assertion-key` find it here, on any port.
+  recordDevServer(database.fetchEndpoint);
   console.log(
     `database: ${database.backend} (${databaseUrl ? new URL(databaseUrl).host : ".data/pglite"}) at ${database.fetchEndpoint}`,
   );
@@ -84,6 +101,20 @@ dev JWT      ${token}
 
 API reference: http://localhost:${API_PORT}/docs
 `);
+  if (fakeCompaniesHouse) {
+    console.log(`fake Companies House at ${fakeCompaniesHouse.url}: any 8-character number imports as an active company
+  curl -s -X POST -H "Authorization: Bearer ${token}" -H "content-type: application/json" \\
+    -d '{"company_number":"12345678"}' http://localhost:${API_PORT}/v1/companies/import
+`);
+  }
+  const companiesHouseVars = fakeCompaniesHouse
+    ? [
+        "--var",
+        `COMPANIES_HOUSE_API_URL:${fakeCompaniesHouse.url}`,
+        "--var",
+        `COMPANIES_HOUSE_API_KEY:${FAKE_COMPANIES_HOUSE_KEY}`,
+      ]
+    : [];
 
   // Its own process group, so Ctrl-C can stop wrangler and the workerd it spawns together.
   const wrangler: ChildProcess = spawn(
@@ -92,6 +123,8 @@ API reference: http://localhost:${API_PORT}/docs
       "dev",
       "--port",
       String(API_PORT),
+      "--inspector-port",
+      String(INSPECTOR_PORT),
       "--test-scheduled",
       "--var",
       `DATABASE_URL:${database.apiUrl}`,
@@ -101,6 +134,7 @@ API reference: http://localhost:${API_PORT}/docs
       `NEON_FETCH_ENDPOINT:${database.fetchEndpoint}`,
       "--var",
       "SCRAPE_ALLOW_PRIVATE_NETWORKS:true",
+      ...companiesHouseVars,
     ],
     {
       cwd: ROOT,
@@ -121,7 +155,8 @@ API reference: http://localhost:${API_PORT}/docs
         // already gone
       }
     }
-    await database.close();
+    forgetDevServer();
+    await Promise.all([database.close(), fakeCompaniesHouse?.close()]);
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));

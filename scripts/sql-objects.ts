@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { neon } from "@neondatabase/serverless";
-import { startLocalDatabase } from "./db/local-database";
+import { startLocalDatabase } from "../neon-local/local-database";
 import { applyMigrations } from "./db/migrate";
 import { readSqlObjects, SQL_OBJECTS_DIR } from "./db/sql-objects";
 

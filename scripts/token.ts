@@ -2,13 +2,15 @@
  * npm run token -- --tenant <id> --user <subject> [--role viewer] [--ttl 3600]
  *
  * Mints an HS256 JWT from JWT_SECRET (environment or .dev.vars). With --role, first makes the
- * user a member of the tenant with that role in the running `npm run dev` database.
+ * user a member of the tenant with that role in the dev database, found as `npm run migrate`
+ * finds it (scripts/lib/dev-database.ts): DATABASE_URL, else the running `npm run dev` on
+ * whatever port it runs, else .data/pglite opened directly.
  */
 import { parseArgs } from "node:util";
 import { neonConfig } from "@neondatabase/serverless";
-import { localUrl } from "./db/local-database";
 import { ensureMembership } from "./db/seed";
-import { readDevVars, runningDevEndpoint } from "./lib/dev-vars";
+import { withDevDatabase } from "./lib/dev-database";
+import { readDevVars } from "./lib/dev-vars";
 import { mintDevToken } from "./lib/jwt";
 
 const ROLES = ["owner", "admin", "editor", "viewer"];
@@ -34,10 +36,12 @@ async function main() {
   if (values.role) {
     if (!ROLES.includes(values.role)) throw new Error(`--role must be one of ${ROLES.join(", ")}`);
     if (!values.tenant) throw new Error("--role needs --tenant");
-    const endpoint = await runningDevEndpoint();
-    if (!endpoint) throw new Error("--role needs the dev database: start `npm run dev` first");
-    neonConfig.fetchEndpoint = endpoint;
-    await ensureMembership(localUrl("postgres"), values.tenant, values.user, values.role);
+    const { tenant, user, role } = values;
+    await withDevDatabase(async (target) => {
+      // ensureMembership uses the driver's global endpoint: the local server, or Neon when unset.
+      neonConfig.fetchEndpoint = target.fetchEndpoint ?? neonConfig.fetchEndpoint;
+      await ensureMembership(target.connectionString, tenant, user, role);
+    });
   }
   const token = await mintDevToken({
     secret,

@@ -19,15 +19,13 @@ import { auditLogRoutes } from "./routes/audit-log";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
 import { eventRoutes } from "./routes/events";
-import { listRuns } from "./routes/maintenance/list-runs";
+import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
-import { setPlan } from "./routes/operator/set-plan";
+import { operatorRoutes } from "./routes/operator";
 import { privacyRoutes } from "./routes/privacy";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
-import { docs } from "./routes/system/docs";
-import { health } from "./routes/system/health";
-import { ready } from "./routes/system/ready";
+import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
 import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 
@@ -56,9 +54,7 @@ export function createApp() {
   app.use(bodyLimit());
   app.use(services());
 
-  app.route("/", health);
-  app.route("/", ready);
-  app.route("/", docs);
+  app.route("/", systemRoutes);
   app.route("/", meRoutes);
   app.route("/", tenantRoutes);
   app.route("/", memberRoutes);
@@ -70,8 +66,8 @@ export function createApp() {
   app.route("/", privacyRoutes);
   app.route("/", eventRoutes);
   app.route("/", webhookEndpointRoutes);
-  app.route("/", listRuns);
-  app.route("/", setPlan);
+  app.route("/", maintenanceRoutes);
+  app.route("/", operatorRoutes);
 
   registerComponents(app);
   let document: OpenAPIObject | undefined;

@@ -18,11 +18,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neonConfig } from "@neondatabase/serverless";
 import type { Unstable_DevWorker } from "wrangler";
-import { BENCH_ASSERTION_KEY, startWorker } from "../bench/worker-harness";
+import { BENCH_ASSERTION_KEY, startWorker } from "../../bench/worker-harness";
+import { type LocalDatabase, startLocalDatabase } from "../../neon-local/local-database";
 import { mintDevToken } from "../lib/jwt";
 import { installAssertionKey } from "./assertion-key";
 import { apiRoleView, type SeededTenant, securityCatalog, seedTenant, tableCounts, withClient } from "./drill-checks";
-import { type LocalDatabase, startLocalDatabase } from "./local-database";
 import { backupDatabase, libpqConnection, restoreDatabase } from "./logical-backup";
 import { applyMigrations } from "./migrate";
 

@@ -63,12 +63,52 @@ export interface VerifiedToken {
 }
 
 /**
+ * Tokens this isolate has accepted, per configuration (the config object lives as long as the
+ * isolate's env). A client sends the same token with every request, and verifying it again
+ * (signature, decoding, claims) was the largest part of our own code on a request. An entry
+ * lasts until the token expires (with the clock tolerance), passes JWT_MAX_AGE_S, or
+ * VERIFIED_TTL_MS has gone by, whichever is first: the TTL bounds how long a key withdrawn from
+ * the JWKS keeps working here to what jose's own key-set cache (10 minutes) already allows, and
+ * less. Refused tokens are never kept; at VERIFIED_MAX entries the oldest goes.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 1000;
+const accepted = new WeakMap<Config, Map<string, { token: VerifiedToken; until: number }>>();
+
+function acceptedFor(config: Config) {
+  let tokens = accepted.get(config);
+  if (!tokens) {
+    tokens = new Map();
+    accepted.set(config, tokens);
+  }
+  return tokens;
+}
+
+function remember(config: Config, token: string, verified: VerifiedToken) {
+  const { exp, iat } = verified.claims;
+  const tolerance = config.JWT_CLOCK_TOLERANCE_S;
+  let until = Date.now() + VERIFIED_TTL_MS;
+  if (typeof exp === "number") until = Math.min(until, (exp + tolerance) * 1000);
+  if (config.JWT_MAX_AGE_S !== undefined && typeof iat === "number") {
+    until = Math.min(until, (iat + config.JWT_MAX_AGE_S + tolerance) * 1000);
+  }
+  const tokens = acceptedFor(config);
+  if (tokens.size >= VERIFIED_MAX) tokens.delete(tokens.keys().next().value as string);
+  tokens.set(token, { token: verified, until });
+}
+
+/**
  * Verifies a JWT against the configured algorithms: HS256 with JWT_SECRET, RS256/ES256 with the
  * remote key set. The algorithm is taken from the allow-list, never trusted from the token
  * (`alg: none`, or HS256 signed with a public key, fail here).
  */
 export async function verifyJwt(token: string, config: Config): Promise<VerifiedToken> {
   if (token.length > MAX_TOKEN_LENGTH) throw invalidCredentials("The token is too large.");
+  const known = accepted.get(config)?.get(token);
+  if (known) {
+    if (Date.now() < known.until) return known.token;
+    accepted.get(config)?.delete(token);
+  }
   if (!isCompactJws(token)) throw invalidCredentials("The token is malformed.");
   let alg: string | undefined;
   try {
@@ -101,7 +141,9 @@ export async function verifyJwt(token: string, config: Config): Promise<Verified
     if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000) + config.JWT_CLOCK_TOLERANCE_S) {
       throw invalidCredentials(ISSUED_IN_THE_FUTURE);
     }
-    return { subject: payload.sub, claims: payload };
+    const verified = { subject: payload.sub, claims: payload };
+    remember(config, token, verified);
+    return verified;
   } catch (error) {
     if (error instanceof ApiError) throw error;
     if (error instanceof errors.JOSEError) {

@@ -27,7 +27,7 @@ export function importStatements(
       jurisdiction = excluded.jurisdiction, sic_codes = excluded.sic_codes,
       registered_office = excluded.registered_office, postcode = excluded.postcode,
       source = excluded.source, source_ref = excluded.source_ref, fetched_at = excluded.fetched_at, deleted_at = null
-    returning ${sql.raw(COMPANY_COLUMNS)}, (xmax = 0) as inserted`;
+    returning ${COMPANY_COLUMNS}, (xmax = 0) as inserted`;
   const people = sql`insert into contacts (company_id, name, job_title, lawful_basis, source, source_ref, source_url, collected_at)
     select c.id, o->>'name', o->>'job_title', 'legitimate_interests', 'companies_house', o->>'source_ref', o->>'source_url', now()
       from companies c, jsonb_array_elements(${JSON.stringify(officerContacts(officers, baseUrl))}::jsonb) o

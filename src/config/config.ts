@@ -45,6 +45,10 @@ const configSchema = z.object({
   JWT_MAX_AGE_S: z.coerce.number().int().min(60).max(31_536_000).optional(),
   RATE_LIMIT_FAIL_MODE: z.enum(["open", "closed"]).default("open"),
   RATE_LIMIT_ENABLED: bool.default(true),
+  // Cloudflare's Durable Object location hints; README "Deploy" says how to pick the one next to Neon.
+  RATE_LIMITER_LOCATION_HINT: z
+    .enum(["wnam", "enam", "sam", "weur", "eeur", "apac", "apac-ne", "apac-se", "oc", "afr", "me"])
+    .optional(),
   RATE_LIMIT_PLANS: z
     .union([z.string(), z.record(z.string(), z.unknown())])
     .optional()

@@ -34,6 +34,8 @@ export interface Env {
   JWT_MAX_AGE_S?: string;
   RATE_LIMIT_FAIL_MODE?: string;
   RATE_LIMIT_ENABLED?: string;
+  /** Where new limiter objects are created (a Durable Object location hint): near the database. */
+  RATE_LIMITER_LOCATION_HINT?: string;
   /** JSON text, or an object when set as a TOML table in wrangler.toml. */
   RATE_LIMIT_PLANS?: string | Record<string, unknown>;
   COMPANIES_HOUSE_API_KEY?: string;

@@ -70,18 +70,20 @@ export const DATA_CLASSES: DataClass[] = [
  */
 export function purgeBatch(spec: DataClass, batchSize: number): SQL {
   const cutoff = spec.setting
-    ? sql`now() - make_interval(days => coalesce(p.${sql.raw(spec.setting)}, ${RETENTION_SETTINGS[spec.setting].default}))`
+    ? sql`now() - make_interval(days => coalesce(p.${sql.identifier(spec.setting)}, ${RETENTION_SETTINGS[spec.setting].default}))`
     : sql`now()`;
-  const table = sql.raw(spec.table);
-  const key = sql.raw(spec.key);
-  const column = sql.raw(spec.column);
+  const table = sql.identifier(spec.table);
+  const key = sql.identifier(spec.key);
+  const column = sql.identifier(spec.column);
+  // `only` is a condition written in DATA_CLASSES above, never input: SQL text by nature.
+  const only = spec.only ? sql`and x.${sql.raw(spec.only)}` : sql``;
   return sql`cutoffs as (
       select t.id as tenant_id, ${cutoff} as cutoff
         from tenants t left join retention_policies p on p.tenant_id = t.id
     ), doomed as (
       select d.tenant_id, d.${key} as key from cutoffs c cross join lateral (
         select x.tenant_id, x.${key} from ${table} x
-         where x.tenant_id = c.tenant_id and x.${column} < c.cutoff ${spec.only ? sql.raw(`and x.${spec.only}`) : sql``}
+         where x.tenant_id = c.tenant_id and x.${column} < c.cutoff ${only}
          limit ${batchSize}
       ) d
       limit ${batchSize}

@@ -93,7 +93,7 @@ export class MaintenanceRun {
   /** `count`, also returning the `id`s of the CTE named `idsFrom` (e.g. jobs to send again). */
   async countWithIds(dataClass: string, ctes: SQL, idsFrom: string | null): Promise<{ n: number; ids: string[] }> {
     const ids = idsFrom
-      ? sql`(select coalesce(array_agg(id::text), '{}') from ${sql.raw(idsFrom)})`
+      ? sql`(select coalesce(array_agg(id::text), '{}') from ${sql.identifier(idsFrom)})`
       : sql`'{}'::text[]`;
     const [row] = await this.execute<{ n: number; ids: string[] }>(sql`with ${ctes},
       counted as (

@@ -72,7 +72,7 @@ export function markDueTenants(batchSize: number): SQL {
 
 /** One batch of one table: at most `batchSize` rows of the tenants being purged. */
 export function purgeTenantRows(spec: TenantTable, batchSize: number, runId: string): SQL {
-  const table = sql.raw(spec.table);
+  const table = sql.identifier(spec.table);
   const keep = spec.keep ? sql`and not (${spec.keep(runId)})` : sql``;
   return sql`${PURGING}, doomed as (
       select d.row_id from purging p cross join lateral (
@@ -95,7 +95,7 @@ export function purgeTenantRows(spec: TenantTable, batchSize: number, runId: str
 export function deletePurgedTenants(batchSize: number, runId: string): SQL {
   const empty = TENANT_TABLES.map(
     (spec) =>
-      sql`and not exists (select 1 from ${sql.raw(spec.table)} x where x.tenant_id = t.id ${
+      sql`and not exists (select 1 from ${sql.identifier(spec.table)} x where x.tenant_id = t.id ${
         spec.keep ? sql`and not (${spec.keep(runId)})` : sql``
       })`,
   );

@@ -51,19 +51,31 @@ export function createDatabaseClient(options: DatabaseOptions): DatabaseClient {
     });
     return drizzle({ client: neon(options.url, { fetchOptions }) });
   };
-  // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware.
+  // The request id was validated to [A-Za-z0-9._:-] by the request-id middleware. A comment
+  // cannot be a parameter: sql.raw is the only way to put it in the statement.
   const tag = sql.raw(`/* request_id='${options.requestId}' */ `);
+  let db: Database | undefined;
   let readOnlyDb: Database | undefined;
-  return {
-    // Batches are read-write at the HTTP level so app.begin_request can keep users and API keys
-    // current; it then makes GET transactions read-only for every statement after it.
-    db: connect(false),
+  const client = {
     tag,
     readOnlyDb: () => {
       readOnlyDb ??= connect(true);
       return readOnlyDb;
     },
-  };
+  } as DatabaseClient;
+  // Batches are read-write at the HTTP level so app.begin_request can keep users and API keys
+  // current; it then makes GET transactions read-only for every statement after it.
+  // Built on first read: /health, refused and throttled requests, GETs (readOnlyDb) and requests
+  // that never use the maintenance role need no driver. Not enumerable, so `{ ...client, db: other }`
+  // neither builds it nor loses the override.
+  Object.defineProperty(client, "db", {
+    get: () => {
+      db ??= connect(false);
+      return db;
+    },
+    enumerable: false,
+  });
+  return client;
 }
 
 /** `assertionKey` is DATABASE_ASSERTION_KEY, the key the database verifies assertions with. */
@@ -73,5 +85,8 @@ export function createApiDatabaseClient(options: DatabaseOptions & { assertionKe
   // No statement may outlive the Worker's deadline: one the Worker gave up on must not go on
   // holding locks, or commit long after its 503.
   const statement_timeout_ms = options.deadline.timeoutMs;
-  return { ...client, begin: (claims) => signer.beginRequest({ ...claims, statement_timeout_ms }, client.tag) };
+  // Assigned, not spread: a spread would build the lazy `db` (see createDatabaseClient).
+  return Object.assign(client, {
+    begin: (claims: AssertionClaims) => signer.beginRequest({ ...claims, statement_timeout_ms }, client.tag),
+  });
 }

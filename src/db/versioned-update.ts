@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import { ApiError } from "../errors/api-error";
 
 export interface VersionedOutcome extends Record<string, unknown> {
@@ -10,22 +11,22 @@ export interface VersionedOutcome extends Record<string, unknown> {
 /**
  * One statement that updates a soft-deletable, versioned row when its version still matches
  * (`expected` null: no condition) and returns it with `updated`, or returns it unchanged with
- * `updated = false`, or nothing when there is no such row. The caller names the table and the
- * columns to return; both are constants of the calling route.
+ * `updated = false`, or nothing when there is no such row. The caller gives the drizzle table and
+ * the select list of the columns to return (`selectList` of the route's columns).
  */
 export function versionedUpdate(
-  table: string,
-  columns: string,
+  table: PgTable,
+  columns: SQL,
   id: string,
   assignments: SQL[],
   expected: string | null,
 ): SQL {
   return sql`with target as (
-      select ${sql.raw(columns)} from ${sql.raw(table)} where id = ${id} and deleted_at is null
+      select ${columns} from ${table} where id = ${id} and deleted_at is null
     ), updated as (
-      update ${sql.raw(table)} set ${sql.join(assignments, sql`, `)}
+      update ${table} set ${sql.join(assignments, sql`, `)}
        where id = ${id} and deleted_at is null and (${expected}::int is null or version = ${expected}::int)
-      returning ${sql.raw(columns)}
+      returning ${columns}
     )
     select u.*, true as updated from updated u
     union all

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { setResponseHeaders } from "../http/response-headers";
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
@@ -14,6 +15,6 @@ export function requestId() {
     const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set("requestId", id);
     await next();
-    c.header(REQUEST_ID_HEADER, id);
+    setResponseHeaders(c, [[REQUEST_ID_HEADER, id]]);
   });
 }

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { setResponseHeaders } from "../http/response-headers";
 
 // JSON responses never need to load anything. The docs page loads only from its own origin: the
 // pinned reference UI and the document; the UI sets inline styles and data: images and fonts.
@@ -16,17 +17,24 @@ const DOCS_CSP = [
   "form-action 'none'",
 ].join("; ");
 
+const COMMON: [string, string][] = [
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-Frame-Options", "DENY"],
+  ["Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload"],
+  ["Referrer-Policy", "no-referrer"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"],
+];
+const HTML_HEADERS: [string, string][] = [["Content-Security-Policy", DOCS_CSP], ...COMMON];
+const API_HEADERS: [string, string][] = [["Content-Security-Policy", API_CSP], ...COMMON];
+// JSON answers are not cached unless the route says how (Cache-Control of its own).
+const API_HEADERS_NO_STORE: [string, string][] = [...API_HEADERS, ["Cache-Control", "no-store"]];
+
 export function securityHeaders() {
   return createMiddleware<AppEnv>(async function securityHeadersMiddleware(c, next) {
     await next();
-    const isHtml = c.res.headers.get("content-type")?.startsWith("text/html") ?? false;
-    c.header("Content-Security-Policy", isHtml ? DOCS_CSP : API_CSP);
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("X-Frame-Options", "DENY");
-    c.header("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload");
-    c.header("Referrer-Policy", "no-referrer");
-    c.header("Cross-Origin-Opener-Policy", "same-origin");
-    c.header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
-    if (!isHtml) c.header("Cache-Control", c.res.headers.get("cache-control") ?? "no-store");
+    const headers = c.res.headers;
+    if (headers.get("content-type")?.startsWith("text/html")) setResponseHeaders(c, HTML_HEADERS);
+    else setResponseHeaders(c, headers.has("cache-control") ? API_HEADERS : API_HEADERS_NO_STORE);
   });
 }

@@ -15,6 +15,7 @@ export function services() {
       DATABASE_ASSERTION_KEY,
       DATABASE_TIMEOUT_MS,
       RATE_LIMIT_PLANS,
+      RATE_LIMITER_LOCATION_HINT,
     } = c.get("config");
     const requestId = c.get("requestId");
     // One deadline for all of the request's round trips, whichever role they use.
@@ -27,7 +28,7 @@ export function services() {
       "maintenanceDatabase",
       MAINTENANCE_DATABASE_URL ? createDatabaseClient({ url: MAINTENANCE_DATABASE_URL, ...connection }) : null,
     );
-    const rateLimiter = durableObjectRateLimiter(c.env.RATE_LIMITER, RATE_LIMIT_PLANS);
+    const rateLimiter = durableObjectRateLimiter(c.env.RATE_LIMITER, RATE_LIMIT_PLANS, RATE_LIMITER_LOCATION_HINT);
     c.set("rateLimiter", rateLimiter);
     const { COMPANIES_HOUSE_API_KEY, COMPANIES_HOUSE_API_URL } = c.get("config");
     c.set(

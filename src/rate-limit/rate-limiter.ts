@@ -22,15 +22,17 @@ const instanceName = (key: LimitKey) =>
   key.kind === "tenant" ? `tenant:${key.tenantId}` : key.kind === "anonymous" ? `ip:${key.address}` : `ch:${key.name}`;
 
 /**
- * Each call is one RPC to the key's instance (created on first use, close to the caller). Stubs
- * are made per request: a stub is an I/O object of the request that created it, and workerd
- * refuses its use from another request.
+ * Each call is one RPC to the key's instance, created on first use where `locationHint` says
+ * (unset: close to the caller) and never moved afterwards. Stubs are made per request: a stub is
+ * an I/O object of the request that created it, and workerd refuses its use from another request.
  */
 export function durableObjectRateLimiter(
   namespace: DurableObjectNamespace<TenantRateLimiter>,
   policies: Policies,
+  locationHint?: DurableObjectLocationHint,
 ): RateLimiter {
-  const stub = (key: LimitKey) => namespace.get(namespace.idFromName(instanceName(key)));
+  const options = locationHint ? { locationHint } : undefined;
+  const stub = (key: LimitKey) => namespace.get(namespace.idFromName(instanceName(key)), options);
   return {
     consume: (key, cost) => stub(key).consume({ cost, kind: key.kind, policies }),
     refund: (key, cost) => stub(key).refund(cost, policies),

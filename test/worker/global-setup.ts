@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
+import { startLocalDatabase } from "../../neon-local/local-database";
 import { installAssertionKey } from "../../scripts/db/assertion-key";
-import { startLocalDatabase } from "../../scripts/db/local-database";
 import { applyMigrations } from "../../scripts/db/migrate";
 import { refusedEndpoint, startDatabaseFaultProxy } from "../servers/database-fault-proxy";
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";

@@ -11,6 +11,9 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { EvidenceSource } from "../../scrape/technographics/evidence";
+import type { TechCategory } from "../../scrape/technographics/fingerprint";
+import type { WebProfile } from "../../scrape/web-profile";
 import { id } from "./columns";
 import { companies } from "./companies";
 import { appMaintenance } from "./roles";
@@ -18,6 +21,11 @@ import { scrapeJobs } from "./scrape-jobs";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 
 export const SIGNAL_KINDS = ["technology", "web_profile"] as const;
+
+export type SignalData = {
+  name?: string;
+  evidence?: { source: EvidenceSource; value: string }[];
+} & Partial<WebProfile>;
 
 /**
  * What a scrape learnt about a company, with provenance (job, URL, time): one row per detected
@@ -33,9 +41,10 @@ export const companySignals = pgTable(
     jobId: uuid("job_id").notNull(),
     kind: text("kind", { enum: SIGNAL_KINDS }).notNull(),
     name: text("name").notNull(),
-    category: text("category"),
+    category: text("category").$type<TechCategory>(),
     confidence: smallint("confidence"),
-    data: jsonb("data").notNull(),
+    /** A technology's display name and evidence, or the web profile. */
+    data: jsonb("data").$type<SignalData>().notNull(),
     sourceUrl: text("source_url").notNull(),
     fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),

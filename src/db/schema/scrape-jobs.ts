@@ -11,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { FailureReason } from "../../scrape/scrape-error";
 import { id, timestamps } from "./columns";
 import { companies } from "./companies";
 import { appMaintenance } from "./roles";
@@ -36,7 +37,7 @@ export const scrapeJobs = pgTable(
     attempts: integer("attempts").notNull().default(0),
     pagesFetched: integer("pages_fetched").notNull().default(0),
     /** Why the job failed or was set back (a stable code) and a human-readable detail. */
-    failureReason: text("failure_reason"),
+    failureReason: text("failure_reason").$type<FailureReason | "internal_error">(),
     failureDetail: text("failure_detail"),
     requestedBy: uuid("requested_by"),
     leaseId: uuid("lease_id"),

@@ -88,7 +88,7 @@ export const createCompany = new OpenAPIHono<AppEnv>().openapi(createCompanyRout
             select ${id}, ${input.name}, ${number}, ${input.website?.origin ?? null}, ${input.website?.domain ?? null},
                    array(select jsonb_array_elements_text(${JSON.stringify(input.tags ?? [])}::jsonb)), 'manual'
              where not exists (select 1 from clash)
-            returning ${sql.raw(COMPANY_COLUMNS)}
+            returning ${COMPANY_COLUMNS}
           )
           select to_jsonb(i) as company, null::uuid as existing_id from inserted i
           union all
@@ -96,7 +96,7 @@ export const createCompany = new OpenAPIHono<AppEnv>().openapi(createCompanyRout
         ],
         {
           status: 201,
-          body: sql`select to_jsonb(r) from (select ${sql.raw(COMPANY_COLUMNS)} from companies where id = ${id}) r`,
+          body: sql`select to_jsonb(r) from (select ${COMPANY_COLUMNS} from companies where id = ${id}) r`,
         },
       );
       const [row] = result.rows;

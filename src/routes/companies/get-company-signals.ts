@@ -1,13 +1,15 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { companySignals } from "../../db/schema/company-signals";
+import { type RowOf, selectList } from "../../db/selection";
 import { ApiError } from "../../errors/api-error";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { MAX_URL } from "../../scrape/extract";
 import { MAX_EVIDENCE } from "../../scrape/technographics/detect";
 import { EVIDENCE_SOURCES } from "../../scrape/technographics/evidence";
 import { FINGERPRINTS, TECH_CATEGORIES } from "../../scrape/technographics/fingerprints";
-import { MAX_PAGES_LISTED, MAX_PROFILE_LIST, SOCIAL_NETWORKS, type WebProfile } from "../../scrape/web-profile";
+import { MAX_PAGES_LISTED, MAX_PROFILE_LIST, SOCIAL_NETWORKS } from "../../scrape/web-profile";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { companyIdParamSchema } from "./schemas";
 
@@ -68,16 +70,17 @@ export const getCompanySignalsRoute = createRoute({
   },
 });
 
-interface SignalRow extends Record<string, unknown> {
-  job_id: string;
-  kind: "technology" | "web_profile";
-  name: string;
-  category: z.infer<typeof technologySchema>["category"] | null;
-  confidence: number | null;
-  data: { name?: string; evidence?: z.infer<typeof technologySchema>["evidence"] } & Partial<WebProfile>;
-  source_url: string;
-  fetched_at: string;
-}
+/** What the signals body is made of, per signal row. */
+const signalColumns = {
+  jobId: companySignals.jobId,
+  kind: companySignals.kind,
+  name: companySignals.name,
+  category: companySignals.category,
+  confidence: companySignals.confidence,
+  data: companySignals.data,
+  sourceUrl: companySignals.sourceUrl,
+  fetchedAt: companySignals.fetchedAt,
+};
 
 export const getCompanySignals = new OpenAPIHono<AppEnv>().openapi(getCompanySignalsRoute, async (c) => {
   const { id } = c.req.valid("param");
@@ -85,7 +88,7 @@ export const getCompanySignals = new OpenAPIHono<AppEnv>().openapi(getCompanySig
     results: [company, signals],
   } = await c.var.scoped.batch((db) => [
     db.execute(sql`select 1 from companies where id = ${id}`),
-    db.execute<SignalRow>(sql`select job_id, kind, name, category, confidence, data, source_url, fetched_at::text
+    db.execute<RowOf<typeof signalColumns>>(sql`select ${selectList(signalColumns)}
         from company_signals
        where job_id = (select j.id from scrape_jobs j where j.company_id = ${id} and j.status = 'succeeded'
                         order by j.finished_at desc, j.id desc limit 1)

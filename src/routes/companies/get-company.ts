@@ -32,7 +32,7 @@ export const getCompany = new OpenAPIHono<AppEnv>().openapi(getCompanyRoute, asy
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<CompanyRow>(sql`select ${sql.raw(COMPANY_COLUMNS)} from companies where id = ${id}`),
+    db.execute<CompanyRow>(sql`select ${COMPANY_COLUMNS} from companies where id = ${id}`),
   ]);
   const [row] = result.rows;
   if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");

@@ -4,8 +4,9 @@ import { createCompany } from "./create-company";
 import { deleteCompany } from "./delete-company";
 import { getCompany } from "./get-company";
 import { getCompanySignals } from "./get-company-signals";
-import { importCompany, refreshCompany } from "./import-company";
+import { importCompany } from "./import-company";
 import { listCompanies } from "./list-companies";
+import { refreshCompany } from "./refresh-company";
 import { restoreCompany } from "./restore-company";
 import { updateCompany } from "./update-company";
 

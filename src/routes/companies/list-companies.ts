@@ -54,12 +54,12 @@ export const listCompaniesRoute = createRoute({
   },
 });
 
-interface ListedRow extends CompanyRow {
+type ListedRow = CompanyRow & {
   rank: number;
   neg_score: number;
   lname: string;
   created_order: string;
-}
+};
 
 /** Keyset orders: the cursor is the last row's sort key, compared as a row value. */
 const ORDERS = {
@@ -77,6 +77,7 @@ const ORDERS = {
  * index for leakproof operators; LIKE is not leakproof, text comparisons are. U+10FFFF sorts
  * after every other character in byte ("C" and pattern) order.
  */
+// The operators are constants of this file (operators cannot be parameters).
 const startsWith = (column: SQL, prefix: string, [ge, lt]: [string, string] = [">=", "<"]) =>
   sql`(${column} ${sql.raw(ge)} ${prefix} and ${column} ${sql.raw(lt)} ${`${prefix}\u{10FFFF}`})`;
 const NAME_KEY = sql`name_key collate "C"`;
@@ -116,7 +117,11 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
   if (query.tag) filters.push(sql`${query.tag} = any(tags)`);
   if (query.created_after) filters.push(sql`created_at > ${query.created_after}::timestamptz`);
 
-  const keyColumns = sql.raw(order.key.join(", "));
+  const keyColumns = sql.join(
+    order.key.map((column) => sql.identifier(column)),
+    sql`, `,
+  );
+  // Operators, type names and ASC/DESC cannot be parameters: sql.raw of the constants in ORDERS.
   const keyset = after
     ? sql`where (${keyColumns}) ${sql.raw(order.direction === "asc" ? ">" : "<")} (${sql.join(
         after.map((value, i) => sql`${value}::${sql.raw(order.types[i] ?? "text")}`),
@@ -125,7 +130,7 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
     : sql``;
   const direction = sql.raw(order.direction);
   const statement = sql`select * from (
-      select ${sql.raw(COMPANY_COLUMNS)},
+      select ${COMPANY_COLUMNS},
              case when company_number = ${qNumber} then 0
                   when ${q === null ? sql`false` : startsWith(NAME_KEY, q)} then 1 else 2 end as rank,
              -coalesce(similarity(name_key, ${q}), 0)::real as neg_score,
@@ -135,7 +140,7 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
     ) listed ${keyset}
     order by ${sql.join(
       // NULLS LAST as in the indexes (the columns are never null), so Postgres can read in order.
-      order.key.map((column) => sql`${sql.raw(column)} ${direction} nulls last`),
+      order.key.map((column) => sql`${sql.identifier(column)} ${direction} nulls last`),
       sql`, `,
     )}
     limit ${query.limit + 1}`;

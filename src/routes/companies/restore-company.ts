@@ -30,9 +30,7 @@ export const restoreCompanyRoute = createRoute({
   },
 });
 
-interface RestoreOutcome extends CompanyRow {
-  restorable: boolean;
-}
+type RestoreOutcome = CompanyRow & { restorable: boolean };
 
 export const restoreCompany = new OpenAPIHono<AppEnv>().openapi(restoreCompanyRoute, async (c) => {
   const { id } = c.req.valid("param");
@@ -41,11 +39,11 @@ export const restoreCompany = new OpenAPIHono<AppEnv>().openapi(restoreCompanyRo
   const statement = sql`with restored as (
       update companies set deleted_at = null
        where id = ${id} and deleted_at is not null and deleted_at > now() - ${window}
-      returning ${sql.raw(COMPANY_COLUMNS)}
+      returning ${COMPANY_COLUMNS}
     )
     select r.*, true as restorable from restored r
     union all
-    select ${sql.raw(COMPANY_COLUMNS)}, deleted_at is null from companies
+    select ${COMPANY_COLUMNS}, deleted_at is null from companies
      where id = ${id} and not exists (select 1 from restored)`;
   const {
     results: [result],

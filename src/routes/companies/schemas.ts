@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { getTableColumns } from "drizzle-orm";
 import { addressSchema, MAX_SIC_CODES } from "../../companies-house/upstream";
-import { COMPANY_SOURCES, type RegisteredOffice } from "../../db/schema/companies";
+import { COMPANY_SOURCES, companies } from "../../db/schema/companies";
+import { omitColumns, type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 /**
@@ -117,29 +119,14 @@ export const companySchema = z
 
 export type CompanyBody = z.infer<typeof companySchema>;
 
+/** The columns a company's API body is made of: all but its tenant and the derived search keys. */
+export const companyColumns = omitColumns(getTableColumns(companies), "tenantId", "nameKey", "postcode");
+
 /** A companies row as raw SQL returns it (column names), e.g. from `to_jsonb(row)`. */
-export interface CompanyRow extends Record<string, unknown> {
-  id: string;
-  name: string;
-  company_number: string | null;
-  status: string | null;
-  type: string | null;
-  date_of_creation: string | null;
-  date_of_cessation: string | null;
-  jurisdiction: string | null;
-  sic_codes: string[];
-  registered_office: RegisteredOffice | null;
-  website: string | null;
-  domain: string | null;
-  tags: string[];
-  source: CompanyBody["provenance"]["source"];
-  source_ref: string | null;
-  fetched_at: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
+export type CompanyRow = RowOf<typeof companyColumns>;
+
+/** The select list of `companyColumns` (dates and timestamps as text). */
+export const COMPANY_COLUMNS = selectList(companyColumns);
 
 export function companyBody(row: CompanyRow): CompanyBody {
   return {
@@ -167,8 +154,3 @@ export function companyBody(row: CompanyRow): CompanyBody {
 export { etagOf } from "../../http/etag";
 
 export const companyIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
-
-/** Every column of a company, under the names the API renderer reads. */
-export const COMPANY_COLUMNS = `id, name, company_number, status, type, date_of_creation::text, date_of_cessation::text,
-  jurisdiction, sic_codes, registered_office, website, domain, tags, source, source_ref, fetched_at::text, version,
-  created_at::text, updated_at::text, deleted_at::text`;

@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { companies } from "../../db/schema/companies";
+import { assignment } from "../../db/selection";
 import { updatedOrThrow, type VersionedOutcome, versionedUpdate } from "../../db/versioned-update";
 import { problemResponses } from "../../errors/problem";
 import { expectedVersion, ifMatchHeaderSchema } from "../../http/etag";
@@ -66,18 +68,24 @@ export const updateCompany = new OpenAPIHono<AppEnv>().openapi(updateCompanyRout
   const expected = expectedVersion(ifMatch, id);
 
   const assignments: SQL[] = [];
-  if (changes.name !== undefined) assignments.push(sql`name = ${changes.name}`);
-  if (changes.company_number !== undefined) assignments.push(sql`company_number = ${changes.company_number}`);
+  if (changes.name !== undefined) assignments.push(assignment(companies.name, changes.name));
+  if (changes.company_number !== undefined)
+    assignments.push(assignment(companies.companyNumber, changes.company_number));
   if (changes.website !== undefined) {
-    assignments.push(sql`website = ${changes.website?.origin ?? null}, domain = ${changes.website?.domain ?? null}`);
+    assignments.push(
+      assignment(companies.website, changes.website?.origin ?? null),
+      assignment(companies.domain, changes.website?.domain ?? null),
+    );
   }
   if (changes.tags !== undefined) {
-    assignments.push(sql`tags = array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb))`);
+    assignments.push(
+      assignment(companies.tags, sql`array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb))`),
+    );
   }
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<CompanyRow & VersionedOutcome>(versionedUpdate("companies", COMPANY_COLUMNS, id, assignments, expected)),
+    db.execute<CompanyRow & VersionedOutcome>(versionedUpdate(companies, COMPANY_COLUMNS, id, assignments, expected)),
   ]);
   const row = updatedOrThrow(result.rows[0], "company", etagOf);
   c.header("ETag", etagOf(row));

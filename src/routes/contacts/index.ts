@@ -1,7 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
-import { createContact, listCompanyContacts } from "./company-contacts";
-import { deleteContact, getContact, updateContact } from "./contact";
+import { createContact } from "./create-contact";
+import { deleteContact } from "./delete-contact";
+import { getContact } from "./get-contact";
+import { listCompanyContacts } from "./list-company-contacts";
+import { updateContact } from "./update-contact";
 
 export const contactRoutes = new OpenAPIHono<AppEnv>()
   .route("/", listCompanyContacts)

@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { CONTACT_SOURCES, LAWFUL_BASES } from "../../db/schema/contacts";
+import { getTableColumns } from "drizzle-orm";
+import { CONTACT_SOURCES, contacts, LAWFUL_BASES } from "../../db/schema/contacts";
+import { omitColumns, type RowOf, selectList } from "../../db/selection";
+import { ApiError } from "../../errors/api-error";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 /** Phone numbers as people write them; stored compact (`+44 20 7946 0000` → `+442079460000`). */
@@ -34,25 +37,14 @@ export const contactSchema = z
 
 export type ContactBody = z.infer<typeof contactSchema>;
 
-export interface ContactRow extends Record<string, unknown> {
-  id: string;
-  company_id: string;
-  name: string;
-  job_title: string | null;
-  email: string | null;
-  phone: string | null;
-  lawful_basis: ContactBody["provenance"]["lawful_basis"];
-  source: ContactBody["provenance"]["source"];
-  source_url: string | null;
-  source_ref: string | null;
-  collected_at: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+/** The columns a contact's API body is made of: all but its tenant and deletion time. */
+export const contactColumns = omitColumns(getTableColumns(contacts), "tenantId", "deletedAt");
 
-export const CONTACT_COLUMNS = `id, company_id, name, job_title, email, phone, lawful_basis, source, source_url,
-  source_ref, collected_at::text, version, created_at::text, updated_at::text`;
+/** A contacts row as raw SQL returns it (column names), e.g. from `to_jsonb(row)`. */
+export type ContactRow = RowOf<typeof contactColumns>;
+
+/** The select list of `contactColumns` (timestamps as text). */
+export const CONTACT_COLUMNS = selectList(contactColumns);
 
 export function contactBody(row: ContactRow): ContactBody {
   return {
@@ -89,3 +81,5 @@ export const contactFieldsSchema = z.object({
     .nullable()
     .optional(),
 });
+
+export const contactNotFound = () => new ApiError("not_found", "No contact with that id in this tenant.");

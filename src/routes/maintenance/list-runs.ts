@@ -1,7 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { MAINTENANCE_JOBS } from "../../db/schema/maintenance-runs";
+import { MAINTENANCE_JOBS, maintenanceRuns } from "../../db/schema/maintenance-runs";
+import { omitColumns, type RowOf, selectList } from "../../db/selection";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
@@ -35,15 +36,10 @@ export const listRunsRoute = createRoute({
   },
 });
 
-interface RunRow extends Record<string, unknown> {
-  id: string;
-  job: (typeof MAINTENANCE_JOBS)[number];
-  started_at: string;
-  finished_at: string | null;
-  completed: boolean;
-  error: string | null;
-  rows: Record<string, number>;
-}
+/** A run's columns the receipt shows (not its statement counts). */
+const runColumns = omitColumns(getTableColumns(maintenanceRuns), "statements", "longestStatementMs");
+
+type RunRow = RowOf<typeof runColumns> & { rows: Record<string, number> };
 
 export const listRuns = new OpenAPIHono<AppEnv>().openapi(listRunsRoute, async (c) => {
   const query = c.req.valid("query");
@@ -52,7 +48,7 @@ export const listRuns = new OpenAPIHono<AppEnv>().openapi(listRunsRoute, async (
     results: [result],
   } = await c.var.scoped.batch((db) => [
     // Row-level security keeps the counts to this tenant's; the runs themselves hold no tenant data.
-    db.execute<RunRow>(sql`select r.id, r.job, r.started_at::text, r.finished_at::text, r.completed, r.error,
+    db.execute<RunRow>(sql`select ${selectList(runColumns, "r")},
         coalesce((select jsonb_object_agg(k.data_class, k.rows) from maintenance_run_counts k where k.run_id = r.id),
                  '{}') as rows
       from maintenance_runs r

@@ -37,12 +37,10 @@ export const createScrapeJobRoute = createRoute({
   },
 });
 
-interface Outcome extends ScrapeJobRow {
-  created: boolean;
-}
+type Outcome = ScrapeJobRow & { created: boolean };
 
 /** The company's queued or running job (at most one: a partial unique index). */
-const liveJobOf = (companyId: string) => sql`select ${sql.raw(SCRAPE_JOB_COLUMNS)}, false as created from scrape_jobs
+const liveJobOf = (companyId: string) => sql`select ${SCRAPE_JOB_COLUMNS}, false as created from scrape_jobs
   where company_id = ${companyId} and status in ('queued', 'running')`;
 
 /**
@@ -77,7 +75,7 @@ export const createScrapeJob = new OpenAPIHono<AppEnv>().openapi(createScrapeJob
         select c.id, case when c.website ~ '^https?://' then c.website else 'https://' || c.website end, app.user_id()
           from company c
         on conflict (tenant_id, company_id) where status in ('queued', 'running') do nothing
-        returning ${sql.raw(SCRAPE_JOB_COLUMNS)}, true as created
+        returning ${SCRAPE_JOB_COLUMNS}, true as created
       )
       select * from inserted
       union all

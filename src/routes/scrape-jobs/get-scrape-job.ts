@@ -1,12 +1,13 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { scrapePages } from "../../db/schema/scrape-pages";
+import { type RowOf, selectList } from "../../db/selection";
 import { ApiError } from "../../errors/api-error";
 import { isoTimestamp } from "../../http/timestamps";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   SCRAPE_JOB_COLUMNS,
-  type ScrapeJobBody,
   type ScrapeJobRow,
   scrapeJobBody,
   scrapeJobIdParamSchema,
@@ -28,16 +29,26 @@ export const getScrapeJobRoute = createRoute({
   },
 });
 
-type PageRow = Omit<NonNullable<ScrapeJobBody["pages"]>[number], "fetched_at"> & { fetched_at: string };
+/** What a job's body shows of each page it saw. */
+const pageColumns = {
+  url: scrapePages.url,
+  outcome: scrapePages.outcome,
+  httpStatus: scrapePages.httpStatus,
+  contentType: scrapePages.contentType,
+  bytes: scrapePages.bytes,
+  detail: scrapePages.detail,
+  fetchedAt: scrapePages.fetchedAt,
+};
 
 export const getScrapeJob = new OpenAPIHono<AppEnv>().openapi(getScrapeJobRoute, async (c) => {
   const { id } = c.req.valid("param");
   const {
     results: [job, pages],
   } = await c.var.scoped.batch((db) => [
-    db.execute<ScrapeJobRow>(sql`select ${sql.raw(SCRAPE_JOB_COLUMNS)} from scrape_jobs where id = ${id}`),
-    db.execute<PageRow & Record<string, unknown>>(sql`select url, outcome, http_status, content_type, bytes, detail,
-        fetched_at::text from scrape_pages where job_id = ${id} order by fetched_at, id`),
+    db.execute<ScrapeJobRow>(sql`select ${SCRAPE_JOB_COLUMNS} from scrape_jobs where id = ${id}`),
+    db.execute<RowOf<typeof pageColumns>>(
+      sql`select ${selectList(pageColumns)} from scrape_pages where job_id = ${id} order by fetched_at, id`,
+    ),
   ]);
   const [row] = job.rows;
   if (!row) throw new ApiError("not_found", "No scrape job with that id in this tenant.");

@@ -26,9 +26,7 @@ export const listScrapeJobsRoute = createRoute({
   },
 });
 
-interface ListedJob extends ScrapeJobRow {
-  created_order: string;
-}
+type ListedJob = ScrapeJobRow & { created_order: string };
 
 export const listScrapeJobs = new OpenAPIHono<AppEnv>().openapi(listScrapeJobsRoute, async (c) => {
   const query = c.req.valid("query");
@@ -40,7 +38,7 @@ export const listScrapeJobs = new OpenAPIHono<AppEnv>().openapi(listScrapeJobsRo
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<ListedJob>(sql`select ${sql.raw(SCRAPE_JOB_COLUMNS)}, created_at::text as created_order
+    db.execute<ListedJob>(sql`select ${SCRAPE_JOB_COLUMNS}, created_at::text as created_order
       from scrape_jobs where ${sql.join(filters, sql` and `)}
       order by created_at desc, id desc limit ${query.limit + 1}`),
   ]);

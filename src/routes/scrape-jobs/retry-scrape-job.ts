@@ -40,7 +40,7 @@ export const retryScrapeJob = new OpenAPIHono<AppEnv>().openapi(retryScrapeJobRo
     db.execute<ScrapeJobRow>(sql`update scrape_jobs set status = 'queued', attempts = 0, failure_reason = null,
         failure_detail = null, started_at = null, finished_at = null, pages_fetched = 0, retry_at = null
       where id = ${id} and status = 'failed'
-      returning ${sql.raw(SCRAPE_JOB_COLUMNS)}`),
+      returning ${SCRAPE_JOB_COLUMNS}`),
   ]);
   const [found] = before.rows;
   if (!found) throw new ApiError("not_found", "No scrape job with that id in this tenant.");

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { SCRAPE_JOB_STATUSES, type ScrapeJobStatus } from "../../db/schema/scrape-jobs";
+import { getTableColumns } from "drizzle-orm";
+import { SCRAPE_JOB_STATUSES, scrapeJobs } from "../../db/schema/scrape-jobs";
 import { SCRAPE_PAGE_OUTCOMES } from "../../db/schema/scrape-pages";
+import { omitColumns, type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { MAX_URL } from "../../scrape/extract";
 import { FAILURE_REASONS } from "../../scrape/scrape-error";
@@ -47,22 +49,22 @@ export const scrapeJobSchema = z
 
 export type ScrapeJobBody = z.infer<typeof scrapeJobSchema>;
 
-export interface ScrapeJobRow extends Record<string, unknown> {
-  id: string;
-  company_id: string;
-  url: string;
-  status: ScrapeJobStatus;
-  attempts: number;
-  pages_fetched: number;
-  failure_reason: ScrapeJobBody["failure_reason"];
-  failure_detail: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+/** The columns a scrape job's API body is made of (no tenant, requester, lease or retry time). */
+export const scrapeJobColumns = omitColumns(
+  getTableColumns(scrapeJobs),
+  "tenantId",
+  "requestedBy",
+  "leaseId",
+  "leaseExpiresAt",
+  "retryAt",
+  "updatedAt",
+);
 
-export const SCRAPE_JOB_COLUMNS = `id, company_id, url, status, attempts, pages_fetched, failure_reason, failure_detail,
-  created_at::text, started_at::text, finished_at::text`;
+/** A scrape_jobs row as raw SQL returns it (column names). */
+export type ScrapeJobRow = RowOf<typeof scrapeJobColumns>;
+
+/** The select list of `scrapeJobColumns` (timestamps as text). */
+export const SCRAPE_JOB_COLUMNS = selectList(scrapeJobColumns);
 
 export function scrapeJobBody(row: ScrapeJobRow): ScrapeJobBody {
   return {

@@ -1,11 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import type { Tenant } from "../../db/schema/tenants";
 import { problemResponses } from "../../errors/problem";
 import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { slugSchema, tenantBody, tenantNameSchema, tenantSchema } from "./schemas";
+import { slugSchema, TENANT_COLUMNS, type TenantRow, tenantNameSchema, tenantRowBody, tenantSchema } from "./schemas";
 
 export const createTenantBodySchema = z
   .object({ slug: slugSchema, name: tenantNameSchema })
@@ -32,23 +31,16 @@ export const createTenantRoute = createRoute({
   },
 });
 
-interface TenantRow extends Record<string, unknown> {
-  id: string;
-  slug: string;
-  name: string;
-  plan: Tenant["plan"];
-  created_at: string;
-  updated_at: string;
-}
-
 export const createTenant = new OpenAPIHono<AppEnv>().openapi(createTenantRoute, async (c) => {
   const { slug, name } = c.req.valid("json");
   const {
     results: [created],
-  } = await c.var.scoped.batch((db) => [db.execute<TenantRow>(sql`select * from app.create_tenant(${slug}, ${name})`)]);
+  } = await c.var.scoped.batch((db) => [
+    db.execute<TenantRow>(sql`select ${TENANT_COLUMNS} from app.create_tenant(${slug}, ${name})`),
+  ]);
   const row = created.rows[0];
   if (!row) throw new Error("app.create_tenant returned no row");
-  const body = tenantBody({ ...row, createdAt: row.created_at, updatedAt: row.updated_at });
+  const body = tenantRowBody(row);
   c.header("Location", "/v1/tenant");
   return c.json(body, 201);
 });

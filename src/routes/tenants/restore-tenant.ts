@@ -1,11 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import type { Tenant } from "../../db/schema/tenants";
 import { problemResponses } from "../../errors/problem";
 import { RETENTION_SETTINGS } from "../../privacy/retention";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { tenantBody, tenantSchema } from "./schemas";
+import { TENANT_COLUMNS, type TenantRow, tenantRowBody, tenantSchema } from "./schemas";
 
 const WINDOW_DAYS = RETENTION_SETTINGS.deleted_records_days.default;
 
@@ -32,25 +31,15 @@ export const restoreTenantRoute = createRoute({
   },
 });
 
-interface TenantRow extends Record<string, unknown> {
-  id: string;
-  slug: string;
-  name: string;
-  plan: Tenant["plan"];
-  created_at: string;
-  updated_at: string;
-}
-
 export const restoreTenant = new OpenAPIHono<AppEnv>().openapi(restoreTenantRoute, async (c) => {
   const { id } = c.req.valid("param");
   // Tenantless: begin_request refuses deleted tenants, so the owner check is app.restore_tenant's.
   const {
     results: [restored],
   } = await c.var.scoped.batch((db) => [
-    db.execute<TenantRow>(sql`select id, slug, name, plan, created_at::text, updated_at::text
-      from app.restore_tenant(${id})`),
+    db.execute<TenantRow>(sql`select ${TENANT_COLUMNS} from app.restore_tenant(${id})`),
   ]);
   const row = restored.rows[0];
   if (!row) throw new Error("app.restore_tenant returned no row");
-  return c.json(tenantBody({ ...row, createdAt: row.created_at, updatedAt: row.updated_at }), 200);
+  return c.json(tenantRowBody(row), 200);
 });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { PLANS, type Tenant } from "../../db/schema/tenants";
+import { PLANS, type Tenant, tenants } from "../../db/schema/tenants";
+import { type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 export const slugSchema = z
@@ -21,6 +22,26 @@ export const tenantSchema = z
   .openapi("Tenant");
 
 export type TenantBody = z.infer<typeof tenantSchema>;
+
+/** The columns a tenant's API body is made of. */
+const tenantColumns = {
+  id: tenants.id,
+  slug: tenants.slug,
+  name: tenants.name,
+  plan: tenants.plan,
+  createdAt: tenants.createdAt,
+  updatedAt: tenants.updatedAt,
+};
+
+/** A tenants row as raw SQL returns `TENANT_COLUMNS` (column names), e.g. from app.create_tenant(). */
+export type TenantRow = RowOf<typeof tenantColumns>;
+
+/** The select list of `tenantColumns` (timestamps as text). */
+export const TENANT_COLUMNS = selectList(tenantColumns);
+
+/** The API body of a raw row. */
+export const tenantRowBody = (row: TenantRow): TenantBody =>
+  tenantBody({ ...row, createdAt: row.created_at, updatedAt: row.updated_at });
 
 export function tenantBody(row: Pick<Tenant, "id" | "slug" | "name" | "plan" | "createdAt" | "updatedAt">): TenantBody {
   return {

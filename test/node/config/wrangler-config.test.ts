@@ -22,6 +22,28 @@ describe("wrangler.toml", () => {
     expect(toml).toMatch(/new_sqlite_classes = \["TenantRateLimiter"\]/);
   });
 
+  it("creates the limiter's objects where each environment's placement puts the Worker", () => {
+    // README "Deploy" → placement: the Durable Object location hint holding each Neon region.
+    const hintOf: Record<string, string> = {
+      "aws:us-east-1": "enam",
+      "aws:us-east-2": "enam",
+      "aws:us-west-2": "wnam",
+      "aws:eu-west-2": "weur",
+      "aws:eu-central-1": "weur",
+      "aws:ap-southeast-1": "apac",
+      "aws:ap-southeast-2": "oc",
+      "aws:sa-east-1": "sam",
+    };
+    for (const environment of ["staging", "production"]) {
+      const section = (name: string) =>
+        toml.split(/^\[/m).find((part) => part.startsWith(`env.${environment}.${name}]`)) ?? "";
+      const region = /^region = "([^"]+)"$/m.exec(section("placement"))?.[1];
+      const hint = /^RATE_LIMITER_LOCATION_HINT = "([^"]+)"$/m.exec(section("vars"))?.[1];
+      expect(region, environment).toBeDefined();
+      expect(hint, environment).toBe(hintOf[region ?? ""]);
+    }
+  });
+
   it("uses a compatibility date the test runtime supports", () => {
     const date = /^compatibility_date = "(\d{4}-\d{2}-\d{2})"$/m.exec(toml)?.[1];
     expect(date).toBeDefined();

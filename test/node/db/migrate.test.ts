@@ -1,6 +1,6 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalDatabase, startLocalDatabase } from "../../../scripts/db/local-database";
+import { type LocalDatabase, startLocalDatabase } from "../../../neon-local/local-database";
 import { applyMigrations } from "../../../scripts/db/migrate";
 
 /** Migration tooling on a fresh in-memory PGlite, through the local Neon server. */

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { neon } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalDatabase, startLocalDatabase } from "../../../scripts/db/local-database";
+import { type LocalDatabase, startLocalDatabase } from "../../../neon-local/local-database";
 import { applyMigrations } from "../../../scripts/db/migrate";
 import { readSqlObjects, SQL_OBJECTS_DIR } from "../../../scripts/db/sql-objects";
 

@@ -5,8 +5,8 @@ import { neonConfig } from "@neondatabase/serverless";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Unstable_DevWorker } from "wrangler";
-import { prepareDatabase, startWorker } from "../../../scripts/bench/worker-harness";
-import { type LocalDatabase, startLocalDatabase } from "../../../scripts/db/local-database";
+import { prepareDatabase, startWorker } from "../../../bench/worker-harness";
+import { type LocalDatabase, startLocalDatabase } from "../../../neon-local/local-database";
 import { mintDevToken } from "../../../scripts/lib/jwt";
 import { committedDocument, operationsOf } from "../openapi/document";
 

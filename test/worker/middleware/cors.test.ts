@@ -27,6 +27,18 @@ describe("CORS", () => {
     expect(response.headers.get("access-control-expose-headers")).toContain("X-Request-Id");
   });
 
+  it("marks every answer as varying by Origin and exposes the same headers to any origin", async () => {
+    const listed = await call("/v1/companies", { headers: { Origin: TEST_CORS_ORIGIN } }); // a 401 problem
+    expect(listed.status).toBe(401);
+    expect(listed.headers.get("access-control-allow-origin")).toBe(TEST_CORS_ORIGIN);
+    expect(listed.headers.get("vary")).toBe("Origin");
+    const other = await call("/health", { headers: { Origin: "https://evil.example" } });
+    expect(other.headers.get("vary")).toBe("Origin");
+    expect(other.headers.get("access-control-expose-headers")).toBe(
+      listed.headers.get("access-control-expose-headers"),
+    );
+  });
+
   it("denies any other origin by default", async () => {
     const response = await preflight("https://evil.example");
     expect(response.headers.get("access-control-allow-origin")).toBeNull();

@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import { companiesHouseClient } from "../../../src/companies-house/client";
 import { ApiError } from "../../../src/errors/api-error";
 import type { RateLimiter } from "../../../src/rate-limit/rate-limiter";
-import { importedCompanySchema } from "../../../src/routes/companies/import-company";
+import { importedCompanySchema } from "../../../src/routes/companies/companies-house-import";
 import { signedIn } from "../factories";
 import { call, callWithEnv, databaseRoundTrips, newRequestId, problemOf, sqlAs } from "../harness";
 

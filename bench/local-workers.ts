@@ -1,0 +1,58 @@
+/**
+ * Workers under `wrangler dev` (unstable_dev) as the throughput bench drives them. wrangler runs
+ * two workerd processes per Worker: its dev proxy (what `worker.fetch` and the printed URL
+ * reach) and the one that runs the Worker and its Durable Objects. The load goes straight to the
+ * latter, as production traffic has no dev proxy, and that process is the one whose CPU counts.
+ */
+import { join } from "node:path";
+import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import { ROOT } from "../scripts/lib/dev-vars";
+import { childProcesses, commandLine, listeningPorts } from "./process-cpu";
+
+export interface LocalWorker {
+  dev: Unstable_DevWorker;
+  /** The workerd process that runs the Worker and its Durable Objects. */
+  pid: number;
+  /** Its own HTTP socket, past wrangler's proxy. */
+  url: string;
+}
+
+export const FLOOR_WORKER_DIR = join(ROOT, "bench/floor-worker");
+
+/** The minimal Worker (bench/floor-worker) under the same wrangler and workerd as ours. */
+export function startFloorWorker(vars: Record<string, string>): Promise<Unstable_DevWorker> {
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+  process.env.WRANGLER_SEND_METRICS = "false";
+  return unstable_dev(join(FLOOR_WORKER_DIR, "worker.ts"), {
+    config: join(FLOOR_WORKER_DIR, "wrangler.toml"),
+    vars,
+    ip: "127.0.0.1",
+    logLevel: "error",
+    persist: false,
+    envFiles: [],
+    experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
+  });
+}
+
+/**
+ * Starts a Worker and finds its runtime process: the new workerd child that has an inspector
+ * (wrangler's proxy has none), and of its two sockets the one that is not the inspector.
+ * unstable_dev resolves once its proxy is up; a first request through the proxy waits for the
+ * runtime. Workers must be started one at a time.
+ */
+export async function startLocalWorker(start: () => Promise<Unstable_DevWorker>): Promise<LocalWorker> {
+  const before = new Set(childProcesses(process.pid, "workerd"));
+  const dev = await start();
+  await (await dev.fetch("/")).arrayBuffer();
+  const started = childProcesses(process.pid, "workerd").filter((pid) => !before.has(pid));
+  const runtime = started.filter((pid) => commandLine(pid).some((arg) => arg.startsWith("--inspector-addr")));
+  const [pid] = runtime;
+  if (pid === undefined || runtime.length !== 1)
+    throw new Error(`expected one new workerd with an inspector, found ${runtime.length} of ${started.length}`);
+  for (const port of listeningPorts(pid)) {
+    const url = `http://127.0.0.1:${port}`;
+    const answer = await fetch(`${url}/json/version`).then((response) => response.text());
+    if (!answer.includes("Protocol-Version")) return { dev, pid, url };
+  }
+  throw new Error(`workerd ${pid}: no HTTP socket besides its inspector`);
+}

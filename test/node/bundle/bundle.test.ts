@@ -1,0 +1,71 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as zod from "zod";
+import * as bundledZod from "../../../src/zod/index";
+
+const ROOT = join(import.meta.dirname, "../../..");
+/** Issue 12, point 6: the deployed bundle, gzip -9 (the figure `npm run bench` reports). */
+const MAX_GZIP_BYTES = 300 * 1024;
+/** What src/zod leaves out on purpose: translations, and z.compile / z.fromJSONSchema, unused here. */
+const LEFT_OUT = [
+  "locales",
+  "compile",
+  "compileFn",
+  "withParser",
+  "INVALID",
+  "ZodCompileAsyncError",
+  "ZodCompileUnsupportedError",
+];
+const LEFT_OUT_CLASSIC = [...LEFT_OUT, "fromJSONSchema"];
+
+describe("src/zod (the Worker's zod)", () => {
+  it("exports everything zod's entry does except what it leaves out on purpose", () => {
+    const missing = Object.keys(zod).filter((name) => !(name in bundledZod) && !LEFT_OUT_CLASSIC.includes(name));
+    expect(missing).toEqual([]);
+    const missingCore = Object.keys(zod.core).filter((name) => !(name in bundledZod.core) && !LEFT_OUT.includes(name));
+    expect(missingCore).toEqual([]);
+    expect(Object.keys(bundledZod.z).sort()).toEqual(
+      Object.keys(bundledZod)
+        .filter((n) => n !== "z" && n !== "default")
+        .sort(),
+    );
+  });
+
+  it("shares zod's own classes (one zod in the bundle, not two)", () => {
+    expect(bundledZod.ZodType).toBe(zod.ZodType);
+    expect(bundledZod.core.$ZodType).toBe(zod.core.$ZodType);
+  });
+});
+
+describe("the deployed bundle", () => {
+  let outdir: string;
+  let bundle: Buffer;
+
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), "detecktiv-bundle-"));
+    await promisify(execFile)(
+      join(ROOT, "node_modules/.bin/wrangler"),
+      ["deploy", "--dry-run", "--outdir", outdir, "--env", "production"],
+      { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
+    );
+    bundle = readFileSync(join(outdir, "index.js"));
+  }, 60_000);
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it(`stays within ${MAX_GZIP_BYTES / 1024} KiB gzipped`, () => {
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThanOrEqual(MAX_GZIP_BYTES);
+  });
+
+  it("carries zod's English messages and none of its translations", () => {
+    const text = bundle.toString("utf8");
+    expect(text).toContain("node_modules/zod/v4/locales/en.js");
+    expect(text).not.toContain("node_modules/zod/v4/locales/de.js");
+    expect(text).not.toContain("node_modules/zod/v4/core/compile.js");
+  });
+});

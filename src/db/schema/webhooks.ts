@@ -13,13 +13,13 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { DELIVERY_STATUSES } from "../../webhooks/delivery-status";
 import { timestamps } from "./columns";
 import { events, xid8 } from "./events";
 import { appAuth, appMaintenance } from "./roles";
 import { apiTenantPolicy, purgeDeletePolicy, tenantId } from "./tenant-scoped";
 
-export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export { DELIVERY_STATUSES, type DeliveryStatus } from "../../webhooks/delivery-status";
 
 /**
  * Where a tenant wants its events pushed. The signing secret is kept encrypted (AES-GCM with the

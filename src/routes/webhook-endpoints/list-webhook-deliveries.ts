@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { DELIVERY_STATUSES } from "../../db/schema/webhooks";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
+import { DELIVERY_STATUSES } from "../../webhooks/delivery-status";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 import {
   DELIVERY_COLUMNS,

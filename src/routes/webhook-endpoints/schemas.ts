@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
-import { DELIVERY_STATUSES, type DeliveryStatus } from "../../db/schema/webhooks";
 import { ApiError } from "../../errors/api-error";
 import { EVENT_TYPES } from "../../events/types";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { DELIVERY_STATUSES, type DeliveryStatus } from "../../webhooks/delivery-status";
 import { eventIdSchema } from "../events/schemas";
 
 export const MAX_URL = 2048;

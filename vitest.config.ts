@@ -9,6 +9,7 @@ import {
   TEST_JWT_SECRET,
   TEST_OPERATOR_TOKEN,
   TEST_STRIPE_WEBHOOK_SECRET,
+  TEST_WEBHOOK_SECRETS_KEY,
 } from "./test/worker/constants.ts";
 
 export default defineConfig({
@@ -72,6 +73,9 @@ export default defineConfig({
                 SCRAPE_MIN_HOST_DELAY_MS: "50",
                 SCRAPE_TIMEOUT_MS: "1500",
                 SCRAPE_MAX_BYTES: "262144",
+                WEBHOOK_SECRETS_KEY: TEST_WEBHOOK_SECRETS_KEY,
+                // The local receivers answer at once; the timeout test waits this long.
+                WEBHOOK_TIMEOUT_MS: "1000",
               },
             },
           })),

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { apiThroughputScenario } from "./api-throughput";
 import { measureBundle } from "./bundle";
 import { companiesSearchScenario } from "./companies-search";
+import { eventCostScenario } from "./event-cost";
 import { identityCostScenario } from "./identity-cost";
 import { meteringScenario } from "./metering";
 import { rateLimiterScenario } from "./rate-limiter";
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   scrape: scrapeScenario,
   "retention-purge": retentionPurgeScenario,
   "identity-cost": identityCostScenario,
+  "event-cost": eventCostScenario,
   "api-throughput": apiThroughputScenario,
   // Seconds, no database: the production bundle's gzip size and start-up (api-throughput reports it too).
   bundle: async () => ({ ...(await measureBundle()) }),

@@ -20,6 +20,7 @@ import { billingRoutes } from "./routes/billing";
 import { changeRoutes } from "./routes/changes";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
+import { eventRoutes } from "./routes/events";
 import { invitationRoutes } from "./routes/invitations";
 import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
@@ -32,6 +33,7 @@ import { scrapeJobRoutes } from "./routes/scrape-jobs";
 import { sicCodeRoutes } from "./routes/sic-codes";
 import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 import { stripeWebhook } from "./routes/webhooks/stripe-webhook";
 import { workspaceRoutes } from "./routes/workspaces";
 
@@ -77,6 +79,8 @@ export function createApp() {
   app.route("/", changeRoutes);
   app.route("/", scrapeJobRoutes);
   app.route("/", privacyRoutes);
+  app.route("/", eventRoutes);
+  app.route("/", webhookEndpointRoutes);
   app.route("/", maintenanceRoutes);
   app.route("/", operatorRoutes);
   app.route("/", stripeWebhook);

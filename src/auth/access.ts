@@ -18,6 +18,9 @@ export const SCOPES = [
   "privacy:write",
   "workspaces:read",
   "workspaces:write",
+  "events:read",
+  "webhooks:read",
+  "webhooks:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parsePolicies } from "../rate-limit/policy";
+import { isSecretsKey } from "../webhooks/secrets";
 import type { Env } from "./env";
 
 const list = (value: string) =>
@@ -131,6 +132,10 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z0-9_]{1,100}$/)
     .default("api_requests"),
+  // Unset: webhook endpoints cannot be created (503) and nothing is sent.
+  WEBHOOK_SECRETS_KEY: z.string().refine(isSecretsKey, "must be base64 of 32 bytes").optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  WEBHOOK_USER_AGENT: z.string().min(1).default("Detecktiv-Webhooks/1.0 (+https://detecktiv.co.uk/docs/webhooks)"),
 });
 
 export type Config = z.output<typeof configSchema>;

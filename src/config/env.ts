@@ -2,6 +2,7 @@ import type { BillingMessage } from "../jobs/billing/message";
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
 import type { HostThrottle } from "../scrape/host-throttle";
+import type { WebhookMessage } from "../webhooks/message";
 
 /** Everything the Worker receives from wrangler.toml, secrets and `.dev.vars`. */
 export interface Env {
@@ -9,6 +10,7 @@ export interface Env {
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
   /** Usage reports for Stripe's billing meter events (sent by the tenants' rate limiters). */
   BILLING_QUEUE: Queue<BillingMessage>;
+  WEBHOOK_QUEUE: Queue<WebhookMessage>;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
   /** Static assets (wrangler.toml `[assets]`): the pinned API reference UI that /docs serves. */
   ASSETS: Fetcher;
@@ -71,4 +73,8 @@ export interface Env {
   STRIPE_WEBHOOK_TOLERANCE_S?: string;
   BILLING_GRACE_DAYS?: string;
   STRIPE_METER_EVENT_NAME?: string;
+  /** Secret: base64 of 32 bytes; encrypts webhook signing secrets at rest (AES-256-GCM). */
+  WEBHOOK_SECRETS_KEY?: string;
+  WEBHOOK_TIMEOUT_MS?: string;
+  WEBHOOK_USER_AGENT?: string;
 }

@@ -16,6 +16,9 @@ interface TenantTable {
 export const TENANT_TABLES: TenantTable[] = [
   { table: "company_signals" },
   { table: "company_changes" },
+  { table: "webhook_deliveries" },
+  { table: "webhook_endpoints" },
+  { table: "events" },
   { table: "scrape_pages" },
   { table: "scrape_jobs" },
   { table: "contacts" },

@@ -2,6 +2,7 @@ import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type { Access } from "../auth/access";
 import type { Principal } from "../auth/principal";
 import type { BucketPolicy } from "../rate-limit/policy";
+import { ownDeliveries } from "../webhooks/outbox";
 import type { ApiDatabaseClient, Database } from "./client";
 import type { Role } from "./schema/memberships";
 import type { Plan } from "./schema/plans";
@@ -35,6 +36,8 @@ export interface ScopeOptions {
   requestId: string;
   /** Told who the caller is once the first batch has run. */
   onIdentity?: (identity: RequestIdentity) => void;
+  /** Told the webhook deliveries a committed read-write batch created (to queue them). */
+  onDeliveries?: (deliveryIds: string[]) => void;
 }
 
 /**
@@ -70,7 +73,13 @@ export function createScopedDatabase(database: ApiDatabaseClient, options: Scope
           : {}),
       });
       const queries: [BatchItem<"pg">, ...BatchItem<"pg">[]] = [db.execute<BeginRow>(begin), ...build(db)];
+      // A write's events may have made webhook deliveries: the batch's last statement names them.
+      if (!readOnly) queries.push(db.execute<{ id: string }>(ownDeliveries));
       const [beginResult, ...results] = (await db.batch(queries)) as [{ rows: BeginRow[] }, ...unknown[]];
+      if (!readOnly) {
+        const deliveries = (results.pop() as { rows: { id: string }[] }).rows;
+        if (deliveries.length > 0) options.onDeliveries?.(deliveries.map((row) => row.id));
+      }
       const row = beginResult.rows[0];
       if (!row) throw new Error("app.begin_request returned no row");
       const identity = {

@@ -4,6 +4,7 @@ import type { Access } from "../auth/access";
 import { sha256Hex } from "../crypto/sha256";
 import { createScopedDatabase } from "../db/scoped-database";
 import { ApiError } from "../errors/api-error";
+import { sendDeliveries } from "../webhooks/outbox";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -58,6 +59,7 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
         readOnly,
         requestId: c.get("requestId"),
         onIdentity: (identity) => c.set("identity", identity),
+        onDeliveries: (ids) => c.executionCtx.waitUntil(sendDeliveries(c.env, ids, c.get("logger"))),
       }),
     );
     await next();

@@ -8,6 +8,7 @@ import { startFakeEmailProvider } from "../servers/fake-email-provider";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
 import { startFakeStripe } from "../servers/fake-stripe";
 import { startFakeWebsites } from "../servers/fake-websites";
+import { startWebhookReceiver } from "../servers/webhook-receiver";
 import { TEST_DATABASE_ASSERTION_KEY } from "./constants";
 
 /**
@@ -38,8 +39,11 @@ export default async function setup(project: TestProject) {
   project.provide("fakeSites", websites.origins);
   const email = await startFakeEmailProvider();
   project.provide("emailProviderUrl", email.url);
+  const webhooks = await startWebhookReceiver();
+  project.provide("webhookReceiverUrl", webhooks.url);
   return async () => {
     await email.close();
+    await webhooks.close();
     await websites.close();
     await companiesHouse.close();
     await stripe.close();

@@ -526,6 +526,40 @@ ALTER FUNCTION app.claim_scrape_job(uuid,uuid,integer) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.claim_scrape_job(uuid,uuid,integer) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.claim_scrape_job(uuid,uuid,integer) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.claim_webhook_delivery(p_delivery_id uuid, p_lease_id uuid, p_lease_seconds integer)
+ RETURNS TABLE(id uuid, tenant_id uuid, endpoint_id uuid, url text, secret text, previous_secret text, attempts integer, event_id text, event_type text, event_created_at timestamp with time zone, event_data jsonb)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s queue consumer may claim webhook deliveries' USING ERRCODE = 'DT403';
+  END IF;
+  RETURN QUERY
+  WITH claimed AS (
+    UPDATE public.webhook_deliveries d
+       SET lease_id = p_lease_id, lease_expires_at = now() + make_interval(secs => p_lease_seconds)
+     WHERE d.id = p_delivery_id AND d.status = 'pending'
+       AND d.next_attempt_at <= now() + interval '30 seconds'
+       AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+       AND EXISTS (SELECT 1 FROM public.webhook_endpoints e JOIN public.tenants t ON t.id = e.tenant_id
+                    WHERE e.id = d.endpoint_id AND e.enabled AND t.deleted_at IS NULL)
+    RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts
+  )
+  SELECT c.id, c.tenant_id, c.endpoint_id, e.url, e.secret,
+         CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END,
+         c.attempts, 'evt_' || ev.txid::text || '_' || ev.id::text, ev.type, ev.created_at, ev.data
+    FROM claimed c
+    JOIN public.webhook_endpoints e ON e.id = c.endpoint_id
+    JOIN public.events ev ON ev.id = c.event_id;
+END
+$function$
+;
+ALTER FUNCTION app.claim_webhook_delivery(uuid,uuid,integer) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.claim_webhook_delivery(uuid,uuid,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.claim_webhook_delivery(uuid,uuid,integer) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.companies_house_state(p_tenant_id uuid, p_incoming jsonb)
  RETURNS jsonb
  LANGUAGE sql
@@ -622,6 +656,33 @@ GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,
 GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_auth;
 GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_maintenance;
 REVOKE EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.emit_event(p_tenant_id uuid, p_type text, p_resource_type text, p_resource_id text, p_data jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_event_id bigint;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = p_tenant_id AND t.purge_started_at IS NULL) THEN
+    RETURN;
+  END IF;
+  INSERT INTO public.events (tenant_id, type, resource_type, resource_id, data, request_id)
+  VALUES (p_tenant_id, p_type, p_resource_type, p_resource_id, p_data, app.request_id())
+  RETURNING id INTO v_event_id;
+  INSERT INTO public.webhook_deliveries (tenant_id, endpoint_id, event_id)
+  SELECT e.tenant_id, e.id, v_event_id
+    FROM public.webhook_endpoints e
+   WHERE e.tenant_id = p_tenant_id AND e.enabled
+     AND CASE WHEN p_type = 'webhook.test' THEN e.id::text = p_resource_id
+              ELSE e.enabled_events && ARRAY['*', p_type] END;
+END
+$function$
+;
+ALTER FUNCTION app.emit_event(uuid,text,text,text,jsonb) OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.emit_event(uuid,text,text,text,jsonb) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.entitlements(p_tenant uuid)
  RETURNS TABLE(plan text, rate_per_minute integer, rate_burst integer, seat_limit integer, quotas jsonb)
@@ -953,6 +1014,198 @@ ALTER FUNCTION app.record_company_changes(text,jsonb) OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.record_company_changes(text,jsonb) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.record_company_changes(text,jsonb) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.record_erasure_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.emit_event(NEW.tenant_id, 'privacy.erased', 'erasure', NEW.id::text,
+    jsonb_build_object('receipt_id', NEW.id, 'subject_kind', NEW.subject_kind, 'counts', NEW.counts,
+                       'erased_at', NEW.erased_at));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_erasure_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_erasure_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_import_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.fetched_at IS NOT DISTINCT FROM OLD.fetched_at THEN
+    RETURN NULL;
+  END IF;
+  PERFORM app.emit_event(NEW.tenant_id, 'company.imported', 'company', NEW.id::text,
+    jsonb_build_object('id', NEW.id, 'company_number', NEW.company_number, 'fetched_at', NEW.fetched_at,
+                       'created', TG_OP = 'INSERT'));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_import_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_import_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_member_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM app.emit_event(NEW.tenant_id, 'member.added', 'member', NEW.user_id::text,
+      jsonb_build_object('user_id', NEW.user_id, 'role', NEW.role));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM app.emit_event(OLD.tenant_id, 'member.removed', 'member', OLD.user_id::text,
+      jsonb_build_object('user_id', OLD.user_id));
+  ELSIF NEW.role IS DISTINCT FROM OLD.role THEN
+    PERFORM app.emit_event(NEW.tenant_id, 'member.updated', 'member', NEW.user_id::text,
+      jsonb_build_object('user_id', NEW.user_id, 'role', NEW.role, 'changed', jsonb_build_array('role')));
+  END IF;
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_member_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_member_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_row_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_resource text := TG_ARGV[0];
+  v_ids text[] := string_to_array(TG_ARGV[1], ',');
+  v_fields text[] := string_to_array(TG_ARGV[2], ',');
+  v_personal boolean := coalesce(TG_ARGV[3], '') = 'personal';
+  v_old jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+  v_new jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+  v_row jsonb := coalesce(v_new, v_old);
+  v_id_data jsonb;
+  v_changed text[];
+  v_type text;
+BEGIN
+  SELECT coalesce(jsonb_object_agg(k, v_row -> k), '{}'::jsonb) INTO v_id_data FROM unnest(v_ids) k;
+  IF TG_OP = 'DELETE' THEN
+    IF v_personal THEN
+      UPDATE public.events ev SET data = v_id_data || '{"redacted": true}'::jsonb
+       WHERE ev.tenant_id = (v_old ->> 'tenant_id')::uuid AND ev.resource_type = v_resource
+         AND ev.resource_id = v_old ->> 'id';
+    END IF;
+    IF v_old ->> 'deleted_at' IS NULL THEN
+      PERFORM app.emit_event((v_old ->> 'tenant_id')::uuid, v_resource || '.deleted', v_resource, v_old ->> 'id', v_id_data);
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    PERFORM app.emit_event((v_new ->> 'tenant_id')::uuid, v_resource || '.created', v_resource, v_new ->> 'id',
+      v_id_data || (SELECT coalesce(jsonb_object_agg(k, v_new -> k), '{}'::jsonb) FROM unnest(v_fields) k));
+    RETURN NULL;
+  END IF;
+  SELECT array_agg(k ORDER BY k) INTO v_changed FROM unnest(v_fields) k WHERE v_new -> k IS DISTINCT FROM v_old -> k;
+  IF v_changed IS NULL THEN
+    RETURN NULL; -- bookkeeping only
+  END IF;
+  v_type := v_resource || '.' || CASE
+    WHEN v_changed = ARRAY['deleted_at'] AND v_new ->> 'deleted_at' IS NOT NULL THEN 'deleted'
+    WHEN v_changed = ARRAY['deleted_at'] THEN 'restored'
+    ELSE 'updated'
+  END;
+  PERFORM app.emit_event((v_new ->> 'tenant_id')::uuid, v_type, v_resource, v_new ->> 'id',
+    v_id_data || (SELECT jsonb_object_agg(k, v_new -> k) FROM unnest(v_changed) k)
+      || jsonb_build_object('changed', to_jsonb(v_changed)));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_row_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_row_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_scrape_job_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.emit_event(NEW.tenant_id, 'scrape_job.' || NEW.status, 'scrape_job', NEW.id::text,
+    jsonb_build_object('id', NEW.id, 'company_id', NEW.company_id, 'status', NEW.status, 'attempts', NEW.attempts,
+                       'pages_fetched', NEW.pages_fetched, 'failure_reason', NEW.failure_reason,
+                       'finished_at', NEW.finished_at));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_scrape_job_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_scrape_job_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_webhook_attempt(p_delivery_id uuid, p_lease_id uuid, p_outcome text, p_response_status integer, p_duration_ms integer, p_error text, p_retry_seconds integer)
+ RETURNS TABLE(status text, next_attempt_at timestamp with time zone, spawned uuid[])
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_endpoint public.webhook_endpoints%ROWTYPE;
+  v_delivery public.webhook_deliveries%ROWTYPE;
+  v_disable text;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s queue consumer may record webhook attempts' USING ERRCODE = 'DT403';
+  END IF;
+  IF p_outcome NOT IN ('succeeded', 'retry', 'gone') THEN
+    RAISE EXCEPTION 'unknown attempt outcome %', p_outcome USING ERRCODE = '22023';
+  END IF;
+  UPDATE public.webhook_deliveries d
+     SET attempts = d.attempts + 1, last_attempt_at = now(), response_status = p_response_status,
+         duration_ms = p_duration_ms, last_error = left(p_error, 1000), lease_id = NULL, lease_expires_at = NULL,
+         status = CASE WHEN p_outcome = 'succeeded' THEN 'succeeded'
+                       WHEN p_outcome = 'retry' AND p_retry_seconds IS NOT NULL THEN 'pending'
+                       ELSE 'failed' END,
+         next_attempt_at = CASE WHEN p_outcome = 'retry' AND p_retry_seconds IS NOT NULL
+                                THEN now() + make_interval(secs => p_retry_seconds) END
+   WHERE d.id = p_delivery_id AND d.lease_id = p_lease_id
+  RETURNING * INTO v_delivery;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT * INTO v_endpoint FROM public.webhook_endpoints e WHERE e.id = v_delivery.endpoint_id FOR UPDATE;
+  IF p_outcome = 'succeeded' THEN
+    UPDATE public.webhook_endpoints e SET failing_since = NULL WHERE e.id = v_endpoint.id AND e.failing_since IS NOT NULL;
+  ELSE
+    v_disable := CASE
+      WHEN p_outcome = 'gone' THEN 'gone'
+      WHEN v_endpoint.failing_since < now() - interval '5 days' THEN 'failing'
+    END;
+    UPDATE public.webhook_endpoints e
+       SET failing_since = coalesce(e.failing_since, now()),
+           enabled = CASE WHEN v_disable IS NULL THEN e.enabled ELSE false END,
+           disabled_reason = coalesce(v_disable, e.disabled_reason)
+     WHERE e.id = v_endpoint.id;
+    IF v_disable IS NOT NULL AND v_endpoint.enabled THEN
+      PERFORM app.emit_event(v_endpoint.tenant_id, 'webhook_endpoint.disabled', 'webhook_endpoint', v_endpoint.id::text,
+        jsonb_build_object('id', v_endpoint.id, 'url', v_endpoint.url, 'reason', v_disable,
+                           'failing_since', coalesce(v_endpoint.failing_since, now())));
+    END IF;
+  END IF;
+  RETURN QUERY SELECT v_delivery.status, v_delivery.next_attempt_at,
+    (SELECT coalesce(array_agg(d.id), '{}') FROM public.webhook_deliveries d
+      WHERE d.txid = pg_current_xact_id() AND d.status = 'pending');
+END
+$function$
+;
+ALTER FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.refuse_suppressed_contact()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1129,6 +1382,36 @@ $function$
 ;
 ALTER FUNCTION app.seal_identity(uuid,uuid,uuid,text,text,uuid,text) OWNER TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.seal_identity(uuid,uuid,uuid,text,text,uuid,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.send_test_event(p_endpoint_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant_id uuid := app.tenant_id();
+  v_delivery_id uuid;
+BEGIN
+  IF v_tenant_id IS NULL OR app.role_rank(app.role()) < app.role_rank('admin') THEN
+    RAISE EXCEPTION 'test events need the admin role' USING ERRCODE = 'DT403';
+  END IF;
+  PERFORM 1 FROM public.webhook_endpoints e WHERE e.id = p_endpoint_id AND e.tenant_id = v_tenant_id AND e.enabled;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  PERFORM app.emit_event(v_tenant_id, 'webhook.test', 'webhook_endpoint', p_endpoint_id::text,
+    jsonb_build_object('endpoint_id', p_endpoint_id));
+  SELECT d.id INTO v_delivery_id FROM public.webhook_deliveries d
+   WHERE d.endpoint_id = p_endpoint_id AND d.txid = pg_current_xact_id()
+   ORDER BY d.created_at DESC LIMIT 1;
+  RETURN v_delivery_id;
+END
+$function$
+;
+ALTER FUNCTION app.send_test_event(uuid) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.send_test_event(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.send_test_event(uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.skip_audit_of_purged_tenant()
  RETURNS trigger

@@ -17,6 +17,8 @@ ALTER TABLE contacts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE contacts FORCE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts FORCE ROW LEVEL SECURITY;
+ALTER TABLE events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE events FORCE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
 ALTER TABLE invitations ENABLE ROW LEVEL SECURITY;
@@ -67,6 +69,10 @@ ALTER TABLE usage_reports ENABLE ROW LEVEL SECURITY;
 ALTER TABLE usage_reports FORCE ROW LEVEL SECURITY;
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
+ALTER TABLE webhook_deliveries ENABLE ROW LEVEL SECURITY;
+ALTER TABLE webhook_deliveries FORCE ROW LEVEL SECURITY;
+ALTER TABLE webhook_endpoints ENABLE ROW LEVEL SECURITY;
+ALTER TABLE webhook_endpoints FORCE ROW LEVEL SECURITY;
 ALTER TABLE workspace_companies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE workspace_companies FORCE ROW LEVEL SECURITY;
 ALTER TABLE workspace_members ENABLE ROW LEVEL SECURITY;
@@ -207,6 +213,25 @@ CREATE POLICY erasure_receipts_maintenance_purge_delete ON erasure_receipts AS P
   WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY erasure_receipts_maintenance_select ON erasure_receipts AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY events_api_select ON events AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY events_auth_insert ON events AS PERMISSIVE FOR INSERT TO app_auth
+  WITH CHECK (true);
+
+CREATE POLICY events_auth_select ON events AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY events_auth_update ON events AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY events_maintenance_delete ON events AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING (true);
+
+CREATE POLICY events_maintenance_select ON events AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
 
 CREATE POLICY idempotency_keys_api_all ON idempotency_keys AS PERMISSIVE FOR ALL TO app_api
@@ -539,6 +564,47 @@ CREATE POLICY users_auth_select ON users AS PERMISSIVE FOR SELECT TO app_auth
 CREATE POLICY users_auth_update ON users AS PERMISSIVE FOR UPDATE TO app_auth
   USING (true)
   WITH CHECK (true);
+
+CREATE POLICY webhook_deliveries_api_all ON webhook_deliveries AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY webhook_deliveries_auth_insert ON webhook_deliveries AS PERMISSIVE FOR INSERT TO app_auth
+  WITH CHECK (true);
+
+CREATE POLICY webhook_deliveries_auth_select ON webhook_deliveries AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY webhook_deliveries_auth_update ON webhook_deliveries AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY webhook_deliveries_maintenance_purge_delete ON webhook_deliveries AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY webhook_deliveries_maintenance_select ON webhook_deliveries AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY webhook_endpoints_api_all ON webhook_endpoints AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY webhook_endpoints_auth_select ON webhook_endpoints AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY webhook_endpoints_auth_update ON webhook_endpoints AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY webhook_endpoints_maintenance_purge_delete ON webhook_endpoints AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY webhook_endpoints_maintenance_select ON webhook_endpoints AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
 
 CREATE POLICY workspace_companies_api_all ON workspace_companies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))

@@ -9,7 +9,7 @@ import * as zod from "zod";
 import * as bundledZod from "../../../src/zod/index";
 
 const ROOT = join(import.meta.dirname, "../../..");
-/** Issue 12, point 6: the deployed bundle, gzip -9 (the figure `npm run bench` reports). */
+/** Issue 12, point 6: the deployed (minified) bundle, gzip -9 (the figure `npm run bench` reports). */
 const MAX_GZIP_BYTES = 300 * 1024;
 /** What src/zod leaves out on purpose: translations, and z.compile / z.fromJSONSchema, unused here. */
 const LEFT_OUT = [

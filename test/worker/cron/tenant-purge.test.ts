@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { DATA_CLASSES } from "../../../src/cron/retention-purge";
 import { TENANT_TABLES } from "../../../src/cron/tenant-purge";
 import { databaseNow, runCron, runsSince } from "../cron";
@@ -36,7 +36,8 @@ async function rowsOf(tenantId: string): Promise<Record<string, number>> {
 /**
  * A tenant with something in every table: members, a key, companies, contacts (one erased), an
  * idempotency record, a scrape job with its page and signal, its own retention policy, figures
- * of an earlier maintenance run, and the audit entries all of that wrote.
+ * of an earlier maintenance run, a webhook endpoint, and the audit entries, events and webhook
+ * deliveries all of that wrote.
  */
 async function populated(deletedRecordsDays: number): Promise<Member> {
   const member = await signedIn("owner");
@@ -52,6 +53,12 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
   expect(invited.status).toBe(201);
   const set = await sendAs(member, "PUT", "/v1/privacy/retention", { deleted_records_days: deletedRecordsDays });
   expect(set.status).toBe(200);
+  // A webhook endpoint: the changes below record events and deliveries for it.
+  const endpoint = await sendAs(member, "POST", "/v1/webhook-endpoints", {
+    url: `${inject("webhookReceiverUrl")}/hooks/offboarded-${crypto.randomUUID().slice(0, 8)}`,
+    enabled_events: ["*"],
+  });
+  expect(endpoint.status).toBe(201);
   const company = (await (
     await sendAs(member, "POST", "/v1/companies", { name: "Offboarded Ltd", company_number: "OC000042" })
   ).json()) as { id: string };

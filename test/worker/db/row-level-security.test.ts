@@ -156,7 +156,24 @@ async function ownerRun(): Promise<string> {
 }
 
 /** Tables the API role cannot write: their rows are made by the owner role. */
-const WRITTEN_BY_OTHERS = new Set(["maintenance_run_counts", "subscriptions", "usage", "usage_reports", "invoices"]);
+const WRITTEN_BY_OTHERS = new Set([
+  "maintenance_run_counts",
+  "subscriptions",
+  "usage",
+  "usage_reports",
+  "invoices",
+  "events",
+  "webhook_deliveries",
+]);
+
+async function ownerEndpoint(tenantId: string): Promise<string> {
+  const [endpoint] = await sqlAs("owner").query(
+    `INSERT INTO webhook_endpoints (id, tenant_id, url, enabled_events, secret, enabled)
+     VALUES (gen_random_uuid(), $1, 'https://hooks.example.com/raw', '{*}', 'v1:x:x', false) RETURNING id`,
+    [tenantId],
+  );
+  return endpoint?.id as string;
+}
 
 const TENANT_TABLES: Record<
   string,
@@ -216,6 +233,26 @@ const TENANT_TABLES: Record<
     "INSERT INTO suppressed_subjects (tenant_id, subject_hash) VALUES ($1, $2)",
     [tenantId, crypto.randomUUID()],
   ],
+  // Written by the trigger functions only: the API role may read its own, never insert (42501).
+  events: (tenantId) => [
+    "INSERT INTO events (tenant_id, type, resource_type, data) VALUES ($1, 'company.created', 'company', '{}')",
+    [tenantId],
+  ],
+  webhook_endpoints: (tenantId) => [
+    `INSERT INTO webhook_endpoints (id, tenant_id, url, enabled_events, secret, enabled)
+     VALUES (gen_random_uuid(), $1, 'https://hooks.example.com/raw', '{*}', 'v1:x:x', false)`,
+    [tenantId],
+  ],
+  webhook_deliveries: async (tenantId) => {
+    const [event] = await sqlAs("owner").query(
+      "INSERT INTO events (tenant_id, type, resource_type, data) VALUES ($1, 'webhook.test', 'x', '{}') RETURNING id",
+      [tenantId],
+    );
+    return [
+      "INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, status) VALUES ($1, $2, $3, 'failed')",
+      [tenantId, await ownerEndpoint(tenantId), event?.id],
+    ];
+  },
   // Written by the cron only: the API role may read its own, never insert (refused: 42501).
   maintenance_run_counts: async (tenantId) => [
     "INSERT INTO maintenance_run_counts (run_id, tenant_id, data_class, rows) VALUES ($1, $2, 'x', 1)",

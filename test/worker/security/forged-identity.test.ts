@@ -167,7 +167,12 @@ describe("the audit log cannot be written in someone else's name", () => {
   it("the definer trigger functions cannot be attached to a table of the caller's own (no temp tables, no EXECUTE)", async () => {
     const sql = api();
     expect(await codeOf(sql.query("CREATE TEMP TABLE companies (id uuid, tenant_id uuid, name text)"))).toBe("42501");
-    for (const fn of ["app.audit_row_change()", "app.guard_membership_change()"]) {
+    for (const fn of [
+      "app.audit_row_change()",
+      "app.guard_membership_change()",
+      "app.record_row_event()",
+      "app.emit_event(uuid,text,text,text,jsonb)",
+    ]) {
       const [row] = await owner().query("SELECT has_function_privilege('app_api', $1, 'EXECUTE') AS may", [fn]);
       expect(row, fn).toEqual({ may: false });
     }
@@ -410,6 +415,31 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: () => ["SELECT * FROM app.claim_scrape_job(gen_random_uuid(), gen_random_uuid(), 1)", []],
       code: "DT403",
     },
+    "claim_webhook_delivery(uuid,uuid,integer)": {
+      call: () => ["SELECT * FROM app.claim_webhook_delivery(gen_random_uuid(), gen_random_uuid(), 1)", []],
+      code: "DT403",
+    },
+    "record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer)": {
+      call: () => [
+        "SELECT * FROM app.record_webhook_attempt(gen_random_uuid(), gen_random_uuid(), 'succeeded', 200, 1, NULL, NULL)",
+        [],
+      ],
+      code: "DT403",
+    },
+    "send_test_event(uuid)": {
+      call: () => ["SELECT app.send_test_event(gen_random_uuid())", []],
+      code: "DT403",
+    },
+    // Events are recorded only by trigger functions: not executable by app_api at all.
+    "emit_event(uuid,text,text,text,jsonb)": {
+      call: (ids) => ["SELECT app.emit_event($1, 'company.created', 'company', 'x', '{}')", [ids.tenant]],
+      code: "42501",
+    },
+    "record_row_event()": { call: () => ["SELECT app.record_row_event()", []], code: "42501" },
+    "record_import_event()": { call: () => ["SELECT app.record_import_event()", []], code: "42501" },
+    "record_scrape_job_event()": { call: () => ["SELECT app.record_scrape_job_event()", []], code: "42501" },
+    "record_member_event()": { call: () => ["SELECT app.record_member_event()", []], code: "42501" },
+    "record_erasure_event()": { call: () => ["SELECT app.record_erasure_event()", []], code: "42501" },
     "create_tenant(text,text)": {
       call: () => ["SELECT * FROM app.create_tenant('forged', 'Forged')", []],
       code: "DT403",

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { createApiKeyVia, signedIn } from "../factories";
 import { call, sqlAs } from "../harness";
@@ -17,6 +17,8 @@ interface Fixture {
   aInvitation: { id: string; token: string };
   /** A workspace of A's, holding aCompany and worked by aMember. */
   aWorkspace: { id: string };
+  aEndpoint: { id: string };
+  aDelivery: { id: string };
   b: Member;
 }
 
@@ -292,6 +294,46 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     const own = await (await call("/v1/maintenance/runs?limit=100", { headers: f.b.headers })).text();
     expect(own).not.toContain(f.a.tenant.id);
   },
+  "GET /v1/events": async (f) => {
+    expect((await call("/v1/events", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/events?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aCompany.id);
+    expect(own).not.toContain(f.a.user.id);
+  },
+  "POST /v1/webhook-endpoints": async (f) => {
+    const body = { url: "https://hooks.example.com/x", enabled_events: ["*"] };
+    expect((await send("/v1/webhook-endpoints", "POST", bInA(f), body)).status).toBe(404);
+  },
+  "GET /v1/webhook-endpoints": async (f) => {
+    expect((await call("/v1/webhook-endpoints", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/webhook-endpoints?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aEndpoint.id);
+  },
+  "GET /v1/webhook-endpoints/:id": async (f) => {
+    expect((await call(`/v1/webhook-endpoints/${f.aEndpoint.id}`, { headers: f.b.headers })).status).toBe(404);
+  },
+  "PATCH /v1/webhook-endpoints/:id": async (f) => {
+    const patch = { url: "https://attacker.example.com/steal" };
+    expect((await send(`/v1/webhook-endpoints/${f.aEndpoint.id}`, "PATCH", f.b.headers, patch)).status).toBe(404);
+  },
+  "DELETE /v1/webhook-endpoints/:id": async (f) => {
+    expect((await send(`/v1/webhook-endpoints/${f.aEndpoint.id}`, "DELETE", f.b.headers)).status).toBe(404);
+  },
+  "POST /v1/webhook-endpoints/:id/rotate-secret": async (f) => {
+    const path = `/v1/webhook-endpoints/${f.aEndpoint.id}/rotate-secret`;
+    expect((await send(path, "POST", f.b.headers)).status).toBe(404);
+  },
+  "POST /v1/webhook-endpoints/:id/test": async (f) => {
+    expect((await send(`/v1/webhook-endpoints/${f.aEndpoint.id}/test`, "POST", f.b.headers)).status).toBe(404);
+  },
+  "GET /v1/webhook-endpoints/:id/deliveries": async (f) => {
+    const path = `/v1/webhook-endpoints/${f.aEndpoint.id}/deliveries`;
+    expect((await call(path, { headers: f.b.headers })).status).toBe(404);
+  },
+  "POST /v1/webhook-endpoints/:id/deliveries/:delivery_id/retry": async (f) => {
+    const path = `/v1/webhook-endpoints/${f.aEndpoint.id}/deliveries/${f.aDelivery.id}/retry`;
+    expect((await send(path, "POST", f.b.headers)).status).toBe(404);
+  },
   "GET /v1/audit-log": async (f) => {
     expect((await call("/v1/audit-log", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/audit-log?limit=100", { headers: f.b.headers })).text();
@@ -303,7 +345,7 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces] = await sql.transaction([
+  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints] = await sql.transaction([
     sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
     sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
     sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
@@ -319,8 +361,13 @@ async function snapshotOf(tenantId: string) {
          FROM workspaces w WHERE w.tenant_id = $1 ORDER BY w.id`,
       [tenantId],
     ),
+    sql.query(
+      `SELECT id, url, enabled, enabled_events, secret, previous_secret FROM webhook_endpoints
+        WHERE tenant_id = $1 ORDER BY id`,
+      [tenantId],
+    ),
   ]);
-  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces };
+  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints };
 }
 
 describe("tenant isolation matrix", () => {
@@ -346,9 +393,19 @@ describe("tenant isolation matrix", () => {
         const bKey = await createApiKeyVia(b, { role: "admin", scopes: ["*"] });
         b = { ...b, token: bKey.key, headers: bearer(bKey.key) };
       }
+      const aEndpoint = (await (
+        await send("/v1/webhook-endpoints", "POST", a.headers, {
+          url: `${inject("webhookReceiverUrl")}/hooks/isolation-${credential.replace(" ", "-")}`,
+          enabled_events: ["company.created"],
+        })
+      ).json()) as { id: string };
       const aCompany = (await (
         await send("/v1/companies", "POST", a.headers, { name: "Isolated Industries Ltd", company_number: "SC000001" })
       ).json()) as { id: string };
+      const [aDelivery] = (await sqlAs("owner").query("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1", [
+        aEndpoint.id,
+      ])) as { id: string }[];
+      if (!aDelivery) throw new Error("no delivery");
       const aContact = (await (
         await send(`/v1/companies/${aCompany.id}/contacts`, "POST", a.headers, {
           name: "Isolated Person",
@@ -370,7 +427,7 @@ describe("tenant isolation matrix", () => {
       };
       await send(`/v1/workspaces/${aWorkspace.id}/companies/${aCompany.id}`, "PUT", a.headers);
       await send(`/v1/workspaces/${aWorkspace.id}/members/${aMember.user.id}`, "PUT", a.headers);
-      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, b };
+      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, aEndpoint, aDelivery, b };
       before = await snapshotOf(a.tenant.id);
     });
 

@@ -196,6 +196,23 @@ const ACTIONS: Action[] = [
     ok: 201,
     request: () => ({ method: "POST", path: "/v1/companies", body: { name: "Role Matrix Ltd" } }),
   },
+  { name: "read the event feed", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/events" }) },
+  {
+    name: "list webhook endpoints",
+    minRole: "admin",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/webhook-endpoints" }),
+  },
+  {
+    name: "add a webhook endpoint",
+    minRole: "admin",
+    ok: 201,
+    request: () => ({
+      method: "POST",
+      path: "/v1/webhook-endpoints",
+      body: { url: "https://hooks.example.com/role-matrix", enabled_events: ["*"] },
+    }),
+  },
   { name: "delete the tenant", minRole: "owner", ok: 204, request: () => ({ method: "DELETE", path: "/v1/tenant" }) },
   {
     name: "restore the deleted tenant",

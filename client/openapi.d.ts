@@ -2329,7 +2329,7 @@ export interface components {
             /** @example evt_7431_1052 */
             id: string;
             /** @enum {string} */
-            type: "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.imported" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "scrape_job.succeeded" | "scrape_job.failed" | "privacy.erased" | "member.added" | "member.updated" | "member.removed" | "subscription.updated" | "webhook_endpoint.disabled" | "webhook.test";
+            type: "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.imported" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "scrape_job.succeeded" | "scrape_job.failed" | "privacy.erased" | "member.added" | "member.updated" | "member.removed" | "subscription.updated" | "webhook_endpoint.disabled" | "webhook.test" | "company_change.officer_appointed" | "company_change.officer_resigned" | "company_change.psc_added" | "company_change.psc_ceased" | "company_change.status_changed" | "company_change.accounts_filed" | "company_change.address_changed" | "company_change.sic_codes_changed" | "company_change.insolvency";
             /**
              * Format: date-time
              * @example 2026-11-23T13:06:41.123Z
@@ -2393,7 +2393,7 @@ export interface components {
              *       "contact.deleted"
              *     ]
              */
-            enabled_events: ("*" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.imported" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "scrape_job.succeeded" | "scrape_job.failed" | "privacy.erased" | "member.added" | "member.updated" | "member.removed" | "subscription.updated" | "webhook_endpoint.disabled")[];
+            enabled_events: ("*" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.imported" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "scrape_job.succeeded" | "scrape_job.failed" | "privacy.erased" | "member.added" | "member.updated" | "member.removed" | "subscription.updated" | "webhook_endpoint.disabled" | "company_change.officer_appointed" | "company_change.officer_resigned" | "company_change.psc_added" | "company_change.psc_ceased" | "company_change.status_changed" | "company_change.accounts_filed" | "company_change.address_changed" | "company_change.sic_codes_changed" | "company_change.insolvency")[];
             description?: string;
             /** @default true */
             enabled: boolean;
@@ -2407,7 +2407,7 @@ export interface components {
              *       "contact.deleted"
              *     ]
              */
-            enabled_events?: ("*" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.imported" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "scrape_job.succeeded" | "scrape_job.failed" | "privacy.erased" | "member.added" | "member.updated" | "member.removed" | "subscription.updated" | "webhook_endpoint.disabled")[];
+            enabled_events?: ("*" | "company.created" | "company.updated" | "company.deleted" | "company.restored" | "company.imported" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.restored" | "scrape_job.succeeded" | "scrape_job.failed" | "privacy.erased" | "member.added" | "member.updated" | "member.removed" | "subscription.updated" | "webhook_endpoint.disabled" | "company_change.officer_appointed" | "company_change.officer_resigned" | "company_change.psc_added" | "company_change.psc_ceased" | "company_change.status_changed" | "company_change.accounts_filed" | "company_change.address_changed" | "company_change.sic_codes_changed" | "company_change.insolvency")[];
             description?: string | null;
             enabled?: boolean;
         };

@@ -1,3 +1,5 @@
+import { CHANGE_TYPES } from "../db/schema/company-changes";
+
 /**
  * Every event type the API records (README "Events"). Adding one: a line here, and a call to
  * `app.emit_event(tenant_id, type, resource_type, resource_id, data)` from a SECURITY DEFINER
@@ -23,6 +25,8 @@ export const EVENT_TYPES = [
   "subscription.updated",
   "webhook_endpoint.disabled",
   "webhook.test",
+  // Companies House changes (app.record_company_change_event, migration 0048), one per change type.
+  ...CHANGE_TYPES.map((type) => `company_change.${type}` as const),
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -949,6 +949,23 @@ ALTER FUNCTION app.record_api_requests(uuid,uuid,date,bigint) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.record_api_requests(uuid,uuid,date,bigint) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.record_api_requests(uuid,uuid,date,bigint) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.record_company_change_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.emit_event(NEW.tenant_id, 'company_change.' || NEW.type, 'company_change', NEW.id::text,
+    jsonb_build_object('id', NEW.id, 'company_id', NEW.company_id, 'type', NEW.type, 'details', NEW.details,
+                       'detected_at', NEW.detected_at));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_company_change_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_company_change_event() FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.record_company_changes(p_company_number text, p_incoming jsonb)
  RETURNS SETOF company_changes
  LANGUAGE sql
@@ -1146,6 +1163,33 @@ $function$
 ;
 ALTER FUNCTION app.record_scrape_job_event() OWNER TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.record_scrape_job_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_subscription_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  s public.subscriptions;
+BEGIN
+  SELECT * INTO s FROM public.subscriptions x WHERE x.tenant_id = NEW.tenant_id;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  PERFORM app.emit_event(s.tenant_id, 'subscription.updated', 'subscription', s.tenant_id::text,
+    jsonb_build_object('tenant_id', s.tenant_id,
+                       'plan', (SELECT t.plan FROM public.tenants t WHERE t.id = s.tenant_id),
+                       'plan_in_force', (SELECT e.plan FROM app.entitlements(s.tenant_id) e),
+                       'status', s.status, 'current_period_start', s.current_period_start,
+                       'current_period_end', s.current_period_end, 'cancel_at_period_end', s.cancel_at_period_end,
+                       'grace_ends_at', s.grace_ends_at));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_subscription_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_subscription_event() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.record_webhook_attempt(p_delivery_id uuid, p_lease_id uuid, p_outcome text, p_response_status integer, p_duration_ms integer, p_error text, p_retry_seconds integer)
  RETURNS TABLE(status text, next_attempt_at timestamp with time zone, spawned uuid[])

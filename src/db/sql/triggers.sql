@@ -15,6 +15,8 @@ CREATE TRIGGER companies_events AFTER INSERT OR DELETE OR UPDATE ON companies FO
 
 CREATE TRIGGER companies_import_events AFTER INSERT OR UPDATE OF fetched_at ON companies FOR EACH ROW WHEN (new.source = 'companies_house'::text AND new.fetched_at IS NOT NULL) EXECUTE FUNCTION app.record_import_event();
 
+CREATE TRIGGER company_changes_events AFTER INSERT ON company_changes FOR EACH ROW EXECUTE FUNCTION app.record_company_change_event();
+
 CREATE TRIGGER contacts_audit AFTER INSERT OR DELETE OR UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('contact', 'names_only');
 
 CREATE TRIGGER contacts_bump_version BEFORE UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION app.bump_version();
@@ -48,6 +50,8 @@ CREATE TRIGGER scrape_jobs_audit AFTER INSERT ON scrape_jobs FOR EACH ROW EXECUT
 CREATE TRIGGER scrape_jobs_events AFTER UPDATE OF status ON scrape_jobs FOR EACH ROW WHEN ((new.status = ANY (ARRAY['succeeded'::text, 'failed'::text])) AND old.status IS DISTINCT FROM new.status) EXECUTE FUNCTION app.record_scrape_job_event();
 
 CREATE TRIGGER scrape_jobs_touch_updated_at BEFORE UPDATE ON scrape_jobs FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE CONSTRAINT TRIGGER subscriptions_events AFTER INSERT OR UPDATE OF status, current_period_start, current_period_end, cancel_at_period_end, grace_ends_at ON subscriptions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION app.record_subscription_event();
 
 CREATE TRIGGER subscriptions_touch_updated_at BEFORE UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EventBody } from "../../../src/routes/events/schemas";
+import { companyNumber, fakeCompany, importCompany } from "../companies-house";
 import { signedIn } from "../factories";
 import { sendAs, sqlAs } from "../harness";
 import { deliver, queuedJob } from "../scrape";
@@ -68,5 +69,25 @@ describe("events from imports, scrapes and memberships", () => {
       ["member.removed", { user_id: user?.id }],
     ]);
     expect(JSON.stringify(events)).not.toContain("@example.test");
+  });
+});
+
+describe("events from Companies House changes", () => {
+  it("a refresh that finds a change tells company_change.<type>, with the change's details and no person", async () => {
+    const editor = await signedIn("editor");
+    const n = companyNumber();
+    const company = await importCompany(editor, n);
+    await fakeCompany(n, { profile: { company_status: "dissolved" } });
+    try {
+      expect((await sendAs(editor, "POST", `/v1/companies/${company.id}/refresh`)).status).toBe(200);
+    } finally {
+      await fakeCompany(n, null);
+    }
+    const [event] = await eventsOf(editor, "company_change.*");
+    expect(event).toMatchObject({
+      type: "company_change.status_changed",
+      data: { company_id: company.id, type: "status_changed", details: { from: "active", to: "dissolved" } },
+    });
+    expect(event?.data).not.toHaveProperty("subject_hash");
   });
 });

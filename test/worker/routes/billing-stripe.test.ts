@@ -7,6 +7,7 @@ import { FAILING_CUSTOMER } from "../../servers/fake-stripe";
 import { TEST_STRIPE_WEBHOOK_SECRET } from "../constants";
 import { signedIn } from "../factories";
 import { call, callWithEnv, problemOf, sendAs, sqlAs } from "../harness";
+import { eventually } from "../webhooks/receiver";
 
 // The real `stripe` package signs the test events: verification is checked against code no one here wrote.
 const stripe = new Stripe("sk_test_unused");
@@ -102,6 +103,25 @@ describe("POST /webhooks/stripe", () => {
     expect(subscription).toMatchObject({ status: "past_due", plan: "pro" });
     const grace = Date.parse(subscription.grace_ends_at ?? "");
     expect(Math.round((grace - t * 1000) / 86_400_000)).toBe(7);
+  });
+
+  it("tells subscription.updated once the change commits, with the plan it brings", async () => {
+    const member = await signedIn("owner");
+    expect((await deliver(event("customer.subscription.created", subscriptionObject(member, "active")))).status).toBe(
+      200,
+    );
+    const feed = await eventually(async () => {
+      const response = await sendAs(member, "GET", "/v1/events?type=subscription.updated");
+      const { items } = (await response.json()) as { items: { type: string; data: Record<string, unknown> }[] };
+      return items.length > 0 ? items : undefined;
+    });
+    expect(feed).toHaveLength(1);
+    expect(feed[0]?.data).toMatchObject({
+      tenant_id: member.tenant.id,
+      plan: "pro",
+      plan_in_force: "pro",
+      status: "active",
+    });
   });
 
   it("canceled keeps the plan to the period end; a deleted subscription with it in the past falls to free", async () => {

@@ -440,6 +440,8 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
     "record_scrape_job_event()": { call: () => ["SELECT app.record_scrape_job_event()", []], code: "42501" },
     "record_member_event()": { call: () => ["SELECT app.record_member_event()", []], code: "42501" },
     "record_erasure_event()": { call: () => ["SELECT app.record_erasure_event()", []], code: "42501" },
+    "record_company_change_event()": { call: () => ["SELECT app.record_company_change_event()", []], code: "42501" },
+    "record_subscription_event()": { call: () => ["SELECT app.record_subscription_event()", []], code: "42501" },
     "create_tenant(text,text)": {
       call: () => ["SELECT * FROM app.create_tenant('forged', 'Forged')", []],
       code: "DT403",

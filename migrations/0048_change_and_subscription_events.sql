@@ -1,4 +1,5 @@
--- Events for Companies House changes and subscriptions (issue 16 with issues 17 and 13).
+-- Events for Companies House changes and subscriptions (issue 16 with issues 17 and 13), and the
+-- workspace policy on the feed (issue 15).
 --
 -- Every change row app.record_company_changes writes (import, refresh, the scheduled refresh) is
 -- also an event `company_change.<type>`: the change's ids, type and details, which hold no
@@ -62,3 +63,8 @@ CREATE CONSTRAINT TRIGGER subscriptions_events AFTER INSERT OR UPDATE OF status,
   current_period_end, cancel_at_period_end, grace_ends_at ON subscriptions
   DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION app.record_subscription_event();
+--> statement-breakpoint
+-- A member confined to workspaces (issue 15) reads only their companies' events.
+CREATE POLICY "events_api_workspace" ON "events" AS RESTRICTIVE FOR ALL TO "app_api" USING (((select app.workspace_ids()) is null or (case when "events"."resource_type" = 'company' then "events"."resource_id" else "events"."data" ->> 'company_id' end)::uuid in (
+    select wc.company_id from workspace_companies wc where wc.workspace_id = any ((select app.workspace_ids())::uuid[])))) WITH CHECK (((select app.workspace_ids()) is null or (case when "events"."resource_type" = 'company' then "events"."resource_id" else "events"."data" ->> 'company_id' end)::uuid in (
+    select wc.company_id from workspace_companies wc where wc.workspace_id = any ((select app.workspace_ids())::uuid[]))));

@@ -3,6 +3,7 @@ import { bigint, customType, index, jsonb, pgPolicy, pgTable, text, timestamp } 
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appMaintenance } from "./roles";
 import { tenantId } from "./tenant-scoped";
+import { workspacePolicy } from "./workspace-scoped";
 
 /** Postgres' 64-bit transaction id (pg_current_xact_id()); read as text. */
 export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
@@ -32,6 +33,12 @@ export const events = pgTable(
     index("events_tenant_created_idx").on(t.tenantId, t.createdAt),
     index("events_tenant_resource_idx").on(t.tenantId, t.resourceType, t.resourceId),
     pgPolicy("events_api_select", { for: "select", to: appApi, using: sql`${t.tenantId} = ${currentTenantId}` }),
+    // A member confined to workspaces sees the events of their workspaces' companies (and of what
+    // hangs off them, which carries company_id), and none about the tenant as a whole.
+    workspacePolicy(
+      "events",
+      sql`(case when ${t.resourceType} = 'company' then ${t.resourceId} else ${t.data} ->> 'company_id' end)::uuid`,
+    ),
     // Written and scrubbed (erasure) by the SECURITY DEFINER trigger functions, owned by app_auth.
     pgPolicy("events_auth_select", { for: "select", to: appAuth, using: sql`true` }),
     pgPolicy("events_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),

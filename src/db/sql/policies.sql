@@ -218,6 +218,22 @@ CREATE POLICY erasure_receipts_maintenance_select ON erasure_receipts AS PERMISS
 CREATE POLICY events_api_select ON events AS PERMISSIVE FOR SELECT TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY events_api_workspace ON events AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (
+CASE
+    WHEN resource_type = 'company'::text THEN resource_id
+    ELSE data ->> 'company_id'::text
+END::uuid IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (
+CASE
+    WHEN resource_type = 'company'::text THEN resource_id
+    ELSE data ->> 'company_id'::text
+END::uuid IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY events_auth_insert ON events AS PERMISSIVE FOR INSERT TO app_auth
   WITH CHECK (true);
 

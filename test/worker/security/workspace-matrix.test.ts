@@ -3,6 +3,7 @@ import { createApp } from "../../../src/app";
 import { signedIn } from "../factories";
 import { call, sendAs, sqlAs } from "../harness";
 import { seedRegister } from "../register";
+import { eventually } from "../webhooks/receiver";
 
 type Member = Awaited<ReturnType<typeof signedIn>>;
 
@@ -89,6 +90,15 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect(listed.status).toBe(200);
     expect(await listed.text()).not.toContain(f.other.company);
   },
+  "GET /v1/events": async (f) => {
+    // The admin's own company shows once the feed has it; the other workspace's never does.
+    const feed = await eventually(async () => {
+      const text = await (await call("/v1/events?limit=100", { headers: f.confined.headers })).text();
+      return text.includes(f.mine.company) ? text : undefined;
+    });
+    expect(feed).not.toContain(f.other.company);
+    expect(feed).not.toContain("member.added");
+  },
   "GET /v1/scrape-jobs": async (f) => {
     const text = await (await call("/v1/scrape-jobs?limit=100", { headers: f.confined.headers })).text();
     expect(text).not.toContain(f.other.job);
@@ -155,7 +165,7 @@ async function snapshotOf(f: Fixture) {
 }
 
 describe("workspace isolation matrix", () => {
-  const DATA_PATHS = /^\/v1\/(companies|contacts|changes|scrape-jobs|workspaces)/;
+  const DATA_PATHS = /^\/v1\/(companies|contacts|changes|events|scrape-jobs|workspaces)/;
   const routes = createApp()
     .routes.filter((route) => DATA_PATHS.test(route.path) && route.method !== "ALL")
     .map((route) => `${route.method} ${route.path}`);

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import { timestampInputSchema } from "../../http/timestamps";
 import { SIC_SECTION_LETTERS, sicCodesOfSection } from "../../reference/sic-2007";
+import { TECH_CATEGORIES } from "../../scrape/technographics/fingerprint";
 import { inWorkspace } from "../workspaces/filter";
 import { companyNumberSchema } from "./schemas";
 
@@ -44,6 +45,14 @@ export const companyFilterShape = {
   tag: z.string().trim().toLowerCase().max(50).optional(),
   workspace_id: z.uuid().optional().openapi({ description: "Only this workspace's companies" }),
   created_after: timestampInputSchema.optional(),
+  technology: z.string().trim().toLowerCase().min(1).max(100).optional().openapi({
+    description: "A technology (its slug) that the company's latest successful scrape found",
+    example: "wordpress",
+  }),
+  technology_category: z.enum(TECH_CATEGORIES).optional().openapi({
+    description: "A technology category that the company's latest successful scrape found",
+    example: "crm",
+  }),
 };
 
 export const companyFilterSchema = z.object(companyFilterShape);
@@ -95,5 +104,19 @@ export function companyFilters(query: CompanyFilters): SQL[] {
   if (query.tag) filters.push(sql`${query.tag} = any(tags)`);
   if (query.workspace_id) filters.push(inWorkspace(sql`id`, query.workspace_id));
   if (query.created_after) filters.push(sql`created_at > ${query.created_after}::timestamptz`);
+  if (query.technology) filters.push(usesTechnology(sql`s.name = ${query.technology}`));
+  if (query.technology_category) filters.push(usesTechnology(sql`s.category = ${query.technology_category}`));
   return filters;
 }
+
+/**
+ * The company's latest successful scrape found a technology matching `condition` (what
+ * GET /v1/companies/{id}/signals shows: an older scrape's finding no longer counts). The
+ * signals' (tenant, kind, name) and (tenant, kind, category) indexes find the candidates.
+ */
+const usesTechnology = (condition: SQL) => sql`id in (
+  select s.company_id from company_signals s
+   where s.kind = 'technology' and ${condition}
+     and s.job_id = (select j.id from scrape_jobs j
+                      where j.company_id = s.company_id and j.status = 'succeeded'
+                      order by j.finished_at desc, j.id desc limit 1))`;

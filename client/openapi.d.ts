@@ -7848,6 +7848,10 @@ export interface operations {
                 /** @description Only this workspace's companies */
                 workspace_id?: string;
                 created_after?: string;
+                /** @description A technology (its slug) that the company's latest successful scrape found */
+                technology?: string;
+                /** @description A technology category that the company's latest successful scrape found */
+                technology_category?: "cms" | "ecommerce" | "analytics" | "tag_manager" | "marketing_automation" | "crm" | "chat" | "cdn" | "hosting" | "js_framework" | "consent" | "advertising" | "payments" | "web_server";
                 /** @description Default: relevance when `q` is given, else recent */
                 sort?: "relevance" | "name" | "recent";
             };

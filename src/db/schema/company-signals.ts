@@ -64,6 +64,8 @@ export const companySignals = pgTable(
     index("company_signals_tenant_company_idx").on(t.tenantId, t.companyId, t.fetchedAt.desc()),
     // "Which companies use X": technology slugs across a tenant.
     index("company_signals_tenant_name_idx").on(t.tenantId, t.kind, t.name),
+    // "Which companies use a CRM": the company list's technology_category filter.
+    index("company_signals_tenant_category_idx").on(t.tenantId, t.kind, t.category),
     index("company_signals_tenant_fetched_idx").on(t.tenantId, t.fetchedAt),
     check("company_signals_kind_check", sql`${t.kind} in ('technology', 'web_profile')`),
     check("company_signals_confidence_check", sql`${t.confidence} between 1 and 100`),

@@ -249,6 +249,61 @@ describe("GET /v1/companies", () => {
     expect(await ids("sort=recent")).toEqual([b.id, a.id]);
   });
 
+  it("filters by a technology or category that the latest successful scrape found", async () => {
+    const editor = await signedIn("editor");
+    const [a, b, c] = [
+      await createCompany(editor, { name: "Alpha" }),
+      await createCompany(editor, { name: "Beta" }),
+      await createCompany(editor, { name: "Gamma" }),
+    ];
+    const other = await signedIn("editor");
+    const foreign = await createCompany(other, { name: "Foreign" });
+    const owner = sqlAs("owner");
+    const scraped = async (
+      tenantId: string,
+      companyId: string,
+      finishedAt: string,
+      status: string,
+      found: [string, string][],
+    ) => {
+      const [job] = (await owner.query(
+        `INSERT INTO scrape_jobs (tenant_id, company_id, url, status, started_at, finished_at)
+         VALUES ($1, $2, 'https://example.co.uk', $3, $4, $4) RETURNING id`,
+        [tenantId, companyId, status, finishedAt],
+      )) as { id: string }[];
+      for (const [name, category] of found) {
+        await owner.query(
+          `INSERT INTO company_signals (tenant_id, company_id, job_id, kind, name, category, confidence, data, source_url, fetched_at)
+           VALUES ($1, $2, $3, 'technology', $4, $5, 90, '{}', 'https://example.co.uk', $6)`,
+          [tenantId, companyId, job?.id, name, category, finishedAt],
+        );
+      }
+    };
+    // Alpha used Shopify, then moved to WordPress; Beta runs Shopify and HubSpot; a failed job's
+    // findings (Gamma) and another tenant's never count.
+    await scraped(editor.tenant.id, a.id, "2026-01-01T00:00:00Z", "succeeded", [["shopify", "ecommerce"]]);
+    await scraped(editor.tenant.id, a.id, "2026-02-01T00:00:00Z", "succeeded", [["wordpress", "cms"]]);
+    await scraped(editor.tenant.id, b.id, "2026-01-15T00:00:00Z", "succeeded", [
+      ["shopify", "ecommerce"],
+      ["hubspot", "crm"],
+    ]);
+    await scraped(editor.tenant.id, c.id, "2026-03-01T00:00:00Z", "failed", [["shopify", "ecommerce"]]);
+    await scraped(other.tenant.id, foreign.id, "2026-01-01T00:00:00Z", "succeeded", [["shopify", "ecommerce"]]);
+    const ids = async (query: string) => {
+      const response = await sendAs(editor, "GET", `/v1/companies?sort=name&${query}`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: { id: string }[] }).items.map((item) => item.id);
+    };
+    expect(await ids("technology=shopify")).toEqual([b.id]);
+    expect(await ids("technology=WordPress")).toEqual([a.id]);
+    expect(await ids("technology_category=ecommerce")).toEqual([b.id]);
+    expect(await ids("technology_category=crm&technology=shopify")).toEqual([b.id]);
+    expect(await ids("technology_category=cms&technology=shopify")).toEqual([]);
+    const bad = await sendAs(editor, "GET", "/v1/companies?technology_category=spreadsheets");
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
+  });
+
   it("pages through the default (recent) and name orders without gaps or repeats", async () => {
     const editor = await signedIn("editor");
     const created = [];

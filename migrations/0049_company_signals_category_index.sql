@@ -1,0 +1,1 @@
+CREATE INDEX "company_signals_tenant_category_idx" ON "company_signals" USING btree ("tenant_id","kind","category");

@@ -7,7 +7,7 @@ import {
   TEST_JWT_AUDIENCE,
   TEST_JWT_ISSUER,
   TEST_JWT_SECRET,
-  TEST_OPERATOR_TOKEN,
+  TEST_OPERATOR_JWT_ISSUER,
 } from "./test/worker/constants.ts";
 
 export default defineConfig({
@@ -39,7 +39,7 @@ export default defineConfig({
                 DATABASE_URL: inject("databaseUrl"),
                 MAINTENANCE_DATABASE_URL: inject("databaseUrl").replace("app_api", "app_maintenance"),
                 DATABASE_ASSERTION_KEY: TEST_DATABASE_ASSERTION_KEY,
-                OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+                OPERATOR_JWT_ISSUER: TEST_OPERATOR_JWT_ISSUER,
                 COMPANIES_HOUSE_API_URL: inject("companiesHouseUrl"),
                 COMPANIES_HOUSE_API_KEY: "fake-companies-house-key",
                 // Generous, so the rest of the suite never meets a limit; rate-limit tests set their own.

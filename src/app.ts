@@ -24,6 +24,7 @@ import { memberRoutes } from "./routes/members";
 import { operatorRoutes } from "./routes/operator";
 import { privacyRoutes } from "./routes/privacy";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
+import { securityEventRoutes } from "./routes/security-events";
 import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
 
@@ -58,6 +59,7 @@ export function createApp() {
   app.route("/", memberRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
+  app.route("/", securityEventRoutes);
   app.route("/", companyRoutes);
   app.route("/", contactRoutes);
   app.route("/", scrapeJobRoutes);

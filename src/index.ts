@@ -6,6 +6,7 @@ import type { ScrapeMessage } from "./jobs/scrape/message";
 
 export { TenantRateLimiter } from "./rate-limit/tenant-rate-limiter";
 export { HostThrottle } from "./scrape/host-throttle";
+export { SecurityEventSink } from "./security-events/sink";
 
 const app = createApp();
 

@@ -10,3 +10,8 @@ export const appMaintenance = pgRole("app_maintenance").existing();
 export const appAuth = pgRole("app_auth").existing();
 /** Owns app.company_name_search (similar-name search through the trigram index): nothing else. */
 export const appSearch = pgRole("app_search").existing();
+/**
+ * Owns the operator functions (app.operator_*): platform operators reach tenant data only through
+ * them, never through a role with BYPASSRLS. NOLOGIN; its policies name it alone.
+ */
+export const appPlatform = pgRole("app_platform").existing();

@@ -25,12 +25,18 @@ ALTER TABLE maintenance_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_runs FORCE ROW LEVEL SECURITY;
 ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
+ALTER TABLE operators ENABLE ROW LEVEL SECURITY;
+ALTER TABLE operators FORCE ROW LEVEL SECURITY;
+ALTER TABLE platform_audit_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE platform_audit_log FORCE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages FORCE ROW LEVEL SECURITY;
+ALTER TABLE security_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE security_events FORCE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts ENABLE ROW LEVEL SECURITY;
@@ -69,6 +75,9 @@ CREATE POLICY api_keys_maintenance_update ON api_keys AS PERMISSIVE FOR UPDATE T
   USING (true)
   WITH CHECK (true);
 
+CREATE POLICY api_keys_platform_select ON api_keys AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY audit_log_api_insert ON audit_log AS PERMISSIVE FOR INSERT TO app_api
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)) AND actor_type = (( SELECT app.actor_type() AS actor_type)) AND NOT actor_id IS DISTINCT FROM (( SELECT app.actor_id() AS actor_id)) AND NOT request_id IS DISTINCT FROM (( SELECT app.request_id() AS request_id)));
 
@@ -84,6 +93,9 @@ CREATE POLICY audit_log_maintenance_delete ON audit_log AS PERMISSIVE FOR DELETE
 CREATE POLICY audit_log_maintenance_select ON audit_log AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
 
+CREATE POLICY audit_log_platform_select ON audit_log AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY companies_api_all ON companies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -92,6 +104,9 @@ CREATE POLICY companies_maintenance_delete ON companies AS PERMISSIVE FOR DELETE
   USING (true);
 
 CREATE POLICY companies_maintenance_select ON companies AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY companies_platform_select ON companies AS PERMISSIVE FOR SELECT TO app_platform
   USING (true);
 
 CREATE POLICY companies_search_select ON companies AS PERMISSIVE FOR SELECT TO app_search
@@ -182,6 +197,22 @@ CREATE POLICY memberships_maintenance_purge_select ON memberships AS PERMISSIVE 
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
 
+CREATE POLICY memberships_platform_select ON memberships AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
+CREATE POLICY operators_auth_all ON operators AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY operators_platform_select ON operators AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
+CREATE POLICY platform_audit_log_platform_insert ON platform_audit_log AS PERMISSIVE FOR INSERT TO app_platform
+  WITH CHECK (true);
+
+CREATE POLICY platform_audit_log_platform_select ON platform_audit_log AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY retention_policies_api_all ON retention_policies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -218,6 +249,9 @@ CREATE POLICY scrape_jobs_maintenance_update ON scrape_jobs AS PERMISSIVE FOR UP
   USING (true)
   WITH CHECK (true);
 
+CREATE POLICY scrape_jobs_platform_select ON scrape_jobs AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY scrape_pages_api_all ON scrape_pages AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -227,6 +261,23 @@ CREATE POLICY scrape_pages_maintenance_delete ON scrape_pages AS PERMISSIVE FOR 
 
 CREATE POLICY scrape_pages_maintenance_select ON scrape_pages AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
+
+CREATE POLICY security_events_api_select ON security_events AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY security_events_maintenance_delete ON security_events AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING (true);
+
+CREATE POLICY security_events_maintenance_select ON security_events AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY security_events_maintenance_update ON security_events AS PERMISSIVE FOR UPDATE TO app_maintenance
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY security_events_platform_all ON security_events AS PERMISSIVE FOR ALL TO app_platform
+  USING (true)
+  WITH CHECK (true);
 
 CREATE POLICY suppressed_subjects_api_insert ON suppressed_subjects AS PERMISSIVE FOR INSERT TO app_api
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -277,6 +328,13 @@ CREATE POLICY tenants_maintenance_select ON tenants AS PERMISSIVE FOR SELECT TO 
   USING (true);
 
 CREATE POLICY tenants_maintenance_update ON tenants AS PERMISSIVE FOR UPDATE TO app_maintenance
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY tenants_platform_select ON tenants AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
+CREATE POLICY tenants_platform_update ON tenants AS PERMISSIVE FOR UPDATE TO app_platform
   USING (true)
   WITH CHECK (true);
 

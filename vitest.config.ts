@@ -40,6 +40,8 @@ export default defineConfig({
                 MAINTENANCE_DATABASE_URL: inject("databaseUrl").replace("app_api", "app_maintenance"),
                 DATABASE_ASSERTION_KEY: TEST_DATABASE_ASSERTION_KEY,
                 OPERATOR_JWT_ISSUER: TEST_OPERATOR_JWT_ISSUER,
+                // Security-event tests flush the sink themselves (runDurableObjectAlarm).
+                SECURITY_EVENTS_FLUSH_MS: "300000",
                 COMPANIES_HOUSE_API_URL: inject("companiesHouseUrl"),
                 COMPANIES_HOUSE_API_KEY: "fake-companies-house-key",
                 // Generous, so the rest of the suite never meets a limit; rate-limit tests set their own.

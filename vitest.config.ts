@@ -8,6 +8,8 @@ import {
   TEST_JWT_ISSUER,
   TEST_JWT_SECRET,
   TEST_OPERATOR_JWT_ISSUER,
+  TEST_STRIPE_WEBHOOK_SECRET,
+  TEST_WEBHOOK_SECRETS_KEY,
 } from "./test/worker/constants.ts";
 
 export default defineConfig({
@@ -44,12 +46,21 @@ export default defineConfig({
                 SECURITY_EVENTS_FLUSH_MS: "300000",
                 COMPANIES_HOUSE_API_URL: inject("companiesHouseUrl"),
                 COMPANIES_HOUSE_API_KEY: "fake-companies-house-key",
+                STRIPE_API_URL: inject("stripeUrl"),
+                STRIPE_SECRET_KEY: "sk_test_fake_detecktiv",
+                STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
+                STRIPE_PRICE_PLANS: JSON.stringify({
+                  price_pro_monthly: "pro",
+                  price_enterprise_monthly: "enterprise",
+                }),
                 // Generous, so the rest of the suite never meets a limit; rate-limit tests set their own.
                 RATE_LIMIT_PLANS: JSON.stringify({
                   free: { per_minute: 600000, burst: 100000 },
                   pro: { per_minute: 600000, burst: 100000 },
                   enterprise: { per_minute: 600000, burst: 100000 },
                   anonymous: { per_minute: 600000, burst: 100000 },
+                  // Every import now makes 4-6 Companies House requests (one shared key for the suite).
+                  companies_house: { per_minute: 600000, burst: 100000 },
                 }),
                 NEON_FETCH_ENDPOINT: inject("neonEndpoint"),
                 JWT_SECRET: TEST_JWT_SECRET,
@@ -64,6 +75,9 @@ export default defineConfig({
                 SCRAPE_MIN_HOST_DELAY_MS: "50",
                 SCRAPE_TIMEOUT_MS: "1500",
                 SCRAPE_MAX_BYTES: "262144",
+                WEBHOOK_SECRETS_KEY: TEST_WEBHOOK_SECRETS_KEY,
+                // The local receivers answer at once; the timeout test waits this long.
+                WEBHOOK_TIMEOUT_MS: "1000",
               },
             },
           })),

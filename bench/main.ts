@@ -8,21 +8,29 @@ import { join } from "node:path";
 import { apiThroughputScenario } from "./api-throughput";
 import { measureBundle } from "./bundle";
 import { companiesSearchScenario } from "./companies-search";
+import { eventCostScenario } from "./event-cost";
 import { identityCostScenario } from "./identity-cost";
+import { meteringScenario } from "./metering";
 import { rateLimiterScenario } from "./rate-limiter";
+import { registerScenario } from "./register";
 import { retentionPurgeScenario } from "./retention-purge";
 import { scrapeScenario } from "./scrape";
 import { BENCH_DIR } from "./worker-harness";
+import { workspacePolicyScenario } from "./workspace-policy";
 
 const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   "rate-limiter": rateLimiterScenario,
+  metering: meteringScenario,
   "companies-search": companiesSearchScenario,
   scrape: scrapeScenario,
   "retention-purge": retentionPurgeScenario,
   "identity-cost": identityCostScenario,
+  "event-cost": eventCostScenario,
   "api-throughput": apiThroughputScenario,
   // Seconds, no database: the production bundle's gzip size and start-up (api-throughput reports it too).
   bundle: async () => ({ ...(await measureBundle()) }),
+  "workspace-policy": workspacePolicyScenario,
+  register: registerScenario,
 };
 
 async function main() {

@@ -29,6 +29,8 @@ const allow: Decision = {
   allowed: true,
   policy: "pro",
   planKnown: true,
+  // The seeded pro plan's limits, so the API never needs to teach them.
+  planLimits: { perMinute: 1200, burst: 300 },
   burst: 1000,
   perMinute: 1000,
   remaining: 999,
@@ -43,7 +45,7 @@ const limiterNamespace = {
     consume: async () => allow,
     refund: async () => {},
     setPlan: async () => {},
-    peek: async () => ({ plan: "pro", remaining: 999, policy: { burst: 1000, perMinute: 1000 } }),
+    peek: async () => ({ plan: "pro", remaining: 999, policy: { burst: 1000, perMinute: 1000 }, unflushedRequests: 0 }),
   }),
 };
 

@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { neonConfig } from "@neondatabase/serverless";
 import { startLocalDatabase } from "../neon-local/local-database";
 import { FAKE_COMPANIES_HOUSE_KEY, startFakeCompaniesHouse } from "../test/servers/fake-companies-house";
+import { FAKE_STRIPE_KEY, startFakeStripe } from "../test/servers/fake-stripe";
 import { installAssertionKey } from "./db/assertion-key";
 import { applyMigrations } from "./db/migrate";
 import { DEMO_OWNER, DEMO_TENANT_ID, seedDemo } from "./db/seed";
@@ -116,6 +117,10 @@ API reference: http://localhost:${API_PORT}/docs
       ]
     : [];
 
+  // Checkout, portal and meter events go to the tests' fake Stripe API: no Stripe account needed.
+  const stripe = await startFakeStripe();
+  console.log(`Fake Stripe API: ${stripe.url} (prices price_pro_monthly, price_enterprise_monthly)`);
+
   // Its own process group, so Ctrl-C can stop wrangler and the workerd it spawns together.
   const wrangler: ChildProcess = spawn(
     "wrangler",
@@ -135,6 +140,12 @@ API reference: http://localhost:${API_PORT}/docs
       "--var",
       "SCRAPE_ALLOW_PRIVATE_NETWORKS:true",
       ...companiesHouseVars,
+      "--var",
+      `STRIPE_API_URL:${stripe.url}`,
+      "--var",
+      `STRIPE_SECRET_KEY:${FAKE_STRIPE_KEY}`,
+      "--var",
+      `STRIPE_PRICE_PLANS:${JSON.stringify({ price_pro_monthly: "pro", price_enterprise_monthly: "enterprise" })}`,
     ],
     {
       cwd: ROOT,
@@ -156,7 +167,7 @@ API reference: http://localhost:${API_PORT}/docs
       }
     }
     forgetDevServer();
-    await Promise.all([database.close(), fakeCompaniesHouse?.close()]);
+    await Promise.all([database.close(), fakeCompaniesHouse?.close(), stripe.close()]);
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));

@@ -33,5 +33,7 @@ export interface AppEnv {
     rateLimitHeaders?: Record<string, string>;
     /** Set once the request is known to act for a tenant; the access log reports it. */
     tenantId?: string;
+    /** The rate-limit bucket of a request whose tenant the database resolves (an organisation). */
+    rateLimitBucket?: string;
   };
 }

@@ -16,17 +16,27 @@ import { services } from "./middleware/services";
 import { buildOpenApiDocument, registerComponents, servedDocument } from "./openapi/document";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
+import { billingRoutes } from "./routes/billing";
+import { changeRoutes } from "./routes/changes";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
+import { eventRoutes } from "./routes/events";
+import { invitationRoutes } from "./routes/invitations";
 import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
 import { memberRoutes } from "./routes/members";
 import { operatorRoutes } from "./routes/operator";
+import { planRoutes } from "./routes/plans";
 import { privacyRoutes } from "./routes/privacy";
+import { registerRoutes } from "./routes/register";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
 import { securityEventRoutes } from "./routes/security-events";
+import { sicCodeRoutes } from "./routes/sic-codes";
 import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
+import { stripeWebhook } from "./routes/webhooks/stripe-webhook";
+import { workspaceRoutes } from "./routes/workspaces";
 
 /** Builds the whole HTTP application: middleware in order, routes, error handling, OpenAPI. */
 export function createApp() {
@@ -56,16 +66,26 @@ export function createApp() {
   app.route("/", systemRoutes);
   app.route("/", meRoutes);
   app.route("/", tenantRoutes);
+  app.route("/", planRoutes);
+  app.route("/", billingRoutes);
   app.route("/", memberRoutes);
+  app.route("/", invitationRoutes);
+  app.route("/", workspaceRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
   app.route("/", securityEventRoutes);
   app.route("/", companyRoutes);
+  app.route("/", registerRoutes);
+  app.route("/", sicCodeRoutes);
   app.route("/", contactRoutes);
+  app.route("/", changeRoutes);
   app.route("/", scrapeJobRoutes);
   app.route("/", privacyRoutes);
+  app.route("/", eventRoutes);
+  app.route("/", webhookEndpointRoutes);
   app.route("/", maintenanceRoutes);
   app.route("/", operatorRoutes);
+  app.route("/", stripeWebhook);
 
   registerComponents(app);
   let document: OpenAPIObject | undefined;

@@ -1,8 +1,7 @@
 import { createApp } from "./app";
 import type { Env } from "./config/env";
 import { handleScheduled } from "./cron/scheduled";
-import { handleQueue } from "./jobs/queue";
-import type { ScrapeMessage } from "./jobs/scrape/message";
+import { handleQueue, type QueueMessage } from "./jobs/queue";
 
 export { TenantRateLimiter } from "./rate-limit/tenant-rate-limiter";
 export { HostThrottle } from "./scrape/host-throttle";
@@ -14,4 +13,4 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   scheduled: handleScheduled,
-} satisfies ExportedHandler<Env, ScrapeMessage>;
+} satisfies ExportedHandler<Env, QueueMessage>;

@@ -15,6 +15,8 @@ const ADMITTED: Decision = {
   // The plan the bench's tenant has, so the API never needs to teach it.
   policy: "pro",
   planKnown: true,
+  // The seeded pro plan's limits (the plans table), likewise.
+  planLimits: { perMinute: 1200, burst: 300 },
   burst: 1_000_000,
   perMinute: 1_000_000,
   remaining: 1_000_000,

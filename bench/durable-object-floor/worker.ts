@@ -4,7 +4,10 @@
  * - `/constant`: nothing (the runtime's own cost of a request);
  * - `/bare`: one RPC to a Durable Object method that does nothing (a stub made per request,
  *   as the API does);
- * - `/limiter`: one `consume` through the API's own limiter client, and its headers built.
+ * - `/limiter`: one `consume` through the API's own limiter client, and its headers built (the
+ *   client names the tenant, so the object meters the request: `api_requests`);
+ * - `/limiter-unmetered`: the same call without the tenant, so the object decides but meters
+ *   nothing (the metering bench compares the two).
  */
 import { DurableObject } from "cloudflare:workers";
 import { rateLimitHeaders } from "../../src/rate-limit/decision";
@@ -39,7 +42,12 @@ export default {
       const limiter = durableObjectRateLimiter(env.RATE_LIMITER, policies);
       const decision = await limiter.consume({ kind: "tenant", tenantId: TENANT }, 1);
       if (!decision.allowed) return new Response("refused", { status: 429 });
-      headers = rateLimitHeaders(decision, windowSeconds(policies[decision.policy]));
+      headers = rateLimitHeaders(decision, windowSeconds(decision));
+    } else if (path === "/limiter-unmetered") {
+      const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`tenant:${TENANT}`));
+      const decision = await stub.consume({ cost: 1, kind: "tenant", policies });
+      if (!decision.allowed) return new Response("refused", { status: 429 });
+      headers = rateLimitHeaders(decision, windowSeconds(decision));
     } else if (path !== "/constant") {
       return new Response("not found", { status: 404 });
     }

@@ -16,6 +16,11 @@ export const SCOPES = [
   "companies:write",
   "privacy:read",
   "privacy:write",
+  "workspaces:read",
+  "workspaces:write",
+  "events:read",
+  "webhooks:read",
+  "webhooks:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -8,6 +8,11 @@ export type Principal =
       name: string | null;
       /** From the configured tenant claim, when the token carries one. */
       tenantId: string | null;
+      /**
+       * The claim named an identity provider's organisation (`org_…`) instead of a tenant id: the
+       * database resolves it (app.external_tenant). `role`: the token's role claim, mapped.
+       */
+      organization?: { issuer: string; id: string; role: "admin" | "editor" | "viewer" | null };
     }
   | {
       kind: "api_key";

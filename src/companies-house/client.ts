@@ -2,7 +2,37 @@ import type { z } from "zod";
 import { sha256Hex } from "../crypto/sha256";
 import { ApiError } from "../errors/api-error";
 import type { RateLimiter } from "../rate-limit/rate-limiter";
-import { type Officers, officersSchema, type Profile, profileSchema } from "./upstream";
+import {
+  type Charges,
+  chargesSchema,
+  type FilingHistory,
+  filingHistorySchema,
+  type Insolvency,
+  insolvencySchema,
+  type Officers,
+  officersSchema,
+  type Profile,
+  type Pscs,
+  profileSchema,
+  pscsSchema,
+} from "./upstream";
+
+/** What one import takes from Companies House. */
+export interface CompaniesHouseCompany {
+  profile: Profile;
+  officers: Officers;
+  pscs: Pscs;
+  /** Null when the profile says the company has no charges (not asked, to spare the quota). */
+  charges: Charges | null;
+  /** Null when the profile says it has no insolvency history (not asked either). */
+  insolvency: Insolvency | null;
+  filings: FilingHistory;
+  /** Requests made (retries included): what the import cost of the shared quota. */
+  requests: number;
+}
+
+/** Requests one company costs at most: profile, officers, PSCs, filing history, charges, insolvency. */
+export const MAX_REQUESTS_PER_COMPANY = 6;
 
 export interface CompaniesHouseOptions {
   baseUrl: string;
@@ -32,13 +62,24 @@ export function companiesHouseClient(options: CompaniesHouseOptions) {
   // and only when the client is used (it is built for every request).
   let quotaName: Promise<string> | undefined;
 
-  async function get<T extends z.ZodType>(path: string, schema: T, number: string): Promise<z.output<T>> {
+  /**
+   * One resource; `absentAs` is what a 404 means for a part of a company (Companies House answers
+   * 404 for a company without PSC or charge records): without it, a 404 is an unknown company.
+   */
+  async function get<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    number: string,
+    counter: { requests: number },
+    absentAs?: z.output<T>,
+  ): Promise<z.output<T>> {
     const deadline = Date.now() + budgetMs;
     quotaName ??= sha256Hex(options.apiKey).then((hash) => hash.slice(0, 16));
     const keyName = await quotaName;
     for (let attempt = 0; ; attempt++) {
       const quota = await options.limiter.consume({ kind: "companies_house", name: keyName }, 1);
-      if (!quota.allowed) {
+      if (quota.allowed) counter.requests++;
+      else {
         throw unavailable("Our Companies House quota is used up for now.", quota.retryAfterSeconds);
       }
       let response: Response;
@@ -56,6 +97,7 @@ export function companiesHouseClient(options: CompaniesHouseOptions) {
       }
       if (response.status === 404) {
         await response.body?.cancel();
+        if (absentAs !== undefined) return absentAs;
         throw new ApiError("not_found", `Companies House has no company with number ${number}.`);
       }
       if (response.status === 429 || response.status >= 500) {
@@ -82,13 +124,38 @@ export function companiesHouseClient(options: CompaniesHouseOptions) {
   }
 
   return {
-    /** Profile and officers, fetched in parallel. */
-    async company(number: string): Promise<{ profile: Profile; officers: Officers }> {
-      const [profile, officers] = await Promise.all([
-        get(`/company/${number}`, profileSchema, number),
-        get(`/company/${number}/officers`, officersSchema, number),
+    /**
+     * The profile first (it says whether charges and insolvency records exist, so those are asked
+     * for only when there is something to read), then the rest in parallel.
+     */
+    async company(number: string): Promise<CompaniesHouseCompany> {
+      const counter = { requests: 0 };
+      const profile = await get(`/company/${number}`, profileSchema, number, counter);
+      const [officers, pscs, filings, charges, insolvency] = await Promise.all([
+        get(`/company/${number}/officers?items_per_page=100`, officersSchema, number, counter),
+        get(`/company/${number}/persons-with-significant-control?items_per_page=100`, pscsSchema, number, counter, {
+          items: [],
+        }),
+        get(
+          `/company/${number}/filing-history?category=accounts&items_per_page=1`,
+          filingHistorySchema,
+          number,
+          counter,
+          {
+            items: [],
+          },
+        ),
+        profile.has_charges
+          ? get(`/company/${number}/charges?items_per_page=1`, chargesSchema, number, counter, {
+              total_count: 0,
+              satisfied_count: 0,
+            })
+          : null,
+        profile.has_insolvency_history
+          ? get(`/company/${number}/insolvency`, insolvencySchema, number, counter, { cases: [] })
+          : null,
       ]);
-      return { profile, officers };
+      return { profile, officers, pscs, filings, charges, insolvency, requests: counter.requests };
     },
   };
 }

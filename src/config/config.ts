@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parsePolicies } from "../rate-limit/policy";
+import { isSecretsKey } from "../webhooks/secrets";
 import type { Env } from "./env";
 
 const list = (value: string) =>
@@ -10,6 +11,19 @@ const list = (value: string) =>
 
 const bool = z.enum(["true", "false"]).transform((value) => value === "true");
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" });
+
+const pricePlans = z
+  .union([z.string(), z.record(z.string(), z.unknown())])
+  .optional()
+  .transform((value, ctx) => {
+    try {
+      const parsed: unknown = typeof value === "string" ? JSON.parse(value) : (value ?? {});
+      return z.record(z.string().min(1).max(255), z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)).parse(parsed);
+    } catch {
+      ctx.addIssue({ code: "custom", message: 'must be JSON like {"price_123":"pro"}' });
+      return z.NEVER;
+    }
+  });
 
 const configSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "staging", "production"]).default("development"),
@@ -51,6 +65,21 @@ const configSchema = z.object({
     .transform(list)
     .pipe(z.array(z.enum(["HS256", "RS256", "ES256"])).min(1)),
   JWT_TENANT_CLAIM: z.string().min(1).default("tenant_id"),
+  JWT_ROLE_CLAIM: z.string().min(1).optional(),
+  // {"org:admin": "admin", "org:member": "viewer"}: identity-provider role values to ours (never owner).
+  JWT_ROLE_MAP: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return {};
+      try {
+        const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+        return z.record(z.string(), z.enum(["admin", "editor", "viewer"])).parse(parsed);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be JSON like {"org:admin":"admin","org:member":"viewer"}' });
+        return z.NEVER;
+      }
+    }),
   JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   // Unset: a token is good until its `exp`. Set: also refused once its `iat` is older (up to a year).
   JWT_MAX_AGE_S: z.coerce.number().int().min(60).max(31_536_000).optional(),
@@ -73,6 +102,15 @@ const configSchema = z.object({
     }),
   COMPANIES_HOUSE_API_KEY: z.string().min(1).optional(),
   COMPANIES_HOUSE_API_URL: z.url().default("https://api.company-information.service.gov.uk"),
+  // The scheduled refresh: Companies House requests one run may spend (of the key's 600 per 5
+  // minutes, shared with interactive imports), and how old a company's data must be to be due.
+  COMPANIES_HOUSE_REFRESH_REQUESTS: z.coerce.number().int().min(0).max(600).default(200),
+  COMPANIES_HOUSE_REFRESH_AFTER_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24),
   SCRAPE_USER_AGENT: z.string().min(1).default("DetecktivBot/1.0 (+https://detecktiv.co.uk/bot)"),
   SCRAPE_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   SCRAPE_ALLOW_PRIVATE_NETWORKS: bool.default(false),
@@ -88,6 +126,28 @@ const configSchema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(2 * 1024 * 1024),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(30).default(7),
+  // The page of the product that takes `?token=` and calls POST /v1/invitations/accept.
+  INVITATION_ACCEPT_URL: z.url({ protocol: /^https?$/ }).default("https://app.detecktiv.co.uk/invitations/accept"),
+  EMAIL_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EMAIL_API_TOKEN: z.string().min(1).optional(),
+  EMAIL_FROM: z.string().min(3).max(320).optional(),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  STRIPE_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.stripe.com"),
+  STRIPE_PRICE_PLANS: pricePlans,
+  STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).max(3600).default(300),
+  // past_due keeps the plan this long, then the tenant is on free.
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  // The Stripe billing meter's event name that API requests are reported under.
+  STRIPE_METER_EVENT_NAME: z
+    .string()
+    .regex(/^[a-z0-9_]{1,100}$/)
+    .default("api_requests"),
+  // Unset: webhook endpoints cannot be created (503) and nothing is sent.
+  WEBHOOK_SECRETS_KEY: z.string().refine(isSecretsKey, "must be base64 of 32 bytes").optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  WEBHOOK_USER_AGENT: z.string().min(1).default("Detecktiv-Webhooks/1.0 (+https://detecktiv.co.uk/docs/webhooks)"),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -102,6 +162,11 @@ function crossChecks(raw: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   if (!raw.JWT_SECRET && !raw.JWT_JWKS_URL) {
     problems.push({ variable: "JWT_SECRET", message: "set JWT_SECRET or JWT_JWKS_URL" });
+  }
+  if (raw.EMAIL_API_URL) {
+    for (const variable of ["EMAIL_API_TOKEN", "EMAIL_FROM"] as const) {
+      if (!raw[variable]) problems.push({ variable, message: "is required when EMAIL_API_URL is set" });
+    }
   }
   if (raw.ENVIRONMENT === "production") {
     if (raw.NEON_FETCH_ENDPOINT)

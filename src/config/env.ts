@@ -1,12 +1,17 @@
+import type { BillingMessage } from "../jobs/billing/message";
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
 import type { HostThrottle } from "../scrape/host-throttle";
 import type { SecurityEventSink } from "../security-events/sink";
+import type { WebhookMessage } from "../webhooks/message";
 
 /** Everything the Worker receives from wrangler.toml, secrets and `.dev.vars`. */
 export interface Env {
   RATE_LIMITER: DurableObjectNamespace<TenantRateLimiter>;
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
+  /** Usage reports for Stripe's billing meter events (sent by the tenants' rate limiters). */
+  BILLING_QUEUE: Queue<BillingMessage>;
+  WEBHOOK_QUEUE: Queue<WebhookMessage>;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
   /** Aggregates security events and writes them in batches (src/security-events). */
   SECURITY_EVENTS: DurableObjectNamespace<SecurityEventSink>;
@@ -38,6 +43,9 @@ export interface Env {
   JWT_AUDIENCE?: string;
   JWT_ALGORITHMS?: string;
   JWT_TENANT_CLAIM?: string;
+  /** A claim carrying the caller's role at the identity provider, and how its values map to ours. */
+  JWT_ROLE_CLAIM?: string;
+  JWT_ROLE_MAP?: string | Record<string, unknown>;
   JWT_CLOCK_TOLERANCE_S?: string;
   JWT_MAX_AGE_S?: string;
   RATE_LIMIT_FAIL_MODE?: string;
@@ -48,6 +56,8 @@ export interface Env {
   RATE_LIMIT_PLANS?: string | Record<string, unknown>;
   COMPANIES_HOUSE_API_KEY?: string;
   COMPANIES_HOUSE_API_URL?: string;
+  COMPANIES_HOUSE_REFRESH_REQUESTS?: string;
+  COMPANIES_HOUSE_REFRESH_AFTER_HOURS?: string;
   SCRAPE_USER_AGENT?: string;
   SCRAPE_MAX_PAGES?: string;
   SCRAPE_ALLOW_PRIVATE_NETWORKS?: string;
@@ -57,4 +67,24 @@ export interface Env {
   CRON_MAX_STATEMENTS?: string;
   SCRAPE_TIMEOUT_MS?: string;
   SCRAPE_MAX_BYTES?: string;
+  /** Invitations: how long a token stays valid, and where its link points. */
+  INVITATION_TTL_DAYS?: string;
+  INVITATION_ACCEPT_URL?: string;
+  /** An email provider's HTTP API (Resend's shape); unset, invitation links go back to the admin. */
+  EMAIL_API_URL?: string;
+  EMAIL_API_TOKEN?: string;
+  EMAIL_FROM?: string;
+  /** Secrets: Stripe's API key and the webhook endpoint's signing secret (`whsec_…`). */
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_URL?: string;
+  /** JSON: Stripe price id → plan id. */
+  STRIPE_PRICE_PLANS?: string | Record<string, unknown>;
+  STRIPE_WEBHOOK_TOLERANCE_S?: string;
+  BILLING_GRACE_DAYS?: string;
+  STRIPE_METER_EVENT_NAME?: string;
+  /** Secret: base64 of 32 bytes; encrypts webhook signing secrets at rest (AES-256-GCM). */
+  WEBHOOK_SECRETS_KEY?: string;
+  WEBHOOK_TIMEOUT_MS?: string;
+  WEBHOOK_USER_AGENT?: string;
 }

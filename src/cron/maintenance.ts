@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Env } from "../config/env";
 import type { Logger } from "../observability/logger";
+import { sweepWebhookOutbox } from "../webhooks/sweep";
 import { DATA_CLASSES, purgeClass } from "./retention-purge";
 import type { MaintenanceRun } from "./run";
 
@@ -66,11 +67,13 @@ export function revokeExpiredApiKeys(run: MaintenanceRun): Promise<number> {
 const IDEMPOTENCY_KEYS = DATA_CLASSES.filter((spec) => spec.dataClass === "idempotency_keys");
 
 /**
- * The 15-minute maintenance: stuck and forgotten scrape jobs, expired API keys, expired
+ * The 15-minute maintenance: stuck and forgotten scrape jobs, the webhook outbox, expired API keys, expired
  * idempotency records. (There are no denormalised counters to refresh yet.) True when all done.
  */
 export async function runMaintenance(env: Env, run: MaintenanceRun, batchSize: number, logger: Logger) {
   await requeueScrapeJobs(env, run, logger);
+  if (!run.hasTime()) return false;
+  await sweepWebhookOutbox(env, run, logger);
   if (!run.hasTime()) return false;
   await revokeExpiredApiKeys(run);
   for (const spec of IDEMPOTENCY_KEYS) {

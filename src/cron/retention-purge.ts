@@ -59,6 +59,8 @@ export const DATA_CLASSES: DataClass[] = [
     column: "fetched_at",
     setting: "scrape_results_days",
   },
+  // Deliveries go with their events (foreign key).
+  { dataClass: "events", table: "events", key: "id", column: "created_at", setting: "events_days" },
   { dataClass: "audit_log", table: "audit_log", key: "id", column: "created_at", setting: "audit_log_days" },
   { dataClass: "idempotency_keys", table: "idempotency_keys", key: "key", column: "expires_at", setting: null },
 ];

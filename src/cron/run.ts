@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { DatabaseClient } from "../db/client";
 import { findDatabaseFault, findPostgresError } from "../db/errors";
 
-export type MaintenanceJob = "retention_purge" | "maintenance";
+export type MaintenanceJob = "retention_purge" | "maintenance" | "companies_house_refresh";
 
 /**
  * What a receipt says about a failed run: `code: sentence`, never the statement or its

@@ -1,9 +1,10 @@
-import { loadConfig } from "../config/config";
+import { type Config, loadConfig } from "../config/config";
 import type { Env } from "../config/env";
 import { createDatabaseClient } from "../db/client";
 import { perRoundTripDeadline } from "../db/deadline";
 import { isDatabaseUnavailable } from "../db/errors";
 import { createLogger, describeError, type Logger } from "../observability/logger";
+import { refreshTrackedCompanies } from "./companies-house-refresh";
 import { runMaintenance } from "./maintenance";
 import { purgeExpired } from "./retention-purge";
 import { MaintenanceRun, receiptError } from "./run";
@@ -11,6 +12,8 @@ import { type CronJob, cronJobFor } from "./schedules";
 
 interface CronContext {
   env: Env;
+  config: Config;
+  requestId: string;
   run: MaintenanceRun;
   batchSize: number;
   logger: Logger;
@@ -27,6 +30,11 @@ const HANDLERS: Record<CronJob, { job: MaintenanceRun["job"]; handle: CronHandle
   maintenance: {
     job: "maintenance",
     handle: ({ env, run, batchSize, logger }) => runMaintenance(env, run, batchSize, logger),
+  },
+  companiesHouseRefresh: {
+    job: "companies_house_refresh",
+    handle: async ({ env, config, run, requestId, logger }) =>
+      (await refreshTrackedCompanies(env, config, run, requestId, logger)).paused === null,
   },
 };
 
@@ -79,7 +87,7 @@ export async function handleScheduled(
   }
   let completed = false;
   try {
-    completed = await handler.handle({ env, run, batchSize: config.RETENTION_BATCH_SIZE, logger });
+    completed = await handler.handle({ env, config, requestId, run, batchSize: config.RETENTION_BATCH_SIZE, logger });
   } catch (error) {
     const outage = isDatabaseUnavailable(error);
     const receipt = receiptError(error);

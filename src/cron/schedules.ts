@@ -2,6 +2,8 @@
 export const CRON_SCHEDULES = {
   retentionPurge: "17 3 * * *",
   maintenance: "*/15 * * * *",
+  // Between the maintenance runs, so the two never start together.
+  companiesHouseRefresh: "7,22,37,52 * * * *",
 } as const;
 
 export type CronJob = keyof typeof CRON_SCHEDULES;

@@ -43,6 +43,29 @@ export function findDatabaseFault(error: unknown): DatabaseFault | undefined {
   return undefined;
 }
 
+/** What app.meter and app.assert_seat_available put in the DETAIL of a DT402. */
+interface QuotaDetail {
+  metric: string;
+  quota: number;
+  used: number;
+  requested: number;
+  resets_at: string | null;
+}
+
+/** 402 `quota_exceeded`: the metric, its quota, what is used and when it resets (null: never, e.g. seats). */
+function quotaExceeded(detail: string | undefined, cause: unknown): ApiError {
+  const q = JSON.parse(detail ?? "{}") as QuotaDetail;
+  const text =
+    q.metric === "seats"
+      ? `The plan allows ${q.quota} members and has ${q.used}; upgrade the plan or remove a member first.`
+      : `The plan allows ${q.quota} ${q.metric} a month; ${q.used} are used and this needs ${q.requested} more. ` +
+        `The quota resets at ${q.resets_at}.`;
+  return new ApiError("quota_exceeded", text, {
+    cause,
+    extensions: { metric: q.metric, quota: q.quota, used: q.used, resets_at: q.resets_at },
+  });
+}
+
 /** Seconds a client should wait before retrying a request that met a database outage. */
 export const DATABASE_RETRY_AFTER_S = 5;
 
@@ -86,7 +109,13 @@ export function toApiError(error: unknown): ApiError | undefined {
   }
   switch (code) {
     case "DT404":
-      return new ApiError("not_found", "The tenant does not exist or you are not a member of it.", { cause: error });
+      // begin_request's "tenant not found" covers both an unknown tenant and someone else's;
+      // other functions raise DT404 with a sentence of their own.
+      return new ApiError(
+        "not_found",
+        pg.message === "tenant not found" ? "The tenant does not exist or you are not a member of it." : pg.message,
+        { cause: error },
+      );
     case "DT403":
       return new ApiError("forbidden", pg.message, { cause: error });
     case "DTSUS":
@@ -98,6 +127,8 @@ export function toApiError(error: unknown): ApiError | undefined {
       );
     case "DT401":
       return invalidCredentials(undefined, error);
+    case "DT402":
+      return quotaExceeded(pg.detail, error);
     case "DT409":
       return new ApiError("conflict", pg.message, { cause: error });
     case "DT410":

@@ -18,6 +18,10 @@ export type AssertionClaims = (
       scope: string | null;
       read_only: boolean;
       request_id: string;
+      /** An identity provider's organisation the token names (issue 15): app.external_tenant resolves it. */
+      org_issuer?: string;
+      org_id?: string;
+      org_role?: string | null;
     }
   /** The Worker's own background work (the queue consumer): no user, no tenant until a job says so. */
   | { kind: "worker"; request_id: string }

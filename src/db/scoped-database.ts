@@ -1,17 +1,21 @@
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type { Access } from "../auth/access";
 import type { Principal } from "../auth/principal";
+import type { BucketPolicy } from "../rate-limit/policy";
+import { ownDeliveries } from "../webhooks/outbox";
 import type { ApiDatabaseClient, Database } from "./client";
 import type { Role } from "./schema/memberships";
-import type { Plan } from "./schema/tenants";
+import type { Plan } from "./schema/plans";
 
 export interface RequestIdentity {
   tenantId: string | null;
   userId: string | null;
   apiKeyId: string | null;
   role: Role | null;
-  /** The tenant's plan (for its rate limiter); null without a tenant. */
+  /** The tenant's plan in force (for its rate limiter); null without a tenant. */
   plan: Plan | null;
+  /** That plan's rate limits, from the plans table; null without a tenant. */
+  planLimits: BucketPolicy | null;
 }
 
 interface BeginRow extends Record<string, unknown> {
@@ -20,6 +24,8 @@ interface BeginRow extends Record<string, unknown> {
   api_key_id: string | null;
   role: Role | null;
   plan: Plan | null;
+  rate_per_minute: number | string | null;
+  rate_burst: number | string | null;
 }
 
 export interface ScopeOptions {
@@ -30,6 +36,8 @@ export interface ScopeOptions {
   requestId: string;
   /** Told who the caller is once the first batch has run. */
   onIdentity?: (identity: RequestIdentity) => void;
+  /** Told the webhook deliveries a committed read-write batch created (to queue them). */
+  onDeliveries?: (deliveryIds: string[]) => void;
 }
 
 /**
@@ -60,9 +68,18 @@ export function createScopedDatabase(database: ApiDatabaseClient, options: Scope
         scope: access.scope,
         read_only: readOnly,
         request_id: requestId,
+        ...(user?.organization && access.role !== null
+          ? { org_issuer: user.organization.issuer, org_id: user.organization.id, org_role: user.organization.role }
+          : {}),
       });
       const queries: [BatchItem<"pg">, ...BatchItem<"pg">[]] = [db.execute<BeginRow>(begin), ...build(db)];
+      // A write's events may have made webhook deliveries: the batch's last statement names them.
+      if (!readOnly) queries.push(db.execute<{ id: string }>(ownDeliveries));
       const [beginResult, ...results] = (await db.batch(queries)) as [{ rows: BeginRow[] }, ...unknown[]];
+      if (!readOnly) {
+        const deliveries = (results.pop() as { rows: { id: string }[] }).rows;
+        if (deliveries.length > 0) options.onDeliveries?.(deliveries.map((row) => row.id));
+      }
       const row = beginResult.rows[0];
       if (!row) throw new Error("app.begin_request returned no row");
       const identity = {
@@ -71,6 +88,10 @@ export function createScopedDatabase(database: ApiDatabaseClient, options: Scope
         apiKeyId: row.api_key_id,
         role: row.role,
         plan: row.plan,
+        planLimits:
+          row.rate_per_minute === null || row.rate_burst === null
+            ? null
+            : { perMinute: Number(row.rate_per_minute), burst: Number(row.rate_burst) },
       };
       options.onIdentity?.(identity);
       return { identity, results: results as BatchResponse<T> };

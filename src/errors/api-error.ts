@@ -3,6 +3,7 @@ export const PROBLEMS = {
   bad_request: { status: 400, title: "Bad request" },
   validation_failed: { status: 400, title: "Validation failed" },
   unauthorized: { status: 401, title: "Unauthorized" },
+  quota_exceeded: { status: 402, title: "Quota exceeded" },
   forbidden: { status: 403, title: "Forbidden" },
   tenant_suspended: { status: 403, title: "Tenant suspended" },
   not_found: { status: 404, title: "Not found" },

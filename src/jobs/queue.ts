@@ -1,15 +1,30 @@
 import type { Env } from "../config/env";
 import { createLogger } from "../observability/logger";
+import { consumeWebhookBatch } from "../webhooks/consumer";
+import type { WebhookMessage } from "../webhooks/message";
+import { consumeBillingBatch } from "./billing/consumer";
+import type { BillingMessage } from "./billing/message";
 import { consumeScrapeBatch, consumeScrapeDeadLetters } from "./scrape/consumer";
 import type { ScrapeMessage } from "./scrape/message";
+
+export type QueueMessage = ScrapeMessage | BillingMessage | WebhookMessage;
 
 /** Queue names differ per environment (`detecktiv-scrape-dlq-staging`), the suffix does not. */
 export function isDeadLetterQueue(queue: string): boolean {
   return /-dlq(?:-[a-z0-9]+)?$/.test(queue);
 }
 
-export async function handleQueue(batch: MessageBatch<ScrapeMessage>, env: Env, _ctx: ExecutionContext): Promise<void> {
+/** `detecktiv-billing`, `detecktiv-billing-staging`...: Stripe usage reports. */
+export const isBillingQueue = (queue: string) => /^detecktiv-billing(?:-[a-z0-9]+)?$/.test(queue);
+
+/** `detecktiv-webhooks`, `detecktiv-webhooks-staging`...: webhook deliveries. */
+export const isWebhookQueue = (queue: string) => /^detecktiv-webhooks(?:-[a-z0-9]+)?$/.test(queue);
+
+export async function handleQueue(batch: MessageBatch<QueueMessage>, env: Env, _ctx: ExecutionContext): Promise<void> {
   const logger = createLogger({ queue: batch.queue });
-  if (isDeadLetterQueue(batch.queue)) return consumeScrapeDeadLetters(batch, env, logger);
-  return consumeScrapeBatch(batch, env, logger);
+  if (isBillingQueue(batch.queue)) return consumeBillingBatch(batch as MessageBatch<BillingMessage>, env, logger);
+  if (isWebhookQueue(batch.queue)) return consumeWebhookBatch(batch as MessageBatch<WebhookMessage>, env, logger);
+  const scrape = batch as MessageBatch<ScrapeMessage>;
+  if (isDeadLetterQueue(batch.queue)) return consumeScrapeDeadLetters(scrape, env, logger);
+  return consumeScrapeBatch(scrape, env, logger);
 }

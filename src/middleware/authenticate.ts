@@ -9,6 +9,22 @@ import { ApiError } from "../errors/api-error";
 import { charge, clientAddress } from "./rate-limit";
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RANK = { admin: 3, editor: 2, viewer: 1 } as const;
+
+/**
+ * Our role for the identity provider's role claim (a string, as Clerk's `org_role`, or an array,
+ * as Auth0 roles): the highest mapped value, or null when nothing maps.
+ */
+function mappedRole(value: unknown, map: Record<string, "admin" | "editor" | "viewer">) {
+  const values = Array.isArray(value) ? value : [value];
+  let best: "admin" | "editor" | "viewer" | null = null;
+  for (const item of values) {
+    const role = typeof item === "string" && Object.hasOwn(map, item) ? map[item] : undefined;
+    if (role && (best === null || RANK[role] > RANK[best])) best = role;
+  }
+  return best;
+}
 
 const stringClaim = (value: unknown, max: number): string | null =>
   typeof value === "string" && value.length > 0 && value.length <= max ? value : null;
@@ -50,13 +66,21 @@ export function authenticate() {
         error instanceof ApiError && error.code === "unauthorized" ? refuse(c, error) : Promise.reject(error),
       );
       const { subject, claims } = verified;
+      const tenantClaim = stringClaim(claims[config.JWT_TENANT_CLAIM], 64);
+      const issuer = stringClaim(claims.iss, 255);
+      const organization =
+        tenantClaim && !UUID.test(tenantClaim) && issuer
+          ? { issuer, id: tenantClaim, role: mappedRole(claims[config.JWT_ROLE_CLAIM ?? ""], config.JWT_ROLE_MAP) }
+          : undefined;
       principal = {
         kind: "user",
         subject,
-        // An unverified address could be anyone's: it must not let "add member by email" find them.
+        // An unverified address could be anyone's: it must not let an invitation, or an
+        // organisation's just-in-time membership, go to whoever claims it.
         email: claims.email_verified === true ? stringClaim(claims.email, 320) : null,
         name: stringClaim(claims.name, 200),
-        tenantId: stringClaim(claims[config.JWT_TENANT_CLAIM], 64),
+        tenantId: organization ? null : tenantClaim,
+        ...(organization ? { organization } : {}),
       };
     }
     c.set("principal", principal);

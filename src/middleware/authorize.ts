@@ -1,12 +1,18 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import type { Access } from "../auth/access";
+import { sha256Hex } from "../crypto/sha256";
 import { createScopedDatabase } from "../db/scoped-database";
 import { ApiError } from "../errors/api-error";
+import { sendDeliveries } from "../webhooks/outbox";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const TENANT_HEADER = "X-Tenant-Id";
+
+/** The limiter bucket of an organisation not yet resolved to a tenant: issuer hashed, id as given. */
+export const organizationBucket = async (issuer: string, id: string) =>
+  `org:${(await sha256Hex(issuer)).slice(0, 16)}:${id}`;
 
 export const tenantNotFound = () =>
   new ApiError("not_found", "The tenant does not exist or you are not a member of it.");
@@ -29,7 +35,12 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
         throw new ApiError("forbidden", `The token is scoped to another tenant than ${TENANT_HEADER}.`);
       }
       tenantId = claimed ?? header;
-      if (!tenantId && principal.kind === "user") {
+      const organization = principal.kind === "user" ? principal.organization : undefined;
+      if (organization) {
+        // Resolved by the database in this request's batch; until then the rate limiter keys
+        // the organisation's own bucket (README, Security model, "Identity-provider organisations").
+        c.set("rateLimitBucket", await organizationBucket(organization.issuer, organization.id));
+      } else if (!tenantId && principal.kind === "user") {
         throw new ApiError("bad_request", `Name the tenant with ${TENANT_HEADER} or use a token with a tenant claim.`);
       }
       if (tenantId && !UUID.test(tenantId)) throw tenantNotFound();
@@ -48,6 +59,7 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
         readOnly,
         requestId: c.get("requestId"),
         onIdentity: (identity) => c.set("identity", identity),
+        onDeliveries: (ids) => c.executionCtx.waitUntil(sendDeliveries(c.env, ids, c.get("logger"))),
       }),
     );
     await next();

@@ -5,7 +5,7 @@ import { ApiError } from "../errors/api-error";
 import { describeError } from "../observability/logger";
 import type { Decision } from "../rate-limit/decision";
 import { rateLimitHeaders } from "../rate-limit/decision";
-import { windowSeconds } from "../rate-limit/policy";
+import { sameLimits, windowSeconds } from "../rate-limit/policy";
 import type { LimitKey } from "../rate-limit/rate-limiter";
 
 /** A limiter that does not answer within this budget counts as unreachable. */
@@ -34,7 +34,7 @@ export const clientAddress = (c: Context<AppEnv>) => c.req.header("cf-connecting
  * unreachable with RATE_LIMIT_FAIL_MODE=open) or throws the 429 / 503 problem.
  */
 export async function charge(c: Context<AppEnv>, key: LimitKey, cost: number): Promise<Decision | null> {
-  const { RATE_LIMIT_ENABLED, RATE_LIMIT_FAIL_MODE, RATE_LIMIT_PLANS } = c.get("config");
+  const { RATE_LIMIT_ENABLED, RATE_LIMIT_FAIL_MODE } = c.get("config");
   if (!RATE_LIMIT_ENABLED) return null;
   let decision: Decision;
   try {
@@ -50,7 +50,7 @@ export async function charge(c: Context<AppEnv>, key: LimitKey, cost: number): P
       headers: { "retry-after": "5" },
     });
   }
-  const headers = rateLimitHeaders(decision, windowSeconds(RATE_LIMIT_PLANS[decision.policy]));
+  const headers = rateLimitHeaders(decision, windowSeconds(decision));
   if (!decision.allowed) {
     const who =
       key.kind === "tenant" ? `The tenant's ${decision.policy} plan` : "Unauthenticated traffic from your address";
@@ -75,7 +75,7 @@ export async function charge(c: Context<AppEnv>, key: LimitKey, cost: number): P
  */
 export function rateLimit(cost: number) {
   return createMiddleware<AppEnv>(async function rateLimitMiddleware(c, next) {
-    const tenantId = c.get("tenantId");
+    const tenantId = c.get("tenantId") ?? c.get("rateLimitBucket");
     const address = clientAddress(c);
     const key: LimitKey = tenantId ? { kind: "tenant", tenantId } : { kind: "anonymous", address };
     if (key.kind === "tenant" && isSuspect(address, Date.now())) {
@@ -92,8 +92,13 @@ export function rateLimit(cost: number) {
     const limiter = c.get("rateLimiter");
     const logFailure = (error: unknown) =>
       c.get("logger").warn("rate limiter update failed", describeError(error, { stack: false }));
-    if (identity?.plan && (!decision.planKnown || identity.plan !== decision.policy)) {
-      c.executionCtx.waitUntil(limiter.setPlan(key.tenantId, identity.plan).catch(logFailure));
+    const { plan, planLimits } = identity ?? {};
+    if (
+      plan &&
+      planLimits &&
+      (!decision.planKnown || plan !== decision.policy || !sameLimits(planLimits, decision.planLimits))
+    ) {
+      c.executionCtx.waitUntil(limiter.setPlan(key.tenantId, plan, planLimits).catch(logFailure));
     } else if (!identity && (c.res.status === 401 || c.res.status === 404)) {
       // Not this tenant's request after all: its budget must not pay for strangers. The caller's
       // own budget pays instead, before the answer leaves, and once that is spent the caller is

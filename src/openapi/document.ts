@@ -14,6 +14,8 @@ const TAGS = [
   { name: "Me", description: "The signed-in user" },
   { name: "Tenants", description: "The tenant: name, plan, usage, ownership" },
   { name: "Members", description: "Who belongs to the tenant, with which role" },
+  { name: "Invitations", description: "Membership by consent: single-use, expiring invitations by email" },
+  { name: "Workspaces", description: "Territories: members confined to some of the tenant's companies" },
   { name: "API keys", description: "Keys for programmatic clients: hashed, scoped, revocable" },
   { name: "Audit log", description: "Every write and privileged read" },
   { name: "Companies", description: "The tenant's book of UK companies, with Companies House import" },
@@ -40,6 +42,13 @@ export function registerComponents(app: OpenAPIHono<AppEnv>): void {
     description:
       "An operator key `dop_…` (created with `npm run operator-key -- --name <who>`, revocable), or, when " +
       "OPERATOR_JWT_ISSUER is set, a JWT of that issuer whose OPERATOR_JWT_ROLE_CLAIM holds OPERATOR_JWT_ROLE.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "stripeSignature", {
+    type: "apiKey",
+    in: "header",
+    name: "Stripe-Signature",
+    description:
+      "Stripe's HMAC-SHA256 signature of the raw body with the webhook endpoint's secret (STRIPE_WEBHOOK_SECRET).",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "apiKey",

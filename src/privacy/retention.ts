@@ -14,6 +14,7 @@ export const RETENTION_SETTINGS = {
   scrape_results_days: { label: "scrape results and page snapshots", default: 90, min: 1, max: 730 },
   scrape_jobs_days: { label: "finished scrape jobs", default: 90, min: 1, max: 730 },
   audit_log_days: { label: "audit log entries", default: 400, min: 365, max: 2555 },
+  events_days: { label: "events (the event feed and webhook deliveries)", default: 30, min: 1, max: 90 },
 } as const;
 
 export type RetentionSetting = keyof typeof RETENTION_SETTINGS;

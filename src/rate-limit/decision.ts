@@ -1,4 +1,4 @@
-import type { PolicyName } from "./policy";
+import type { BucketPolicy, PolicyName } from "./policy";
 
 /** What the limiter decided for one request. */
 export interface Decision {
@@ -7,6 +7,8 @@ export interface Decision {
   policy: PolicyName;
   /** False until the limiter has been told the tenant's plan (it applies `free` meanwhile). */
   planKnown: boolean;
+  /** The plan's limits as the limiter last learned them from the plans table. */
+  planLimits: BucketPolicy | null;
   burst: number;
   perMinute: number;
   remaining: number;

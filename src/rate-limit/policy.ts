@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { PLANS, type Plan } from "../db/schema/tenants";
 
 /** A token bucket: up to `burst` requests at once, refilled at `perMinute` per minute. */
 export interface BucketPolicy {
@@ -7,14 +6,22 @@ export interface BucketPolicy {
   burst: number;
 }
 
-export type PolicyName = Plan | "anonymous" | "companies_house";
-export type Policies = Record<PolicyName, BucketPolicy>;
+/** A plan id (a tenant's bucket), `anonymous` (a client address's) or `companies_house` (an API key's). */
+export type PolicyName = string;
 
-/** Defaults in code; RATE_LIMIT_PLANS (JSON) overrides any of them. */
+/**
+ * The buckets that are not plans, and RATE_LIMIT_PLANS' overrides of plans by id. A tenant's
+ * bucket otherwise takes its plan's limits from the plans table (learned through the request's
+ * own batch), so an override is for deployments that need other limits than the data says
+ * (tests, benches, an incident).
+ */
+export interface Policies {
+  anonymous: BucketPolicy;
+  companies_house: BucketPolicy;
+  [plan: string]: BucketPolicy | undefined;
+}
+
 export const DEFAULT_POLICIES: Policies = {
-  free: { perMinute: 120, burst: 60 },
-  pro: { perMinute: 1200, burst: 300 },
-  enterprise: { perMinute: 6000, burst: 1500 },
   // Per client address, for requests without valid credentials and for tenantless routes.
   anonymous: { perMinute: 30, burst: 20 },
   // Per Companies House API key, across all isolates: their limit is 600 requests per 5 minutes,
@@ -22,22 +29,33 @@ export const DEFAULT_POLICIES: Policies = {
   companies_house: { perMinute: 100, burst: 100 },
 };
 
+/** Applied to a tenant until its limiter has learned the plan: the seeded `free` plan's limits. */
+export const UNLEARNED_PLAN: BucketPolicy = { perMinute: 120, burst: 60 };
+
 const bucketSchema = z.object({
   per_minute: z.number().positive().max(1_000_000),
   burst: z.number().int().min(1).max(1_000_000),
 });
-const overridesSchema = z.partialRecord(z.enum([...PLANS, "anonymous", "companies_house"]), bucketSchema);
+const overridesSchema = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), bucketSchema);
 
 /** Parses RATE_LIMIT_PLANS, e.g. `{"free":{"per_minute":60,"burst":30}}`; throws on nonsense. */
 export function parsePolicies(json: string | undefined): Policies {
   if (!json) return DEFAULT_POLICIES;
   const overrides = overridesSchema.parse(JSON.parse(json));
-  const policies = { ...DEFAULT_POLICIES };
+  const policies: Policies = { ...DEFAULT_POLICIES };
   for (const [name, bucket] of Object.entries(overrides)) {
-    if (bucket) policies[name as PolicyName] = { perMinute: bucket.per_minute, burst: bucket.burst };
+    policies[name] = { perMinute: bucket.per_minute, burst: bucket.burst };
   }
   return policies;
 }
+
+/** A tenant's bucket: the configured override, else the plan's own limits, else `free`'s. */
+export function planPolicy(policies: Policies, plan: string | undefined, learned: BucketPolicy | undefined) {
+  return (plan === undefined ? undefined : policies[plan]) ?? learned ?? policies.free ?? UNLEARNED_PLAN;
+}
+
+export const sameLimits = (a: BucketPolicy | null | undefined, b: BucketPolicy | null | undefined) =>
+  a?.perMinute === b?.perMinute && a?.burst === b?.burst;
 
 /** Seconds a bucket takes to refill completely: the `w` of the RateLimit-Policy header. */
 export function windowSeconds(policy: BucketPolicy): number {

@@ -1,4 +1,4 @@
-import type { Plan } from "../db/schema/tenants";
+import type { Plan } from "../db/schema/plans";
 import type { Decision } from "./decision";
 import type { BucketPolicy, Policies } from "./policy";
 import type { TenantRateLimiter } from "./tenant-rate-limiter";
@@ -14,8 +14,11 @@ export type LimitKey =
 export interface RateLimiter {
   consume(key: LimitKey, cost: number): Promise<Decision>;
   refund(key: LimitKey, cost: number): Promise<void>;
-  setPlan(tenantId: string, plan: Plan): Promise<void>;
-  peek(tenantId: string): Promise<{ plan: Plan | null; remaining: number; policy: BucketPolicy }>;
+  /** The tenant's plan in force and its limits (from the plans table); applies from the next request. */
+  setPlan(tenantId: string, plan: Plan, limits: BucketPolicy): Promise<void>;
+  peek(
+    tenantId: string,
+  ): Promise<{ plan: Plan | null; remaining: number; policy: BucketPolicy; unflushedRequests: number }>;
 }
 
 const instanceName = (key: LimitKey) =>
@@ -34,9 +37,15 @@ export function durableObjectRateLimiter(
   const options = locationHint ? { locationHint } : undefined;
   const stub = (key: LimitKey) => namespace.get(namespace.idFromName(instanceName(key)), options);
   return {
-    consume: (key, cost) => stub(key).consume({ cost, kind: key.kind, policies }),
+    consume: (key, cost) =>
+      stub(key).consume({
+        cost,
+        kind: key.kind,
+        policies,
+        ...(key.kind === "tenant" ? { tenantId: key.tenantId } : {}),
+      }),
     refund: (key, cost) => stub(key).refund(cost, policies),
-    setPlan: (tenantId, plan) => stub({ kind: "tenant", tenantId }).setPlan(plan, policies),
+    setPlan: (tenantId, plan, limits) => stub({ kind: "tenant", tenantId }).setPlan({ plan, limits }, policies),
     peek: (tenantId) => stub({ kind: "tenant", tenantId }).peek(policies),
   };
 }

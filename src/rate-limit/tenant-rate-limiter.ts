@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../config/env";
-import type { Plan } from "../db/schema/tenants";
+import type { Plan } from "../db/schema/plans";
 import type { Decision } from "./decision";
-import type { BucketPolicy, Policies, PolicyName } from "./policy";
+import { type BucketPolicy, type Policies, type PolicyName, planPolicy } from "./policy";
+import { count, isIdle, type MeterState, nextFlush, sendFlush, utcDay } from "./usage-meter";
 
 interface BucketState {
   tokens: number;
@@ -10,6 +11,10 @@ interface BucketState {
   updatedAt: number;
   /** The tenant's plan as last pushed by the Worker; absent until learned. */
   plan?: Plan;
+  /** That plan's limits, from the plans table. */
+  limits?: BucketPolicy;
+  /** API requests admitted and not yet written to Postgres (tenant buckets only). */
+  meter?: MeterState;
 }
 
 export interface ConsumeRequest {
@@ -17,8 +22,15 @@ export interface ConsumeRequest {
   /** `tenant`: the instance is a tenant's; `anonymous`: a client address's; `companies_house`: an API key's. */
   kind: "tenant" | "anonymous" | "companies_house";
   policies: Policies;
+  /** A tenant's bucket: admitted requests are metered (`api_requests`) for this tenant. */
+  tenantId?: string;
   /** Tests drive time through the object instead of sleeping. */
   now?: number;
+}
+
+export interface PlanUpdate {
+  plan: Plan;
+  limits: BucketPolicy;
 }
 
 const STATE_KEY = "bucket";
@@ -29,6 +41,10 @@ const IDLE_EXPIRY_MS = 60 * 60 * 1000;
  * (README "Rate limits"). A write per decision added ~40 % to the CPU of the call itself.
  */
 export const PERSIST_DELAY_MS = 1000;
+/** Metered API requests reach Postgres this long after the first of them, in one statement. */
+export const FLUSH_DELAY_MS = 30_000;
+/** After a failed flush, the next attempt waits this long. */
+const FLUSH_RETRY_MS = 60_000;
 
 /**
  * One instance per tenant (named `tenant:<id>`) or per client address (`ip:<address>`), holding
@@ -47,22 +63,31 @@ export class TenantRateLimiter extends DurableObject<Env> {
   private cached: BucketState | undefined | null = null;
   /** The write of decisions not yet in storage, when one is due. */
   private pendingWrite: ReturnType<typeof setTimeout> | undefined;
+  /** The flush of metered requests to Postgres, when one is due. */
+  private pendingFlush: ReturnType<typeof setTimeout> | undefined;
 
   consume(request: ConsumeRequest): Decision {
     const now = request.now ?? Date.now();
     const state = this.load();
     const name: PolicyName = request.kind === "tenant" ? (state?.plan ?? "free") : request.kind;
-    const policy = request.policies[name];
+    const policy = this.policyOf(request.kind, state, request.policies);
     const tokens = refill(state, policy, now);
     const allowed = tokens >= request.cost;
     const left = allowed ? tokens - request.cost : tokens;
-    this.remember({ tokens: left, updatedAt: now, ...(state?.plan ? { plan: state.plan } : {}) });
+    // Metering an admitted request is one addition here; the rows are written in aggregate.
+    const meter =
+      allowed && request.tenantId
+        ? count(state?.meter ?? { tenantId: request.tenantId, pending: {} }, utcDay(now), 1)
+        : state?.meter;
+    this.remember({ ...state, tokens: left, updatedAt: now, ...(meter ? { meter } : {}) });
     this.persistSoon();
+    if (meter && !isIdle(meter)) this.flushSoon(FLUSH_DELAY_MS);
     const ratePerSecond = policy.perMinute / 60;
     return {
       allowed,
       policy: name,
       planKnown: request.kind !== "tenant" || state?.plan !== undefined,
+      planLimits: state?.limits ?? null,
       burst: policy.burst,
       perMinute: policy.perMinute,
       remaining: Math.floor(left),
@@ -75,8 +100,15 @@ export class TenantRateLimiter extends DurableObject<Env> {
   refund(cost: number, policies: Policies, now = Date.now()): void {
     const state = this.load();
     if (!state) return;
-    const policy = policies[state.plan ?? "free"];
-    this.remember({ ...state, tokens: Math.min(policy.burst, refill(state, policy, now) + cost), updatedAt: now });
+    const policy = this.policyOf("tenant", state, policies);
+    // Not the tenant's request: not its usage either.
+    const meter = state.meter ? count(state.meter, utcDay(now), -1) : undefined;
+    this.remember({
+      ...state,
+      tokens: Math.min(policy.burst, refill(state, policy, now) + cost),
+      updatedAt: now,
+      ...(meter ? { meter } : {}),
+    });
     this.persistNow();
   }
 
@@ -85,18 +117,70 @@ export class TenantRateLimiter extends DurableObject<Env> {
    * keeps what it has spent, so an upgrade grants the extra burst at once and a downgrade
    * takes it away.
    */
-  setPlan(plan: Plan, policies: Policies, now = Date.now()): void {
+  setPlan({ plan, limits }: PlanUpdate, policies: Policies, now = Date.now()): void {
     const state = this.load();
     if (!state) {
       // Never used yet: starts full (updatedAt 0 refills it completely).
-      this.remember({ tokens: 0, updatedAt: 0, plan });
+      this.remember({ tokens: 0, updatedAt: 0, plan, limits });
     } else {
-      const before = policies[state.plan ?? "free"];
-      const after = policies[plan];
+      const before = this.policyOf("tenant", state, policies);
+      const after = planPolicy(policies, plan, limits);
       const tokens = refill(state, before, now) + (after.burst - before.burst);
-      this.remember({ tokens: Math.max(0, Math.min(after.burst, tokens)), updatedAt: now, plan });
+      this.remember({ ...state, tokens: Math.max(0, Math.min(after.burst, tokens)), updatedAt: now, plan, limits });
     }
     this.persistNow();
+  }
+
+  /**
+   * Writes the metered requests to Postgres (the timer's job; tests call it). A flush keeps its
+   * id until Postgres has confirmed it, so one resent after a lost answer counts nothing twice.
+   * Returns how many requests were written.
+   */
+  async flushUsage(): Promise<number> {
+    if (this.pendingFlush !== undefined) clearTimeout(this.pendingFlush);
+    this.pendingFlush = undefined;
+    let written = 0;
+    try {
+      await this.sendUnsentReports();
+      for (;;) {
+        const state = this.load();
+        const next = state?.meter ? nextFlush(state.meter) : null;
+        if (!state || !next) return written;
+        this.remember({ ...state, meter: next.meter });
+        this.persistNow();
+        const report = await sendFlush(this.env, next.meter.tenantId, next.flush);
+        written += next.flush.count;
+        const after = this.load();
+        if (after?.meter) {
+          const { inflight: _sent, ...meter } = after.meter;
+          this.remember({
+            ...after,
+            meter: report ? { ...meter, unsent: [...(meter.unsent ?? []), report.reportId] } : meter,
+          });
+          this.persistNow();
+        }
+        await this.sendUnsentReports();
+      }
+    } catch (error) {
+      console.warn(
+        JSON.stringify({ level: "warn", message: "usage flush failed; retried later", error: String(error) }),
+      );
+      this.flushSoon(FLUSH_RETRY_MS);
+      return written;
+    }
+  }
+
+  /** Puts written usage reports on the billing queue (a tenant with a Stripe customer has them). */
+  private async sendUnsentReports(): Promise<void> {
+    const unsent = this.load()?.meter?.unsent ?? [];
+    if (unsent.length === 0) return;
+    await this.env.BILLING_QUEUE.sendBatch(unsent.map((reportId) => ({ body: { kind: "usage_report", reportId } })));
+    const state = this.load();
+    if (state?.meter) {
+      const meter = { ...state.meter, unsent: (state.meter.unsent ?? []).filter((id) => !unsent.includes(id)) };
+      this.remember({ ...state, meter });
+      this.persistNow();
+    }
   }
 
   /** Writes the bucket as it stands in memory to storage now (the timer's job; tests call it too). */
@@ -109,25 +193,40 @@ export class TenantRateLimiter extends DurableObject<Env> {
   }
 
   /** The bucket as it stands, without consuming (GET /v1/tenant/usage). */
-  peek(policies: Policies, now = Date.now()): { plan: Plan | null; remaining: number; policy: BucketPolicy } {
+  peek(
+    policies: Policies,
+    now = Date.now(),
+  ): { plan: Plan | null; remaining: number; policy: BucketPolicy; unflushedRequests: number } {
     const state = this.load();
-    const policy = policies[state?.plan ?? "free"];
-    return { plan: state?.plan ?? null, remaining: Math.floor(refill(state, policy, now)), policy };
+    const policy = this.policyOf("tenant", state, policies);
+    const meter = state?.meter;
+    const unflushedRequests =
+      (meter?.inflight?.count ?? 0) + Object.values(meter?.pending ?? {}).reduce((sum, n) => sum + n, 0);
+    return { plan: state?.plan ?? null, remaining: Math.floor(refill(state, policy, now)), policy, unflushedRequests };
   }
 
   override async alarm(): Promise<void> {
+    if (!isIdle(this.load()?.meter)) await this.flushUsage();
     const state = this.load();
     // Used within the hour: look again later. Idle for an hour, the bucket is full anyway, and a
     // tenant's plan is cheap to relearn, so the whole state can go.
-    if (state && Date.now() - state.updatedAt < IDLE_EXPIRY_MS) {
+    if (state && (Date.now() - state.updatedAt < IDLE_EXPIRY_MS || !isIdle(state.meter))) {
       if (this.pendingWrite !== undefined) this.persistNow();
-      await this.ctx.storage.setAlarm(state.updatedAt + IDLE_EXPIRY_MS);
+      await this.ctx.storage.setAlarm(Math.max(state.updatedAt + IDLE_EXPIRY_MS, Date.now() + FLUSH_RETRY_MS));
       return;
     }
     if (this.pendingWrite !== undefined) clearTimeout(this.pendingWrite);
     this.pendingWrite = undefined;
     await this.ctx.storage.deleteAll();
     this.cached = undefined;
+  }
+
+  private policyOf(kind: ConsumeRequest["kind"], state: BucketState | undefined, policies: Policies): BucketPolicy {
+    return kind === "tenant" ? planPolicy(policies, state?.plan, state?.limits) : policies[kind];
+  }
+
+  private flushSoon(delayMs: number): void {
+    if (this.pendingFlush === undefined) this.pendingFlush = setTimeout(() => void this.flushUsage(), delayMs);
   }
 
   private load(): BucketState | undefined {

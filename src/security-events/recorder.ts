@@ -43,6 +43,9 @@ export function securityEventOf(c: Context<AppEnv>, problem: ApiError, error: un
     }
     case "rate_limited":
       return { ...base, kind: "rate_limited", reason: String(problem.options.extensions?.policy ?? "unknown") };
+    case "quota_exceeded":
+      // A plan's monthly quota or its seat limit (402): the reason is the metric.
+      return { ...base, kind: "quota_exceeded", reason: String(problem.options.extensions?.metric ?? "unknown") };
     default:
       return null;
   }

@@ -4,8 +4,11 @@ import { installAssertionKey } from "../../scripts/db/assertion-key";
 import { applyMigrations } from "../../scripts/db/migrate";
 import { refusedEndpoint, startDatabaseFaultProxy } from "../servers/database-fault-proxy";
 import { startFakeCompaniesHouse } from "../servers/fake-companies-house";
+import { startFakeEmailProvider } from "../servers/fake-email-provider";
 import { startFakeIdentityProvider } from "../servers/fake-identity-provider";
+import { startFakeStripe } from "../servers/fake-stripe";
 import { startFakeWebsites } from "../servers/fake-websites";
+import { startWebhookReceiver } from "../servers/webhook-receiver";
 import { TEST_DATABASE_ASSERTION_KEY } from "./constants";
 
 /**
@@ -30,11 +33,20 @@ export default async function setup(project: TestProject) {
   project.provide("signingKeys", identityProvider.signingKeys);
   const companiesHouse = await startFakeCompaniesHouse();
   project.provide("companiesHouseUrl", companiesHouse.url);
+  const stripe = await startFakeStripe();
+  project.provide("stripeUrl", stripe.url);
   const websites = await startFakeWebsites();
   project.provide("fakeSites", websites.origins);
+  const email = await startFakeEmailProvider();
+  project.provide("emailProviderUrl", email.url);
+  const webhooks = await startWebhookReceiver();
+  project.provide("webhookReceiverUrl", webhooks.url);
   return async () => {
+    await email.close();
+    await webhooks.close();
     await websites.close();
     await companiesHouse.close();
+    await stripe.close();
     await identityProvider.close();
     await faultProxy.close();
     await database.close();

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   date,
   index,
@@ -14,6 +15,7 @@ import {
 import { deletedAt, id, timestamps } from "./columns";
 import { appMaintenance, appPlatform, appSearch } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
+import { workspacePolicy } from "./workspace-scoped";
 
 export const COMPANY_SOURCES = ["manual", "companies_house", "scrape", "import"] as const;
 export type CompanySource = (typeof COMPANY_SOURCES)[number];
@@ -58,6 +60,29 @@ export const companies = pgTable(
     source: text("source", { enum: COMPANY_SOURCES }).notNull().default("manual"),
     sourceRef: text("source_ref"),
     fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }),
+    // Filing essentials, from the Companies House profile and filing history.
+    accountsMadeUpTo: date("accounts_made_up_to", { mode: "string" }),
+    accountsNextDue: date("accounts_next_due", { mode: "string" }),
+    accountsOverdue: boolean("accounts_overdue"),
+    lastAccountsFiledOn: date("last_accounts_filed_on", { mode: "string" }),
+    confirmationStatementNextDue: date("confirmation_statement_next_due", { mode: "string" }),
+    confirmationStatementOverdue: boolean("confirmation_statement_overdue"),
+    chargesTotal: integer("charges_total"),
+    chargesOutstanding: integer("charges_outstanding"),
+    /** The type of the latest insolvency case (e.g. `creditors-voluntary-liquidation`); null: none. */
+    insolvencyStatus: text("insolvency_status"),
+    /**
+     * What the last Companies House fetch saw of the company's people, as the salted hashes that
+     * suppression uses (`{officers: [...], pscs: [...], psc_names}`; names only of legal-entity PSCs),
+     * so the next fetch can tell who came and went without keeping who they are. Null until a fetch sets the baseline: no changes before it.
+     */
+    companiesHouseState: jsonb("companies_house_state").$type<{
+      officers: string[];
+      pscs: string[];
+      psc_names: Record<string, string>;
+    }>(),
+    /** When Companies House was last asked about the company, answered or not: the refresh order. */
+    checkedAt: timestamp("checked_at", { withTimezone: true, mode: "string" }),
     /** Bumped on every change: the ETag. */
     version: integer("version").notNull().default(1),
     ...timestamps,
@@ -76,12 +101,17 @@ export const companies = pgTable(
     // tenant_id first (btree_gin), so a fuzzy search reads only its own tenant's entries.
     index("companies_tenant_name_key_trgm_idx").using("gin", t.tenantId, sql`${t.nameKey} gin_trgm_ops`),
     index("companies_tenant_postcode_idx").on(t.tenantId, sql`${t.postcode} text_pattern_ops`),
+    // The scheduled refresh: each tenant's tracked companies, stalest first.
+    index("companies_tenant_refresh_idx")
+      .on(t.tenantId, sql`${t.checkedAt} nulls first`)
+      .where(sql`${t.deletedAt} is null and ${t.source} = 'companies_house' and ${t.companyNumber} is not null`),
     index("companies_sic_idx").using("gin", t.sicCodes),
     index("companies_tags_idx").using("gin", t.tags),
     check("companies_source_check", sql`${t.source} in ('manual', 'companies_house', 'scrape', 'import')`),
     check("companies_number_format", sql`${t.companyNumber} ~ '^[A-Z0-9]{8}$'`),
     check("companies_name_length", sql`length(${t.name}) between 1 and 300`),
     apiTenantPolicy("companies_api_all", t.tenantId),
+    workspacePolicy("companies", sql`${t.id}`),
     pgPolicy("companies_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     // For the view app.company_name_search only, whose definition narrows to the caller's tenant
     // (migration 0023 says why); app_search has SELECT on id, tenant_id, name_key, deleted_at.

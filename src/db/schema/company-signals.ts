@@ -19,6 +19,7 @@ import { companies } from "./companies";
 import { appMaintenance } from "./roles";
 import { scrapeJobs } from "./scrape-jobs";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
+import { workspacePolicy } from "./workspace-scoped";
 
 export const SIGNAL_KINDS = ["technology", "web_profile"] as const;
 
@@ -67,6 +68,7 @@ export const companySignals = pgTable(
     check("company_signals_kind_check", sql`${t.kind} in ('technology', 'web_profile')`),
     check("company_signals_confidence_check", sql`${t.confidence} between 1 and 100`),
     apiTenantPolicy("company_signals_api_all", t.tenantId),
+    workspacePolicy("company_signals", sql`${t.companyId}`),
     pgPolicy("company_signals_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("company_signals_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],

@@ -4,6 +4,7 @@ import { deletedAt, id, timestamps } from "./columns";
 import { companies } from "./companies";
 import { appMaintenance } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
+import { workspacePolicy } from "./workspace-scoped";
 
 /** GDPR Art. 6 lawful bases. */
 export const LAWFUL_BASES = [
@@ -55,6 +56,7 @@ export const contacts = pgTable(
     ),
     check("contacts_source_check", sql`${t.source} in ('manual', 'companies_house', 'scrape', 'import')`),
     apiTenantPolicy("contacts_api_all", t.tenantId),
+    workspacePolicy("contacts", sql`${t.companyId}`),
     pgPolicy("contacts_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("contacts_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],

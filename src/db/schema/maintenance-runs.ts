@@ -16,7 +16,7 @@ import { currentTenantId } from "./identity";
 import { appApi, appMaintenance } from "./roles";
 import { tenants } from "./tenants";
 
-export const MAINTENANCE_JOBS = ["retention_purge", "maintenance"] as const;
+export const MAINTENANCE_JOBS = ["retention_purge", "maintenance", "companies_house_refresh"] as const;
 
 /** One cron run's receipt: when, whether it finished its work, and the longest statement. */
 export const maintenanceRuns = pgTable(

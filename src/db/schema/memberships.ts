@@ -11,6 +11,9 @@ import { users } from "./users";
 export const ROLES = ["owner", "admin", "editor", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
+export const WORKSPACE_SCOPES = ["all", "assigned"] as const;
+export type WorkspaceScope = (typeof WORKSPACE_SCOPES)[number];
+
 export const memberships = pgTable(
   "memberships",
   {
@@ -21,12 +24,15 @@ export const memberships = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ROLES }).notNull(),
+    /** `assigned`: confined to the member's workspaces. Owners and admins always see everything. */
+    workspaceScope: text("workspace_scope", { enum: WORKSPACE_SCOPES }).notNull().default("all"),
     ...timestamps,
   },
   (t) => [
     primaryKey({ name: "memberships_pkey", columns: [t.tenantId, t.userId] }),
     index("memberships_user_id_idx").on(t.userId),
     check("memberships_role_check", sql`${t.role} in ('owner', 'admin', 'editor', 'viewer')`),
+    check("memberships_workspace_scope_check", sql`${t.workspaceScope} in ('all', 'assigned')`),
     apiTenantPolicy("memberships_api_all", t.tenantId),
     pgPolicy("memberships_api_select_own", {
       for: "select",

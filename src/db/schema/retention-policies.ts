@@ -19,6 +19,7 @@ export const retentionPolicies = pgTable(
     scrapeResultsDays: integer("scrape_results_days"),
     scrapeJobsDays: integer("scrape_jobs_days"),
     auditLogDays: integer("audit_log_days"),
+    eventsDays: integer("events_days"),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [

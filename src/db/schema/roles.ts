@@ -15,3 +15,8 @@ export const appSearch = pgRole("app_search").existing();
  * them, never through a role with BYPASSRLS. NOLOGIN; its policies name it alone.
  */
 export const appPlatform = pgRole("app_platform").existing();
+/**
+ * The register loader's role (NOLOGIN): writes the shared register tables and nothing else. The
+ * migrating role is a member and the loader switches to it (SET LOCAL ROLE) in every batch.
+ */
+export const appRegister = pgRole("app_register").existing();

@@ -16,6 +16,7 @@ import { id, timestamps } from "./columns";
 import { companies } from "./companies";
 import { appMaintenance, appPlatform } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
+import { workspacePolicy } from "./workspace-scoped";
 
 export const SCRAPE_JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type ScrapeJobStatus = (typeof SCRAPE_JOB_STATUSES)[number];
@@ -69,6 +70,7 @@ export const scrapeJobs = pgTable(
     index("scrape_jobs_live_idx").on(t.status, t.updatedAt).where(sql`${t.status} in ('queued', 'running')`),
     check("scrape_jobs_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
     apiTenantPolicy("scrape_jobs_api_all", t.tenantId),
+    workspacePolicy("scrape_jobs", sql`${t.companyId}`),
     pgPolicy("scrape_jobs_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("scrape_jobs_maintenance_update", {
       for: "update",

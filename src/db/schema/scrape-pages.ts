@@ -4,6 +4,7 @@ import { id } from "./columns";
 import { appMaintenance } from "./roles";
 import { scrapeJobs } from "./scrape-jobs";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
+import { workspacePolicy } from "./workspace-scoped";
 
 export const SCRAPE_PAGE_OUTCOMES = ["fetched", "blocked_by_robots", "not_html", "failed"] as const;
 
@@ -35,6 +36,8 @@ export const scrapePages = pgTable(
     index("scrape_pages_tenant_fetched_idx").on(t.tenantId, t.fetchedAt),
     check("scrape_pages_outcome_check", sql`${t.outcome} in ('fetched', 'blocked_by_robots', 'not_html', 'failed')`),
     apiTenantPolicy("scrape_pages_api_all", t.tenantId),
+    // A page reaches its company through its job.
+    workspacePolicy("scrape_pages", sql`(select j.company_id from scrape_jobs j where j.id = ${t.jobId})`),
     pgPolicy("scrape_pages_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("scrape_pages_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],

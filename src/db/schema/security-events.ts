@@ -12,6 +12,7 @@ export const SECURITY_EVENT_KINDS = [
   "role_change_refused",
   "forbidden",
   "rate_limited",
+  "quota_exceeded",
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

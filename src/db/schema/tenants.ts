@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { check, pgPolicy, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { deletedAt, id, timestamps } from "./columns";
 import { currentTenantId, currentUserId } from "./identity";
+import { plans } from "./plans";
 import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 
-export const PLANS = ["free", "pro", "enterprise"] as const;
-export type Plan = (typeof PLANS)[number];
+export type { Plan } from "./plans";
 
 export const tenants = pgTable(
   "tenants",
@@ -13,7 +13,11 @@ export const tenants = pgTable(
     id: id(),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
-    plan: text("plan", { enum: PLANS }).notNull().default("free"),
+    /** The plan subscribed to (or set by an operator); app.effective_plan applies the subscription's status. */
+    plan: text("plan")
+      .notNull()
+      .default("free")
+      .references(() => plans.id),
     ...timestamps,
     deletedAt: deletedAt(),
     /**
@@ -27,7 +31,6 @@ export const tenants = pgTable(
   },
   (t) => [
     uniqueIndex("tenants_slug_key").on(t.slug),
-    check("tenants_plan_check", sql`${t.plan} in ('free', 'pro', 'enterprise')`),
     check("tenants_slug_format", sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'`),
     // Only a deleted tenant can be marked for purging: the maintenance role's delete policies
     // follow the mark, so a live tenant must never carry it.
@@ -54,6 +57,13 @@ export const tenants = pgTable(
       to: appAuth,
       using: sql`${t.deletedAt} is not null and ${t.purgeStartedAt} is null`,
       withCheck: sql`${t.deletedAt} is null and ${t.purgeStartedAt} is null`,
+    }),
+    // app.apply_stripe_event: the plan follows the Stripe subscription (column grant: plan only).
+    pgPolicy("tenants_auth_plan_update", {
+      for: "update",
+      to: appAuth,
+      using: sql`${t.deletedAt} is null`,
+      withCheck: sql`${t.deletedAt} is null`,
     }),
     pgPolicy("tenants_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     // Plan changes come from billing, through the operator API, as the maintenance role.

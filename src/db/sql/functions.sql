@@ -3,6 +3,55 @@
 -- migration. Do not edit: write a migration, then regenerate (a test compares). The migrating role
 -- (the schema owner: postgres locally, neondb_owner on Neon) is written CURRENT_USER.
 
+CREATE OR REPLACE FUNCTION app.accept_invitation(p_token_hash text)
+ RETURNS TABLE(tenant_id uuid, slug text, name text, role text, joined_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_user_id uuid := app.user_id();
+  v_email text;
+  v_invitation public.invitations;
+BEGIN
+  IF v_user_id IS NULL OR app.api_key_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'accepting an invitation needs a signed-in user' USING ERRCODE = 'DT403';
+  END IF;
+  SELECT u.email INTO v_email FROM public.users u WHERE u.id = v_user_id AND u.deleted_at IS NULL;
+  SELECT i.* INTO v_invitation
+    FROM public.invitations i JOIN public.tenants t ON t.id = i.tenant_id
+   WHERE i.token_hash = p_token_hash AND t.deleted_at IS NULL
+     FOR UPDATE OF i;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'No invitation has this token.' USING ERRCODE = 'DT404';
+  END IF;
+  IF v_invitation.accepted_at IS NOT NULL THEN
+    RAISE EXCEPTION 'this invitation has already been used' USING ERRCODE = 'DT409';
+  ELSIF v_invitation.revoked_at IS NOT NULL THEN
+    RAISE EXCEPTION 'this invitation was revoked or replaced by a newer one' USING ERRCODE = 'DT410';
+  ELSIF v_invitation.expires_at <= now() THEN
+    RAISE EXCEPTION 'this invitation has expired; ask for a new one' USING ERRCODE = 'DT410';
+  END IF;
+  IF v_email IS NULL OR lower(v_email) <> lower(v_invitation.email) THEN
+    RAISE EXCEPTION 'this invitation is for another email address than your verified one' USING ERRCODE = 'DT403';
+  END IF;
+  IF EXISTS (SELECT 1 FROM public.memberships m WHERE m.tenant_id = v_invitation.tenant_id AND m.user_id = v_user_id) THEN
+    RAISE EXCEPTION 'you are already a member of this tenant' USING ERRCODE = 'DT409';
+  END IF;
+  -- The invitation's own seat becomes the member's; the check still refuses when the plan has
+  -- since shrunk below the members and the other open invitations.
+  PERFORM app.assert_seat_available(v_invitation.tenant_id, v_invitation.email);
+  INSERT INTO public.memberships (tenant_id, user_id, role) VALUES (v_invitation.tenant_id, v_user_id, v_invitation.role);
+  UPDATE public.invitations i SET accepted_at = now(), accepted_by = v_user_id WHERE i.id = v_invitation.id;
+  RETURN QUERY
+    SELECT t.id, t.slug, t.name, v_invitation.role, now() FROM public.tenants t WHERE t.id = v_invitation.tenant_id;
+END
+$function$
+;
+ALTER FUNCTION app.accept_invitation(text) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.accept_invitation(text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.accept_invitation(text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.actor_id()
  RETURNS uuid
  LANGUAGE sql
@@ -27,41 +76,6 @@ GRANT EXECUTE ON FUNCTION app.actor_type() TO app_api;
 GRANT EXECUTE ON FUNCTION app.actor_type() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.actor_type() TO app_auth;
 
-CREATE OR REPLACE FUNCTION app.add_member(p_user_id uuid, p_email text, p_role text)
- RETURNS TABLE(user_id uuid, email text, name text, role text, created_at timestamp with time zone)
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-DECLARE
-  v_tenant_id uuid := app.tenant_id();
-  v_user_id uuid;
-BEGIN
-  IF v_tenant_id IS NULL OR app.role_rank(app.role()) < app.role_rank('admin') THEN
-    RAISE EXCEPTION 'adding members needs the admin role' USING ERRCODE = 'DT403';
-  END IF;
-  SELECT u.id INTO v_user_id
-    FROM public.users u
-   WHERE u.deleted_at IS NULL
-     AND (u.id = p_user_id OR (p_user_id IS NULL AND lower(u.email) = lower(p_email)))
-   ORDER BY u.created_at
-   LIMIT 1;
-  IF v_user_id IS NULL THEN
-    RAISE EXCEPTION 'no such user' USING ERRCODE = 'DT422',
-      DETAIL = 'Users are known once they have signed in to the API at least once.';
-  END IF;
-  INSERT INTO public.memberships (tenant_id, user_id, role) VALUES (v_tenant_id, v_user_id, p_role);
-  RETURN QUERY
-    SELECT u.id, u.email, u.name, m.role, m.created_at
-      FROM public.memberships m JOIN public.users u ON u.id = m.user_id
-     WHERE m.tenant_id = v_tenant_id AND m.user_id = v_user_id;
-END
-$function$
-;
-ALTER FUNCTION app.add_member(uuid,text,text) OWNER TO app_auth;
-GRANT EXECUTE ON FUNCTION app.add_member(uuid,text,text) TO app_api;
-REVOKE EXECUTE ON FUNCTION app.add_member(uuid,text,text) FROM PUBLIC;
-
 CREATE OR REPLACE FUNCTION app.api_key_id()
  RETURNS uuid
  LANGUAGE sql
@@ -73,6 +87,151 @@ GRANT EXECUTE ON FUNCTION app.api_key_id() TO PUBLIC;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_api;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.api_key_id() TO app_auth;
+
+CREATE OR REPLACE FUNCTION app.apply_stripe_event(p_event_id text, p_type text, p_created_unix bigint, p_object jsonb, p_plan text, p_grace_seconds integer)
+ RETURNS TABLE(outcome text, tenant_id uuid, plan text, rate_per_minute integer, rate_burst integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+DECLARE
+  p_created timestamptz := to_timestamp(p_created_unix);
+  v_ref text := coalesce(p_object -> 'metadata' ->> 'tenant_id', p_object ->> 'client_reference_id',
+    p_object -> 'subscription_details' -> 'metadata' ->> 'tenant_id');
+  v_customer text := p_object ->> 'customer';
+  v_tenant uuid;
+  v_outcome text := 'applied';
+  v_status text;
+  v_item jsonb := p_object -> 'items' -> 'data' -> 0;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s webhook applies Stripe events' USING ERRCODE = 'DT403';
+  END IF;
+  INSERT INTO public.stripe_events (id, type, outcome, stripe_created_at) VALUES (p_event_id, p_type, 'pending', p_created)
+  ON CONFLICT (id) DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'duplicate'::text, NULL::uuid, NULL::text, NULL::integer, NULL::integer;
+    RETURN;
+  END IF;
+
+  IF v_ref ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+    v_tenant := v_ref::uuid;
+  ELSIF v_customer IS NOT NULL THEN
+    SELECT s.tenant_id INTO v_tenant FROM public.subscriptions s WHERE s.stripe_customer_id = v_customer;
+  END IF;
+  IF v_tenant IS NULL OR NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = v_tenant AND t.deleted_at IS NULL) THEN
+    UPDATE public.stripe_events SET outcome = 'no_tenant' WHERE id = p_event_id;
+    RETURN QUERY SELECT 'no_tenant'::text, NULL::uuid, NULL::text, NULL::integer, NULL::integer;
+    RETURN;
+  END IF;
+
+  IF p_type = 'checkout.session.completed' THEN
+    -- The tenant <-> customer link; the subscription's own events set status and plan.
+    INSERT INTO public.subscriptions AS s (tenant_id, stripe_customer_id, stripe_subscription_id)
+    VALUES (v_tenant, v_customer, p_object ->> 'subscription')
+    ON CONFLICT (tenant_id) DO UPDATE
+      SET stripe_customer_id = coalesce(excluded.stripe_customer_id, s.stripe_customer_id),
+          stripe_subscription_id = coalesce(excluded.stripe_subscription_id, s.stripe_subscription_id);
+  ELSIF p_type IN ('customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted') THEN
+    v_status := CASE
+      WHEN p_type = 'customer.subscription.deleted' THEN 'canceled'
+      WHEN p_object ->> 'status' IN ('trialing', 'active', 'past_due', 'canceled') THEN p_object ->> 'status'
+      WHEN p_object ->> 'status' = 'unpaid' THEN 'past_due'
+      WHEN p_object ->> 'status' = 'incomplete_expired' THEN 'canceled'
+    END;
+    IF v_status IS NULL THEN
+      v_outcome := 'ignored_status';
+    ELSIF p_plan IS NULL AND v_status <> 'canceled' THEN
+      v_outcome := 'unknown_price';
+    ELSE
+      INSERT INTO public.subscriptions AS s (tenant_id, status, current_period_start, current_period_end,
+          cancel_at_period_end, grace_ends_at, stripe_customer_id, stripe_subscription_id, stripe_state_at)
+      VALUES (v_tenant, v_status,
+        to_timestamp(coalesce(p_object ->> 'current_period_start', v_item ->> 'current_period_start')::bigint),
+        to_timestamp(coalesce(p_object ->> 'current_period_end', v_item ->> 'current_period_end')::bigint),
+        coalesce((p_object ->> 'cancel_at_period_end')::boolean, false),
+        CASE WHEN v_status = 'past_due' THEN p_created + make_interval(secs => p_grace_seconds) END,
+        v_customer, p_object ->> 'id', p_created)
+      ON CONFLICT (tenant_id) DO UPDATE
+        SET status = excluded.status,
+            current_period_start = excluded.current_period_start,
+            current_period_end = excluded.current_period_end,
+            cancel_at_period_end = excluded.cancel_at_period_end,
+            -- A grace period starts when the subscription falls past due and is not renewed by
+            -- later past_due events.
+            grace_ends_at = CASE WHEN excluded.status <> 'past_due' THEN NULL
+                                 WHEN s.status = 'past_due' AND s.grace_ends_at IS NOT NULL THEN s.grace_ends_at
+                                 ELSE excluded.grace_ends_at END,
+            stripe_customer_id = coalesce(excluded.stripe_customer_id, s.stripe_customer_id),
+            stripe_subscription_id = excluded.stripe_subscription_id,
+            stripe_state_at = excluded.stripe_state_at
+        WHERE s.stripe_state_at IS NULL OR s.stripe_state_at <= excluded.stripe_state_at;
+      IF NOT FOUND THEN
+        v_outcome := 'stale';
+      ELSIF p_plan IS NOT NULL THEN
+        UPDATE public.tenants t SET plan = p_plan WHERE t.id = v_tenant AND t.plan IS DISTINCT FROM p_plan;
+      END IF;
+    END IF;
+  ELSIF p_type LIKE 'invoice.%' THEN
+    INSERT INTO public.invoices AS i (id, tenant_id, number, status, amount_due, amount_paid, currency,
+        hosted_invoice_url, period_start, period_end, created_at, stripe_state_at)
+    VALUES (p_object ->> 'id', v_tenant, p_object ->> 'number', coalesce(p_object ->> 'status', 'draft'),
+      coalesce((p_object ->> 'amount_due')::bigint, 0), coalesce((p_object ->> 'amount_paid')::bigint, 0),
+      coalesce(p_object ->> 'currency', 'gbp'), p_object ->> 'hosted_invoice_url',
+      to_timestamp((p_object ->> 'period_start')::bigint), to_timestamp((p_object ->> 'period_end')::bigint),
+      to_timestamp(coalesce((p_object ->> 'created')::bigint, extract(epoch FROM p_created)::bigint)), p_created)
+    ON CONFLICT (id) DO UPDATE
+      SET number = excluded.number, status = excluded.status, amount_due = excluded.amount_due,
+          amount_paid = excluded.amount_paid, hosted_invoice_url = excluded.hosted_invoice_url,
+          stripe_state_at = excluded.stripe_state_at
+      WHERE i.tenant_id = excluded.tenant_id AND i.stripe_state_at <= excluded.stripe_state_at;
+    IF NOT FOUND THEN
+      v_outcome := 'stale';
+    END IF;
+  ELSE
+    v_outcome := 'ignored';
+  END IF;
+
+  UPDATE public.stripe_events SET outcome = v_outcome, tenant_ref = v_tenant WHERE id = p_event_id;
+  RETURN QUERY SELECT v_outcome, v_tenant, e.plan, e.rate_per_minute, e.rate_burst FROM app.entitlements(v_tenant) e;
+END
+$function$
+;
+ALTER FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.apply_stripe_event(text,text,bigint,jsonb,text,integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.assert_seat_available(p_tenant uuid, p_except_email text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_limit integer;
+  v_used integer;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('seats:' || p_tenant::text, 0));
+  SELECT e.seat_limit INTO v_limit FROM app.entitlements(p_tenant) e;
+  IF v_limit IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = p_tenant)
+       + (SELECT count(*) FROM public.invitations i
+           WHERE i.tenant_id = p_tenant AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+             AND i.expires_at > now() AND lower(i.email) IS DISTINCT FROM lower(p_except_email))
+    INTO v_used;
+  IF v_used >= v_limit THEN
+    RAISE EXCEPTION 'seat limit reached' USING ERRCODE = 'DT402', DETAIL = jsonb_build_object(
+      'metric', 'seats', 'quota', v_limit, 'used', v_used, 'requested', 1, 'resets_at', NULL)::text;
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.assert_seat_available(uuid,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.assert_seat_available(uuid,text) TO app_api;
+GRANT EXECUTE ON FUNCTION app.assert_seat_available(uuid,text) TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.assert_seat_available(uuid,text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.audit_row_change()
  RETURNS trigger
@@ -136,6 +295,28 @@ $function$
 ALTER FUNCTION app.audit_row_change() OWNER TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.audit_row_change() FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.begin_companies_house_refresh(p_tenant_id uuid, p_request_id text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s scheduled refresh may act for a tenant' USING ERRCODE = 'DT403';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM public.tenants t
+                  WHERE t.id = p_tenant_id AND t.deleted_at IS NULL AND t.purge_started_at IS NULL) THEN
+    RAISE EXCEPTION 'tenant % is gone', p_tenant_id USING ERRCODE = 'DT409';
+  END IF;
+  PERFORM app.seal_identity(p_tenant_id, NULL, NULL, NULL, 'system', NULL, coalesce(p_request_id, app.request_id()));
+END
+$function$
+;
+ALTER FUNCTION app.begin_companies_house_refresh(uuid,text) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.begin_companies_house_refresh(uuid,text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.begin_companies_house_refresh(uuid,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.begin_operator_request(p_kid text, p_assertion text, p_signature text)
  RETURNS TABLE(operator_id uuid, operator_name text)
  LANGUAGE plpgsql
@@ -181,7 +362,7 @@ GRANT EXECUTE ON FUNCTION app.begin_operator_request(text,text,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.begin_operator_request(text,text,text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.begin_request(p_kid text, p_assertion text, p_signature text)
- RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text)
+ RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text, rate_per_minute integer, rate_burst integer)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
@@ -204,10 +385,12 @@ DECLARE
   v_name text;
   v_deleted timestamptz;
   v_plan text;
+  v_rate_per_minute integer;
+  v_rate_burst integer;
 BEGIN
   IF c ->> 'kind' = 'worker' THEN
     PERFORM app.seal_identity(NULL, NULL, NULL, NULL, 'system', NULL, v_request_id);
-    RETURN QUERY SELECT NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text;
+    RETURN QUERY SELECT NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::integer;
     RETURN;
   ELSIF c ->> 'kind' IS DISTINCT FROM 'request' THEN
     RAISE EXCEPTION 'unknown assertion kind' USING ERRCODE = 'DTKEY';
@@ -266,6 +449,10 @@ BEGIN
       RAISE EXCEPTION 'account disabled' USING ERRCODE = 'DT401';
     END IF;
 
+    -- Issue 15: a token naming an identity provider's organisation acts for the linked tenant.
+    IF c ? 'org_id' THEN
+      v_tenant_id := app.external_tenant(c, v_tenant_id, v_user_id);
+    END IF;
     IF v_tenant_id IS NOT NULL THEN
       SELECT m.role INTO v_role
         FROM public.memberships m
@@ -285,7 +472,9 @@ BEGIN
   END IF;
 
   IF v_tenant_id IS NOT NULL THEN
-    SELECT t.plan INTO v_plan FROM public.tenants t WHERE t.id = v_tenant_id;
+    -- The plan in force (the subscription's status applied) and its rate limits, for the limiter.
+    SELECT e.plan, e.rate_per_minute, e.rate_burst INTO v_plan, v_rate_per_minute, v_rate_burst
+      FROM app.entitlements(v_tenant_id) e;
   END IF;
   PERFORM app.refuse_suspended_tenant(v_tenant_id);
   PERFORM app.seal_identity(v_tenant_id, v_user_id, v_key_id, v_role,
@@ -295,7 +484,7 @@ BEGIN
     PERFORM set_config('transaction_read_only', 'on', true);
   END IF;
 
-  RETURN QUERY SELECT v_tenant_id, v_user_id, v_key_id, v_role, v_plan;
+  RETURN QUERY SELECT v_tenant_id, v_user_id, v_key_id, v_role, v_plan, v_rate_per_minute, v_rate_burst;
 END
 $function$
 ;
@@ -383,6 +572,97 @@ ALTER FUNCTION app.claim_scrape_job(uuid,uuid,integer) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.claim_scrape_job(uuid,uuid,integer) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.claim_scrape_job(uuid,uuid,integer) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.claim_webhook_delivery(p_delivery_id uuid, p_lease_id uuid, p_lease_seconds integer)
+ RETURNS TABLE(id uuid, tenant_id uuid, endpoint_id uuid, url text, secret text, previous_secret text, attempts integer, event_id text, event_type text, event_created_at timestamp with time zone, event_data jsonb)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s queue consumer may claim webhook deliveries' USING ERRCODE = 'DT403';
+  END IF;
+  RETURN QUERY
+  WITH claimed AS (
+    UPDATE public.webhook_deliveries d
+       SET lease_id = p_lease_id, lease_expires_at = now() + make_interval(secs => p_lease_seconds)
+     WHERE d.id = p_delivery_id AND d.status = 'pending'
+       AND d.next_attempt_at <= now() + interval '30 seconds'
+       AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+       AND EXISTS (SELECT 1 FROM public.webhook_endpoints e JOIN public.tenants t ON t.id = e.tenant_id
+                    WHERE e.id = d.endpoint_id AND e.enabled AND t.deleted_at IS NULL)
+       -- A suspended tenant's deliveries wait, pending (the consumer acknowledges the message; the
+       -- outbox sweep sends them again once the suspension is lifted).
+       AND NOT app.tenant_is_suspended(d.tenant_id)
+    RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts
+  )
+  SELECT c.id, c.tenant_id, c.endpoint_id, e.url, e.secret,
+         CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END,
+         c.attempts, 'evt_' || ev.txid::text || '_' || ev.id::text, ev.type, ev.created_at, ev.data
+    FROM claimed c
+    JOIN public.webhook_endpoints e ON e.id = c.endpoint_id
+    JOIN public.events ev ON ev.id = c.event_id;
+END
+$function$
+;
+ALTER FUNCTION app.claim_webhook_delivery(uuid,uuid,integer) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.claim_webhook_delivery(uuid,uuid,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.claim_webhook_delivery(uuid,uuid,integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.companies_house_state(p_tenant_id uuid, p_incoming jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT jsonb_build_object(
+    'officers', (SELECT coalesce(jsonb_agg(DISTINCT app.subject_hash(p_tenant_id, 'ref', o ->> 'ref')), '[]'::jsonb)
+                   FROM jsonb_array_elements(p_incoming -> 'officers') o WHERE o ->> 'resigned_on' IS NULL),
+    'pscs', (SELECT coalesce(jsonb_agg(DISTINCT app.subject_hash(p_tenant_id, 'ref', p ->> 'ref')), '[]'::jsonb)
+               FROM jsonb_array_elements(p_incoming -> 'pscs') p WHERE p ->> 'ceased_on' IS NULL),
+    -- Legal-entity PSCs are no people: their names are kept, so a change can say who left.
+    'psc_names', (SELECT coalesce(jsonb_object_agg(app.subject_hash(p_tenant_id, 'ref', p ->> 'ref'), p ->> 'name'), '{}'::jsonb)
+                    FROM jsonb_array_elements(p_incoming -> 'pscs') p
+                   WHERE p ->> 'ceased_on' IS NULL AND p ->> 'name' IS NOT NULL))
+$function$
+;
+ALTER FUNCTION app.companies_house_state(uuid,jsonb) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.companies_house_state(uuid,jsonb) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.companies_house_state(uuid,jsonb) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.create_invitation(p_email text, p_role text, p_token_hash text, p_expires_at timestamp with time zone)
+ RETURNS TABLE(id uuid, email text, role text, invited_by uuid, created_at timestamp with time zone, expires_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant_id uuid := app.tenant_id();
+  v_row public.invitations;
+BEGIN
+  IF v_tenant_id IS NULL OR app.role_rank(app.role()) < app.role_rank('admin') THEN
+    RAISE EXCEPTION 'inviting members needs the admin role' USING ERRCODE = 'DT403';
+  END IF;
+  IF EXISTS (SELECT 1 FROM public.memberships m JOIN public.users u ON u.id = m.user_id
+              WHERE m.tenant_id = v_tenant_id AND lower(u.email) = lower(p_email)) THEN
+    RAISE EXCEPTION 'a member of this tenant already has this email address' USING ERRCODE = 'DT409';
+  END IF;
+  -- The open invitation takes a seat until it is accepted, revoked or expires; one replaced for
+  -- the same address gives its seat to the new one.
+  PERFORM app.assert_seat_available(v_tenant_id, p_email);
+  UPDATE public.invitations i SET revoked_at = now()
+   WHERE i.tenant_id = v_tenant_id AND lower(i.email) = lower(p_email)
+     AND i.accepted_at IS NULL AND i.revoked_at IS NULL;
+  INSERT INTO public.invitations (tenant_id, email, role, token_hash, invited_by, expires_at)
+  VALUES (v_tenant_id, p_email, p_role, p_token_hash, app.user_id(), p_expires_at)
+  RETURNING * INTO v_row;
+  RETURN QUERY SELECT v_row.id, v_row.email, v_row.role, v_row.invited_by, v_row.created_at, v_row.expires_at;
+END
+$function$
+;
+ALTER FUNCTION app.create_invitation(text,text,text,timestamp with time zone) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.create_invitation(text,text,text,timestamp with time zone) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION app.create_invitation(text,text,text,timestamp with time zone) TO app_api;
+
 CREATE OR REPLACE FUNCTION app.create_tenant(p_slug text, p_name text)
  RETURNS SETOF tenants
  LANGUAGE plpgsql
@@ -405,6 +685,104 @@ $function$
 ALTER FUNCTION app.create_tenant(text,text) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.create_tenant(text,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.create_tenant(text,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.effective_plan(p_plan text, p_status text, p_grace_ends_at timestamp with time zone, p_period_end timestamp with time zone)
+ RETURNS text
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT CASE
+    WHEN p_status IS NULL OR p_status IN ('active', 'trialing') THEN p_plan
+    WHEN p_status = 'past_due' AND now() < coalesce(p_grace_ends_at, '-infinity') THEN p_plan
+    WHEN p_status = 'canceled' AND now() < coalesce(p_period_end, '-infinity') THEN p_plan
+    ELSE 'free'
+  END
+$function$
+;
+ALTER FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_api;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_maintenance;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.emit_event(p_tenant_id uuid, p_type text, p_resource_type text, p_resource_id text, p_data jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_event_id bigint;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = p_tenant_id AND t.purge_started_at IS NULL) THEN
+    RETURN;
+  END IF;
+  INSERT INTO public.events (tenant_id, type, resource_type, resource_id, data, request_id)
+  VALUES (p_tenant_id, p_type, p_resource_type, p_resource_id, p_data, app.request_id())
+  RETURNING id INTO v_event_id;
+  INSERT INTO public.webhook_deliveries (tenant_id, endpoint_id, event_id)
+  SELECT e.tenant_id, e.id, v_event_id
+    FROM public.webhook_endpoints e
+   WHERE e.tenant_id = p_tenant_id AND e.enabled
+     AND CASE WHEN p_type = 'webhook.test' THEN e.id::text = p_resource_id
+              ELSE e.enabled_events && ARRAY['*', p_type] END;
+END
+$function$
+;
+ALTER FUNCTION app.emit_event(uuid,text,text,text,jsonb) OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.emit_event(uuid,text,text,text,jsonb) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.entitlements(p_tenant uuid)
+ RETURNS TABLE(plan text, rate_per_minute integer, rate_burst integer, seat_limit integer, quotas jsonb)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT p.id, p.rate_per_minute, p.rate_burst, p.seat_limit, p.quotas
+    FROM public.tenants t
+    LEFT JOIN public.subscriptions s ON s.tenant_id = t.id
+    JOIN public.plans p ON p.id = app.effective_plan(t.plan, s.status, s.grace_ends_at, s.current_period_end)
+   WHERE t.id = p_tenant
+$function$
+;
+ALTER FUNCTION app.entitlements(uuid) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_api;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_maintenance;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.entitlements(uuid) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.external_tenant(c jsonb, p_tenant_id uuid, p_user_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant_id uuid;
+BEGIN
+  SELECT p.tenant_id INTO v_tenant_id
+    FROM public.tenant_identity_providers p JOIN public.tenants t ON t.id = p.tenant_id
+   WHERE p.issuer = c ->> 'org_issuer' AND p.organization_id = c ->> 'org_id' AND t.deleted_at IS NULL;
+  IF v_tenant_id IS NULL OR (p_tenant_id IS NOT NULL AND p_tenant_id <> v_tenant_id) THEN
+    RAISE EXCEPTION 'tenant not found' USING ERRCODE = 'DT404';
+  END IF;
+  IF c ->> 'email' IS NOT NULL AND p_user_id IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM public.memberships m WHERE m.tenant_id = v_tenant_id AND m.user_id = p_user_id) THEN
+    -- A just-in-time member takes a seat like any other (402 beyond the plan's seats).
+    PERFORM app.assert_seat_available(v_tenant_id, NULL);
+    INSERT INTO public.memberships (tenant_id, user_id, role)
+    VALUES (v_tenant_id, p_user_id,
+            CASE WHEN c ->> 'org_role' IN ('admin', 'editor', 'viewer') THEN c ->> 'org_role' ELSE 'viewer' END)
+    ON CONFLICT (tenant_id, user_id) DO NOTHING;
+  END IF;
+  RETURN v_tenant_id;
+END
+$function$
+;
+ALTER FUNCTION app.external_tenant(jsonb,uuid,uuid) OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.external_tenant(jsonb,uuid,uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.fail_dead_scrape_job(p_job_id uuid, p_detail text)
  RETURNS boolean
@@ -515,6 +893,75 @@ AS $function$ SELECT coalesce(i[5] = 'system' AND i[1] = '', false) FROM (SELECT
 ;
 ALTER FUNCTION app.is_worker() OWNER TO CURRENT_USER;
 
+CREATE OR REPLACE FUNCTION app.mark_usage_reported(p_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s billing consumer marks usage reports' USING ERRCODE = 'DT403';
+  END IF;
+  UPDATE public.usage_reports SET reported_at = now() WHERE id = p_id AND reported_at IS NULL;
+END
+$function$
+;
+ALTER FUNCTION app.mark_usage_reported(uuid) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.mark_usage_reported(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.mark_usage_reported(uuid) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.meter(p_metric text, p_amount bigint)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant uuid := app.tenant_id();
+  v_month date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+  v_quota bigint;
+  v_used bigint;
+BEGIN
+  IF v_tenant IS NULL THEN
+    RAISE EXCEPTION 'metering needs a tenant''s request' USING ERRCODE = 'DT403';
+  END IF;
+  IF p_metric IS NULL OR p_metric NOT IN ('companies_house_imports', 'scrape_jobs', 'exported_rows', 'api_requests') THEN
+    RAISE EXCEPTION 'unknown metric "%"', p_metric USING ERRCODE = '22023';
+  END IF;
+  IF p_amount IS NULL OR p_amount < 0 THEN
+    RAISE EXCEPTION 'a metered amount cannot be negative' USING ERRCODE = '22023';
+  END IF;
+  IF p_amount = 0 THEN
+    RETURN NULL;
+  END IF;
+  SELECT (e.quotas ->> p_metric)::bigint INTO v_quota FROM app.entitlements(v_tenant) e;
+
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  SELECT v_tenant, p_metric, 'month', v_month, p_amount WHERE v_quota IS NULL OR p_amount <= v_quota
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used
+   WHERE v_quota IS NULL OR u.used + excluded.used <= v_quota
+  RETURNING u.used INTO v_used;
+
+  IF v_used IS NULL THEN
+    SELECT u.used INTO v_used FROM public.usage u
+     WHERE u.tenant_id = v_tenant AND u.metric = p_metric AND u.period = 'month' AND u.starts_on = v_month;
+    RAISE EXCEPTION 'quota exceeded' USING ERRCODE = 'DT402', DETAIL = jsonb_build_object(
+      'metric', p_metric, 'quota', v_quota, 'used', coalesce(v_used, 0), 'requested', p_amount,
+      'resets_at', to_char(v_month + interval '1 month', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text;
+  END IF;
+
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  VALUES (v_tenant, p_metric, 'day', (now() AT TIME ZONE 'UTC')::date, p_amount)
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used;
+  RETURN v_used;
+END
+$function$
+;
+ALTER FUNCTION app.meter(text,bigint) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.meter(text,bigint) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.meter(text,bigint) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.operator_audit_log(p_tenant_id uuid, p_before_created timestamp with time zone, p_before_id uuid, p_limit integer)
  RETURNS SETOF jsonb
  LANGUAGE plpgsql
@@ -537,6 +984,20 @@ $function$
 ALTER FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer) OWNER TO app_platform;
 GRANT EXECUTE ON FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_day_usage(p_day date, p_metric text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce(sum(u.used), 0)::bigint FROM public.usage u
+   WHERE u.metric = p_metric AND u.period = 'day' AND u.starts_on = p_day
+$function$
+;
+ALTER FUNCTION app.operator_day_usage(date,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.operator_day_usage(date,text) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.operator_day_usage(date,text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.operator_get_tenant(p_tenant_id uuid)
  RETURNS jsonb
@@ -598,6 +1059,21 @@ ALTER FUNCTION app.operator_list_tenants(text,text,text,timestamp with time zone
 GRANT EXECUTE ON FUNCTION app.operator_list_tenants(text,text,text,timestamp with time zone,uuid,integer) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.operator_list_tenants(text,text,text,timestamp with time zone,uuid,integer) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.operator_month_usage(p_tenant_id uuid, p_metric text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce((SELECT u.used FROM public.usage u
+                    WHERE u.tenant_id = p_tenant_id AND u.metric = p_metric AND u.period = 'month'
+                      AND u.starts_on = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0)
+$function$
+;
+ALTER FUNCTION app.operator_month_usage(uuid,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.operator_month_usage(uuid,text) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.operator_month_usage(uuid,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.operator_security_events(p_tenant_id uuid, p_kind text, p_before_seen timestamp with time zone, p_before_id uuid, p_limit integer)
  RETURNS SETOF jsonb
  LANGUAGE plpgsql
@@ -638,9 +1114,17 @@ BEGIN
   IF v_old IS NULL THEN
     RETURN NULL;
   END IF;
+  -- Plans are rows of public.plans: an unknown one is refused before anything is written.
+  IF NOT EXISTS (SELECT 1 FROM public.plans p WHERE p.id = p_plan) THEN
+    RAISE EXCEPTION 'there is no plan "%"', p_plan USING ERRCODE = 'DT422';
+  END IF;
   UPDATE public.tenants t SET plan = p_plan WHERE t.id = p_tenant_id RETURNING * INTO v_tenant;
   PERFORM app.platform_audit('tenant.plan_changed', p_tenant_id, jsonb_build_object('from', v_old, 'to', p_plan));
-  RETURN app.operator_tenant_json(v_tenant);
+  -- The plan in force (a lapsed subscription may keep the tenant on another) and its rate limits,
+  -- for the Worker to push to the tenant's rate limiter.
+  RETURN app.operator_tenant_json(v_tenant) || jsonb_build_object('entitlements',
+    (SELECT jsonb_build_object('plan', e.plan, 'rate_per_minute', e.rate_per_minute, 'rate_burst', e.rate_burst)
+       FROM app.entitlements(p_tenant_id) e));
 END
 $function$
 ;
@@ -689,7 +1173,7 @@ CREATE OR REPLACE FUNCTION app.operator_stats(p_days integer)
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
 DECLARE
-  v_since timestamptz := date_trunc('day', now()) - make_interval(days => p_days - 1);
+  v_today date := (now() AT TIME ZONE 'UTC')::date;
 BEGIN
   PERFORM app.platform_audit('stats.read', NULL, jsonb_build_object('days', p_days));
   RETURN jsonb_build_object(
@@ -706,14 +1190,11 @@ BEGIN
                         WHERE a.actor_type = 'user' AND a.created_at >= now() - interval '30 days')),
     'days', (SELECT jsonb_agg(jsonb_build_object(
                 'date', to_char(d.day, 'YYYY-MM-DD'),
-                'audited_requests', (SELECT count(*) FROM public.audit_log a
-                                      WHERE a.created_at >= d.day AND a.created_at < d.day + interval '1 day'),
-                'imports', (SELECT count(*) FROM public.companies co WHERE co.source = 'companies_house'
-                             AND co.created_at >= d.day AND co.created_at < d.day + interval '1 day'),
-                'scrapes', (SELECT count(*) FROM public.scrape_jobs j
-                             WHERE j.created_at >= d.day AND j.created_at < d.day + interval '1 day'))
+                'requests', app.operator_day_usage(d.day::date, 'api_requests'),
+                'imports', app.operator_day_usage(d.day::date, 'companies_house_imports'),
+                'scrapes', app.operator_day_usage(d.day::date, 'scrape_jobs'))
               ORDER BY d.day DESC)
-               FROM generate_series(v_since, date_trunc('day', now()), interval '1 day') AS d(day)));
+               FROM generate_series(v_today - (p_days - 1), v_today, interval '1 day') AS d(day)));
 END
 $function$
 ;
@@ -735,16 +1216,14 @@ AS $function$
     'created_at', p_tenant.created_at, 'deleted_at', p_tenant.deleted_at,
     'member_count', (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = p_tenant.id),
     'usage', jsonb_build_object(
-      'period_start', date_trunc('month', now()),
+      'period_start', date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
       'companies_created', (SELECT count(*) FROM public.companies co
                              WHERE co.tenant_id = p_tenant.id AND co.created_at >= date_trunc('month', now())),
-      'companies_imported', (SELECT count(*) FROM public.companies co
-                              WHERE co.tenant_id = p_tenant.id AND co.source = 'companies_house'
-                                AND co.created_at >= date_trunc('month', now())),
-      'scrape_jobs', (SELECT count(*) FROM public.scrape_jobs j
-                       WHERE j.tenant_id = p_tenant.id AND j.created_at >= date_trunc('month', now())),
-      'audited_requests', (SELECT count(*) FROM public.audit_log a
-                            WHERE a.tenant_id = p_tenant.id AND a.created_at >= date_trunc('month', now()))))
+      -- The metered counts (app.meter, the rate limiter's flushes): this month's row of each metric.
+      'api_requests', app.operator_month_usage(p_tenant.id, 'api_requests'),
+      'companies_house_imports', app.operator_month_usage(p_tenant.id, 'companies_house_imports'),
+      'scrape_jobs', app.operator_month_usage(p_tenant.id, 'scrape_jobs'),
+      'exported_rows', app.operator_month_usage(p_tenant.id, 'exported_rows')))
 $function$
 ;
 ALTER FUNCTION app.operator_tenant_json(tenants) OWNER TO CURRENT_USER;
@@ -762,6 +1241,243 @@ $function$
 ALTER FUNCTION app.platform_audit(text,uuid,jsonb) OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.platform_audit(text,uuid,jsonb) TO app_platform;
 REVOKE EXECUTE ON FUNCTION app.platform_audit(text,uuid,jsonb) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_api_requests(p_flush_id uuid, p_tenant uuid, p_day date, p_count bigint)
+ RETURNS TABLE(report_id uuid, stripe_customer_id text, value bigint)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_customer text;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s rate limiter records API requests' USING ERRCODE = 'DT403';
+  END IF;
+  IF p_count IS NULL OR p_count <= 0 THEN
+    RETURN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = p_tenant AND t.deleted_at IS NULL) THEN
+    RETURN;
+  END IF;
+  SELECT s.stripe_customer_id INTO v_customer FROM public.subscriptions s WHERE s.tenant_id = p_tenant;
+  INSERT INTO public.usage_reports (id, tenant_id, metric, day, value, stripe_customer_id)
+  VALUES (p_flush_id, p_tenant, 'api_requests', p_day, p_count, v_customer)
+  ON CONFLICT (id) DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  INSERT INTO public.usage AS u (tenant_id, metric, period, starts_on, used)
+  VALUES (p_tenant, 'api_requests', 'month', date_trunc('month', p_day)::date, p_count),
+         (p_tenant, 'api_requests', 'day', p_day, p_count)
+  ON CONFLICT (tenant_id, metric, period, starts_on) DO UPDATE SET used = u.used + excluded.used;
+  IF v_customer IS NOT NULL THEN
+    RETURN QUERY SELECT p_flush_id, v_customer, p_count;
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.record_api_requests(uuid,uuid,date,bigint) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.record_api_requests(uuid,uuid,date,bigint) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.record_api_requests(uuid,uuid,date,bigint) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_company_changes(p_company_number text, p_incoming jsonb)
+ RETURNS SETOF company_changes
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  WITH company AS (
+    SELECT c.* FROM public.companies c
+     WHERE c.company_number = p_company_number AND c.deleted_at IS NULL AND c.companies_house_state IS NOT NULL
+  ), people AS (
+    SELECT 'officer' AS kind, app.subject_hash(company.tenant_id, 'ref', o ->> 'ref') AS hash,
+           o ->> 'resigned_on' IS NULL AS current,
+           jsonb_strip_nulls(jsonb_build_object('role', o -> 'role', 'appointed_on', o -> 'appointed_on',
+             'resigned_on', o -> 'resigned_on')) AS details
+      FROM company, jsonb_array_elements(p_incoming -> 'officers') o
+    UNION ALL
+    SELECT 'psc', app.subject_hash(company.tenant_id, 'ref', p ->> 'ref'), p ->> 'ceased_on' IS NULL,
+           jsonb_strip_nulls(jsonb_build_object('kind', p -> 'kind', 'name', p -> 'name',
+             'natures_of_control', p -> 'natures_of_control', 'notified_on', p -> 'notified_on',
+             'ceased_on', p -> 'ceased_on'))
+      FROM company, jsonb_array_elements(p_incoming -> 'pscs') p
+  ), before AS (
+    SELECT 'officer' AS kind, h AS hash FROM company, jsonb_array_elements_text(company.companies_house_state -> 'officers') h
+    UNION ALL
+    SELECT 'psc', h FROM company, jsonb_array_elements_text(company.companies_house_state -> 'pscs') h
+  ), detected (type, details, subject_hash) AS (
+    SELECT CASE p.kind WHEN 'officer' THEN 'officer_appointed' ELSE 'psc_added' END, p.details, p.hash
+      FROM people p
+     WHERE p.current AND NOT EXISTS (SELECT 1 FROM before b WHERE b.kind = p.kind AND b.hash = p.hash)
+    UNION ALL
+    SELECT CASE b.kind WHEN 'officer' THEN 'officer_resigned' ELSE 'psc_ceased' END,
+           coalesce((SELECT p.details FROM people p WHERE p.kind = b.kind AND p.hash = b.hash LIMIT 1),
+                    jsonb_strip_nulls(jsonb_build_object('name', c.companies_house_state -> 'psc_names' -> b.hash))),
+           b.hash
+      FROM before b, company c
+     WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.kind = b.kind AND p.hash = b.hash AND p.current)
+    UNION ALL
+    SELECT 'status_changed', jsonb_build_object('from', c.status, 'to', p_incoming ->> 'status'), NULL
+      FROM company c WHERE c.status IS DISTINCT FROM p_incoming ->> 'status'
+    UNION ALL
+    SELECT 'address_changed', jsonb_build_object('from', c.registered_office, 'to', p_incoming -> 'registered_office'), NULL
+      FROM company c WHERE c.registered_office IS DISTINCT FROM nullif(p_incoming -> 'registered_office', 'null'::jsonb)
+    UNION ALL
+    SELECT 'sic_codes_changed', jsonb_build_object('from', to_jsonb(c.sic_codes), 'to', p_incoming -> 'sic_codes'), NULL
+      FROM company c
+     WHERE (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM unnest(c.sic_codes) x)
+           IS DISTINCT FROM (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM jsonb_array_elements_text(p_incoming -> 'sic_codes') x)
+    UNION ALL
+    SELECT 'accounts_filed', jsonb_strip_nulls(jsonb_build_object('made_up_to', p_incoming -> 'accounts_made_up_to',
+             'previous_made_up_to', c.accounts_made_up_to, 'filed_on', p_incoming -> 'last_accounts_filed_on')), NULL
+      FROM company c
+     WHERE (p_incoming ->> 'accounts_made_up_to')::date > coalesce(c.accounts_made_up_to, '-infinity'::date)
+    UNION ALL
+    SELECT 'insolvency', jsonb_build_object('from', c.insolvency_status, 'to', p_incoming ->> 'insolvency_status'), NULL
+      FROM company c WHERE c.insolvency_status IS DISTINCT FROM p_incoming ->> 'insolvency_status'
+  )
+  -- (Each change is also an event for webhooks: the outbox insert belongs here, beside this one.)
+  INSERT INTO public.company_changes (tenant_id, company_id, type, details, subject_hash)
+  SELECT company.tenant_id, company.id, d.type, d.details, d.subject_hash FROM company, detected d
+  RETURNING *
+$function$
+;
+ALTER FUNCTION app.record_company_changes(text,jsonb) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.record_company_changes(text,jsonb) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.record_company_changes(text,jsonb) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_erasure_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.emit_event(NEW.tenant_id, 'privacy.erased', 'erasure', NEW.id::text,
+    jsonb_build_object('receipt_id', NEW.id, 'subject_kind', NEW.subject_kind, 'counts', NEW.counts,
+                       'erased_at', NEW.erased_at));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_erasure_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_erasure_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_import_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.fetched_at IS NOT DISTINCT FROM OLD.fetched_at THEN
+    RETURN NULL;
+  END IF;
+  PERFORM app.emit_event(NEW.tenant_id, 'company.imported', 'company', NEW.id::text,
+    jsonb_build_object('id', NEW.id, 'company_number', NEW.company_number, 'fetched_at', NEW.fetched_at,
+                       'created', TG_OP = 'INSERT'));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_import_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_import_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_member_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM app.emit_event(NEW.tenant_id, 'member.added', 'member', NEW.user_id::text,
+      jsonb_build_object('user_id', NEW.user_id, 'role', NEW.role));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM app.emit_event(OLD.tenant_id, 'member.removed', 'member', OLD.user_id::text,
+      jsonb_build_object('user_id', OLD.user_id));
+  ELSIF NEW.role IS DISTINCT FROM OLD.role THEN
+    PERFORM app.emit_event(NEW.tenant_id, 'member.updated', 'member', NEW.user_id::text,
+      jsonb_build_object('user_id', NEW.user_id, 'role', NEW.role, 'changed', jsonb_build_array('role')));
+  END IF;
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_member_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_member_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_row_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_resource text := TG_ARGV[0];
+  v_ids text[] := string_to_array(TG_ARGV[1], ',');
+  v_fields text[] := string_to_array(TG_ARGV[2], ',');
+  v_personal boolean := coalesce(TG_ARGV[3], '') = 'personal';
+  v_old jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+  v_new jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+  v_row jsonb := coalesce(v_new, v_old);
+  v_id_data jsonb;
+  v_changed text[];
+  v_type text;
+BEGIN
+  SELECT coalesce(jsonb_object_agg(k, v_row -> k), '{}'::jsonb) INTO v_id_data FROM unnest(v_ids) k;
+  IF TG_OP = 'DELETE' THEN
+    IF v_personal THEN
+      UPDATE public.events ev SET data = v_id_data || '{"redacted": true}'::jsonb
+       WHERE ev.tenant_id = (v_old ->> 'tenant_id')::uuid AND ev.resource_type = v_resource
+         AND ev.resource_id = v_old ->> 'id';
+    END IF;
+    IF v_old ->> 'deleted_at' IS NULL THEN
+      PERFORM app.emit_event((v_old ->> 'tenant_id')::uuid, v_resource || '.deleted', v_resource, v_old ->> 'id', v_id_data);
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    PERFORM app.emit_event((v_new ->> 'tenant_id')::uuid, v_resource || '.created', v_resource, v_new ->> 'id',
+      v_id_data || (SELECT coalesce(jsonb_object_agg(k, v_new -> k), '{}'::jsonb) FROM unnest(v_fields) k));
+    RETURN NULL;
+  END IF;
+  SELECT array_agg(k ORDER BY k) INTO v_changed FROM unnest(v_fields) k WHERE v_new -> k IS DISTINCT FROM v_old -> k;
+  IF v_changed IS NULL THEN
+    RETURN NULL; -- bookkeeping only
+  END IF;
+  v_type := v_resource || '.' || CASE
+    WHEN v_changed = ARRAY['deleted_at'] AND v_new ->> 'deleted_at' IS NOT NULL THEN 'deleted'
+    WHEN v_changed = ARRAY['deleted_at'] THEN 'restored'
+    ELSE 'updated'
+  END;
+  PERFORM app.emit_event((v_new ->> 'tenant_id')::uuid, v_type, v_resource, v_new ->> 'id',
+    v_id_data || (SELECT jsonb_object_agg(k, v_new -> k) FROM unnest(v_changed) k)
+      || jsonb_build_object('changed', to_jsonb(v_changed)));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_row_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_row_event() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_scrape_job_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.emit_event(NEW.tenant_id, 'scrape_job.' || NEW.status, 'scrape_job', NEW.id::text,
+    jsonb_build_object('id', NEW.id, 'company_id', NEW.company_id, 'status', NEW.status, 'attempts', NEW.attempts,
+                       'pages_fetched', NEW.pages_fetched, 'failure_reason', NEW.failure_reason,
+                       'finished_at', NEW.finished_at));
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.record_scrape_job_event() OWNER TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.record_scrape_job_event() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.record_security_events(p_events jsonb)
  RETURNS integer
@@ -796,6 +1512,65 @@ $function$
 ALTER FUNCTION app.record_security_events(jsonb) OWNER TO app_platform;
 GRANT EXECUTE ON FUNCTION app.record_security_events(jsonb) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.record_security_events(jsonb) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.record_webhook_attempt(p_delivery_id uuid, p_lease_id uuid, p_outcome text, p_response_status integer, p_duration_ms integer, p_error text, p_retry_seconds integer)
+ RETURNS TABLE(status text, next_attempt_at timestamp with time zone, spawned uuid[])
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_endpoint public.webhook_endpoints%ROWTYPE;
+  v_delivery public.webhook_deliveries%ROWTYPE;
+  v_disable text;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s queue consumer may record webhook attempts' USING ERRCODE = 'DT403';
+  END IF;
+  IF p_outcome NOT IN ('succeeded', 'retry', 'gone') THEN
+    RAISE EXCEPTION 'unknown attempt outcome %', p_outcome USING ERRCODE = '22023';
+  END IF;
+  UPDATE public.webhook_deliveries d
+     SET attempts = d.attempts + 1, last_attempt_at = now(), response_status = p_response_status,
+         duration_ms = p_duration_ms, last_error = left(p_error, 1000), lease_id = NULL, lease_expires_at = NULL,
+         status = CASE WHEN p_outcome = 'succeeded' THEN 'succeeded'
+                       WHEN p_outcome = 'retry' AND p_retry_seconds IS NOT NULL THEN 'pending'
+                       ELSE 'failed' END,
+         next_attempt_at = CASE WHEN p_outcome = 'retry' AND p_retry_seconds IS NOT NULL
+                                THEN now() + make_interval(secs => p_retry_seconds) END
+   WHERE d.id = p_delivery_id AND d.lease_id = p_lease_id
+  RETURNING * INTO v_delivery;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT * INTO v_endpoint FROM public.webhook_endpoints e WHERE e.id = v_delivery.endpoint_id FOR UPDATE;
+  IF p_outcome = 'succeeded' THEN
+    UPDATE public.webhook_endpoints e SET failing_since = NULL WHERE e.id = v_endpoint.id AND e.failing_since IS NOT NULL;
+  ELSE
+    v_disable := CASE
+      WHEN p_outcome = 'gone' THEN 'gone'
+      WHEN v_endpoint.failing_since < now() - interval '5 days' THEN 'failing'
+    END;
+    UPDATE public.webhook_endpoints e
+       SET failing_since = coalesce(e.failing_since, now()),
+           enabled = CASE WHEN v_disable IS NULL THEN e.enabled ELSE false END,
+           disabled_reason = coalesce(v_disable, e.disabled_reason)
+     WHERE e.id = v_endpoint.id;
+    IF v_disable IS NOT NULL AND v_endpoint.enabled THEN
+      PERFORM app.emit_event(v_endpoint.tenant_id, 'webhook_endpoint.disabled', 'webhook_endpoint', v_endpoint.id::text,
+        jsonb_build_object('id', v_endpoint.id, 'url', v_endpoint.url, 'reason', v_disable,
+                           'failing_since', coalesce(v_endpoint.failing_since, now())));
+    END IF;
+  END IF;
+  RETURN QUERY SELECT v_delivery.status, v_delivery.next_attempt_at,
+    (SELECT coalesce(array_agg(d.id), '{}') FROM public.webhook_deliveries d
+      WHERE d.txid = pg_current_xact_id() AND d.status = 'pending');
+END
+$function$
+;
+ALTER FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.refuse_suppressed_contact()
  RETURNS trigger
@@ -1010,6 +1785,36 @@ $function$
 ALTER FUNCTION app.seal_identity(uuid,uuid,uuid,text,text,uuid,text) OWNER TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.seal_identity(uuid,uuid,uuid,text,text,uuid,text) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.send_test_event(p_endpoint_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant_id uuid := app.tenant_id();
+  v_delivery_id uuid;
+BEGIN
+  IF v_tenant_id IS NULL OR app.role_rank(app.role()) < app.role_rank('admin') THEN
+    RAISE EXCEPTION 'test events need the admin role' USING ERRCODE = 'DT403';
+  END IF;
+  PERFORM 1 FROM public.webhook_endpoints e WHERE e.id = p_endpoint_id AND e.tenant_id = v_tenant_id AND e.enabled;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  PERFORM app.emit_event(v_tenant_id, 'webhook.test', 'webhook_endpoint', p_endpoint_id::text,
+    jsonb_build_object('endpoint_id', p_endpoint_id));
+  SELECT d.id INTO v_delivery_id FROM public.webhook_deliveries d
+   WHERE d.endpoint_id = p_endpoint_id AND d.txid = pg_current_xact_id()
+   ORDER BY d.created_at DESC LIMIT 1;
+  RETURN v_delivery_id;
+END
+$function$
+;
+ALTER FUNCTION app.send_test_event(uuid) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.send_test_event(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.send_test_event(uuid) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.skip_audit_of_purged_tenant()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1079,6 +1884,26 @@ $function$
 ;
 ALTER FUNCTION app.touch_updated_at() OWNER TO CURRENT_USER;
 
+CREATE OR REPLACE FUNCTION app.usage_report(p_id uuid)
+ RETURNS TABLE(id uuid, stripe_customer_id text, value bigint, created_at timestamp with time zone, reported_at timestamp with time zone)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s billing consumer reads usage reports' USING ERRCODE = 'DT403';
+  END IF;
+  RETURN QUERY SELECT r.id, r.stripe_customer_id, r.value, r.created_at, r.reported_at
+    FROM public.usage_reports r WHERE r.id = p_id AND r.stripe_customer_id IS NOT NULL;
+END
+$function$
+;
+ALTER FUNCTION app.usage_report(uuid) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.usage_report(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.usage_report(uuid) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.user_id()
  RETURNS uuid
  LANGUAGE sql
@@ -1125,3 +1950,24 @@ $function$
 ;
 ALTER FUNCTION app.verify_assertion(text,text,text) OWNER TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.verify_assertion(text,text,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.workspace_ids()
+ RETURNS uuid[]
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT CASE
+    WHEN i.user_id IS NULL THEN NULL
+    WHEN m.role IS NULL THEN '{}'::uuid[]
+    WHEN m.role IN ('owner', 'admin') OR m.workspace_scope = 'all' THEN NULL
+    ELSE ARRAY(SELECT wm.workspace_id FROM public.workspace_members wm
+                WHERE wm.tenant_id = m.tenant_id AND wm.user_id = m.user_id)
+  END
+  FROM (SELECT app.tenant_id() AS tenant_id, app.user_id() AS user_id) i
+  LEFT JOIN public.memberships m ON m.tenant_id = i.tenant_id AND m.user_id = i.user_id
+$function$
+;
+ALTER FUNCTION app.workspace_ids() OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.workspace_ids() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION app.workspace_ids() TO app_api;

@@ -9,14 +9,22 @@ ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
 ALTER TABLE companies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE companies FORCE ROW LEVEL SECURITY;
+ALTER TABLE company_changes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE company_changes FORCE ROW LEVEL SECURITY;
 ALTER TABLE company_signals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE company_signals FORCE ROW LEVEL SECURITY;
 ALTER TABLE contacts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE contacts FORCE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts FORCE ROW LEVEL SECURITY;
+ALTER TABLE events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE events FORCE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
+ALTER TABLE invitations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invitations FORCE ROW LEVEL SECURITY;
+ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoices FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_leases FORCE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_run_counts ENABLE ROW LEVEL SECURITY;
@@ -27,8 +35,16 @@ ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
 ALTER TABLE operators ENABLE ROW LEVEL SECURITY;
 ALTER TABLE operators FORCE ROW LEVEL SECURITY;
+ALTER TABLE plans ENABLE ROW LEVEL SECURITY;
+ALTER TABLE plans FORCE ROW LEVEL SECURITY;
 ALTER TABLE platform_audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE platform_audit_log FORCE ROW LEVEL SECURITY;
+ALTER TABLE register_companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE register_companies FORCE ROW LEVEL SECURITY;
+ALTER TABLE register_load_errors ENABLE ROW LEVEL SECURITY;
+ALTER TABLE register_load_errors FORCE ROW LEVEL SECURITY;
+ALTER TABLE register_loads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE register_loads FORCE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs ENABLE ROW LEVEL SECURITY;
@@ -37,14 +53,38 @@ ALTER TABLE scrape_pages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages FORCE ROW LEVEL SECURITY;
 ALTER TABLE security_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE security_events FORCE ROW LEVEL SECURITY;
+ALTER TABLE sic_codes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sic_codes FORCE ROW LEVEL SECURITY;
+ALTER TABLE sic_sections ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sic_sections FORCE ROW LEVEL SECURITY;
+ALTER TABLE stripe_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE stripe_events FORCE ROW LEVEL SECURITY;
+ALTER TABLE subscriptions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE subscriptions FORCE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects FORCE ROW LEVEL SECURITY;
+ALTER TABLE tenant_identity_providers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenant_identity_providers FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
+ALTER TABLE usage ENABLE ROW LEVEL SECURITY;
+ALTER TABLE usage FORCE ROW LEVEL SECURITY;
+ALTER TABLE usage_reports ENABLE ROW LEVEL SECURITY;
+ALTER TABLE usage_reports FORCE ROW LEVEL SECURITY;
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
+ALTER TABLE webhook_deliveries ENABLE ROW LEVEL SECURITY;
+ALTER TABLE webhook_deliveries FORCE ROW LEVEL SECURITY;
+ALTER TABLE webhook_endpoints ENABLE ROW LEVEL SECURITY;
+ALTER TABLE webhook_endpoints FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspace_companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspace_companies FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspace_members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspace_members FORCE ROW LEVEL SECURITY;
+ALTER TABLE workspaces ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workspaces FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY api_keys_api_insert ON api_keys AS PERMISSIVE FOR INSERT TO app_api
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -100,6 +140,14 @@ CREATE POLICY companies_api_all ON companies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY companies_api_workspace ON companies AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY companies_maintenance_delete ON companies AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
 
@@ -112,9 +160,37 @@ CREATE POLICY companies_platform_select ON companies AS PERMISSIVE FOR SELECT TO
 CREATE POLICY companies_search_select ON companies AS PERMISSIVE FOR SELECT TO app_search
   USING (true);
 
+CREATE POLICY company_changes_api_insert ON company_changes AS PERMISSIVE FOR INSERT TO app_api
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY company_changes_api_select ON company_changes AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY company_changes_api_workspace ON company_changes AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
+CREATE POLICY company_changes_maintenance_delete ON company_changes AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING (true);
+
+CREATE POLICY company_changes_maintenance_select ON company_changes AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
 CREATE POLICY company_signals_api_all ON company_signals AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY company_signals_api_workspace ON company_signals AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
 
 CREATE POLICY company_signals_maintenance_delete ON company_signals AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
@@ -125,6 +201,14 @@ CREATE POLICY company_signals_maintenance_select ON company_signals AS PERMISSIV
 CREATE POLICY contacts_api_all ON contacts AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY contacts_api_workspace ON contacts AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
 
 CREATE POLICY contacts_maintenance_delete ON contacts AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
@@ -146,6 +230,25 @@ CREATE POLICY erasure_receipts_maintenance_purge_delete ON erasure_receipts AS P
 CREATE POLICY erasure_receipts_maintenance_select ON erasure_receipts AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
 
+CREATE POLICY events_api_select ON events AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY events_auth_insert ON events AS PERMISSIVE FOR INSERT TO app_auth
+  WITH CHECK (true);
+
+CREATE POLICY events_auth_select ON events AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY events_auth_update ON events AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY events_maintenance_delete ON events AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING (true);
+
+CREATE POLICY events_maintenance_select ON events AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
 CREATE POLICY idempotency_keys_api_all ON idempotency_keys AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -155,6 +258,44 @@ CREATE POLICY idempotency_keys_maintenance_delete ON idempotency_keys AS PERMISS
 
 CREATE POLICY idempotency_keys_maintenance_select ON idempotency_keys AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
+
+CREATE POLICY invitations_api_all ON invitations AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY invitations_auth_select ON invitations AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY invitations_auth_update ON invitations AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY invitations_maintenance_purge_delete ON invitations AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY invitations_maintenance_purge_select ON invitations AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY invoices_api_select ON invoices AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY invoices_auth_all ON invoices AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY invoices_maintenance_purge_delete ON invoices AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY invoices_maintenance_purge_select ON invoices AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY maintenance_leases_maintenance_all ON maintenance_leases AS PERMISSIVE FOR ALL TO app_maintenance
   USING (true)
@@ -207,11 +348,39 @@ CREATE POLICY operators_auth_all ON operators AS PERMISSIVE FOR ALL TO app_auth
 CREATE POLICY operators_platform_select ON operators AS PERMISSIVE FOR SELECT TO app_platform
   USING (true);
 
+CREATE POLICY plans_api_select ON plans AS PERMISSIVE FOR SELECT TO app_api
+  USING (true);
+
+CREATE POLICY plans_auth_select ON plans AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY plans_maintenance_all ON plans AS PERMISSIVE FOR ALL TO app_maintenance
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY plans_platform_select ON plans AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY platform_audit_log_platform_insert ON platform_audit_log AS PERMISSIVE FOR INSERT TO app_platform
   WITH CHECK (true);
 
 CREATE POLICY platform_audit_log_platform_select ON platform_audit_log AS PERMISSIVE FOR SELECT TO app_platform
   USING (true);
+
+CREATE POLICY register_companies_api_select ON register_companies AS PERMISSIVE FOR SELECT TO app_api
+  USING (true);
+
+CREATE POLICY register_companies_loader_all ON register_companies AS PERMISSIVE FOR ALL TO app_register
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY register_load_errors_loader_all ON register_load_errors AS PERMISSIVE FOR ALL TO app_register
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY register_loads_loader_all ON register_loads AS PERMISSIVE FOR ALL TO app_register
+  USING (true)
+  WITH CHECK (true);
 
 CREATE POLICY retention_policies_api_all ON retention_policies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
@@ -231,6 +400,14 @@ CREATE POLICY retention_policies_maintenance_select ON retention_policies AS PER
 CREATE POLICY scrape_jobs_api_all ON scrape_jobs AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY scrape_jobs_api_workspace ON scrape_jobs AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (company_id IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
 
 CREATE POLICY scrape_jobs_auth_select ON scrape_jobs AS PERMISSIVE FOR SELECT TO app_auth
   USING (true);
@@ -256,6 +433,18 @@ CREATE POLICY scrape_pages_api_all ON scrape_pages AS PERMISSIVE FOR ALL TO app_
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY scrape_pages_api_workspace ON scrape_pages AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (( SELECT j.company_id
+   FROM scrape_jobs j
+  WHERE j.id = scrape_pages.job_id) IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (( SELECT j.company_id
+   FROM scrape_jobs j
+  WHERE j.id = scrape_pages.job_id) IN ( SELECT wc.company_id
+   FROM workspace_companies wc
+  WHERE wc.workspace_id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[]))));
+
 CREATE POLICY scrape_pages_maintenance_delete ON scrape_pages AS PERMISSIVE FOR DELETE TO app_maintenance
   USING (true);
 
@@ -279,6 +468,34 @@ CREATE POLICY security_events_platform_all ON security_events AS PERMISSIVE FOR 
   USING (true)
   WITH CHECK (true);
 
+CREATE POLICY sic_codes_read ON sic_codes AS PERMISSIVE FOR SELECT TO app_api, app_register
+  USING (true);
+
+CREATE POLICY sic_sections_read ON sic_sections AS PERMISSIVE FOR SELECT TO app_api, app_register
+  USING (true);
+
+CREATE POLICY stripe_events_auth_all ON stripe_events AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY subscriptions_api_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY subscriptions_auth_all ON subscriptions AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY subscriptions_maintenance_purge_delete ON subscriptions AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY subscriptions_maintenance_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY subscriptions_platform_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY suppressed_subjects_api_insert ON suppressed_subjects AS PERMISSIVE FOR INSERT TO app_api
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
@@ -291,6 +508,23 @@ CREATE POLICY suppressed_subjects_maintenance_purge_delete ON suppressed_subject
   WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY suppressed_subjects_maintenance_purge_select ON suppressed_subjects AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_identity_providers_api_all ON tenant_identity_providers AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY tenant_identity_providers_auth_select ON tenant_identity_providers AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY tenant_identity_providers_maintenance_purge_delete ON tenant_identity_providers AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_identity_providers_maintenance_purge_select ON tenant_identity_providers AS PERMISSIVE FOR SELECT TO app_maintenance
   USING ((tenant_id IN ( SELECT t.id
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
@@ -313,6 +547,10 @@ CREATE POLICY tenants_api_update ON tenants AS PERMISSIVE FOR UPDATE TO app_api
 
 CREATE POLICY tenants_auth_insert ON tenants AS PERMISSIVE FOR INSERT TO app_auth
   WITH CHECK (true);
+
+CREATE POLICY tenants_auth_plan_update ON tenants AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (deleted_at IS NULL)
+  WITH CHECK (deleted_at IS NULL);
 
 CREATE POLICY tenants_auth_restore ON tenants AS PERMISSIVE FOR UPDATE TO app_auth
   USING (deleted_at IS NOT NULL AND purge_started_at IS NULL)
@@ -338,6 +576,43 @@ CREATE POLICY tenants_platform_update ON tenants AS PERMISSIVE FOR UPDATE TO app
   USING (true)
   WITH CHECK (true);
 
+CREATE POLICY usage_api_select ON usage AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY usage_auth_all ON usage AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY usage_maintenance_purge_delete ON usage AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_maintenance_purge_select ON usage AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_platform_select ON usage AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
+CREATE POLICY usage_reports_api_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY usage_reports_auth_all ON usage_reports AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY usage_reports_maintenance_purge_delete ON usage_reports AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_reports_maintenance_purge_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
 CREATE POLICY users_api_select ON users AS PERMISSIVE FOR SELECT TO app_api
   USING (id = (( SELECT app.user_id() AS user_id)) OR (id IN ( SELECT m.user_id
    FROM memberships m
@@ -356,3 +631,90 @@ CREATE POLICY users_auth_select ON users AS PERMISSIVE FOR SELECT TO app_auth
 CREATE POLICY users_auth_update ON users AS PERMISSIVE FOR UPDATE TO app_auth
   USING (true)
   WITH CHECK (true);
+
+CREATE POLICY webhook_deliveries_api_all ON webhook_deliveries AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY webhook_deliveries_auth_insert ON webhook_deliveries AS PERMISSIVE FOR INSERT TO app_auth
+  WITH CHECK (true);
+
+CREATE POLICY webhook_deliveries_auth_select ON webhook_deliveries AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY webhook_deliveries_auth_update ON webhook_deliveries AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY webhook_deliveries_maintenance_purge_delete ON webhook_deliveries AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY webhook_deliveries_maintenance_select ON webhook_deliveries AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY webhook_endpoints_api_all ON webhook_endpoints AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY webhook_endpoints_auth_select ON webhook_endpoints AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY webhook_endpoints_auth_update ON webhook_endpoints AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY webhook_endpoints_maintenance_purge_delete ON webhook_endpoints AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY webhook_endpoints_maintenance_select ON webhook_endpoints AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY workspace_companies_api_all ON workspace_companies AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspace_companies_maintenance_purge_delete ON workspace_companies AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_companies_maintenance_purge_select ON workspace_companies AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_members_api_all ON workspace_members AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspace_members_maintenance_purge_delete ON workspace_members AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspace_members_maintenance_purge_select ON workspace_members AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspaces_api_all ON workspaces AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY workspaces_api_workspace ON workspaces AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[])))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR (id = ANY ((( SELECT app.workspace_ids() AS workspace_ids))::uuid[])));
+
+CREATE POLICY workspaces_maintenance_purge_delete ON workspaces AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY workspaces_maintenance_purge_select ON workspaces AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));

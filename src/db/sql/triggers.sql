@@ -11,19 +11,33 @@ CREATE TRIGGER companies_audit AFTER INSERT OR DELETE OR UPDATE ON companies FOR
 
 CREATE TRIGGER companies_bump_version BEFORE UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION app.bump_version();
 
+CREATE TRIGGER companies_events AFTER INSERT OR DELETE OR UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION app.record_row_event('company', 'id', 'name,company_number,status,type,date_of_creation,date_of_cessation,jurisdiction,sic_codes,registered_office,website,domain,tags,source,source_ref,fetched_at,created_at,deleted_at');
+
+CREATE TRIGGER companies_import_events AFTER INSERT OR UPDATE OF fetched_at ON companies FOR EACH ROW WHEN (new.source = 'companies_house'::text AND new.fetched_at IS NOT NULL) EXECUTE FUNCTION app.record_import_event();
+
 CREATE TRIGGER contacts_audit AFTER INSERT OR DELETE OR UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('contact', 'names_only');
 
 CREATE TRIGGER contacts_bump_version BEFORE UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION app.bump_version();
 
 CREATE TRIGGER contacts_check_company BEFORE INSERT OR UPDATE OF company_id, tenant_id ON contacts FOR EACH ROW EXECUTE FUNCTION app.check_contact_company();
 
+CREATE TRIGGER contacts_events AFTER INSERT OR DELETE OR UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION app.record_row_event('contact', 'id,company_id', 'name,job_title,email,phone,lawful_basis,source,source_url,source_ref,collected_at,created_at,deleted_at', 'personal');
+
 CREATE TRIGGER contacts_refuse_suppressed BEFORE INSERT OR UPDATE OF email, source_ref ON contacts FOR EACH ROW EXECUTE FUNCTION app.refuse_suppressed_contact();
 
+CREATE TRIGGER erasure_receipts_events AFTER INSERT ON erasure_receipts FOR EACH ROW EXECUTE FUNCTION app.record_erasure_event();
+
+CREATE TRIGGER invitations_audit AFTER INSERT OR UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('invitation', 'names_only');
+
 CREATE TRIGGER memberships_audit AFTER INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('membership');
+
+CREATE TRIGGER memberships_events AFTER INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.record_member_event();
 
 CREATE TRIGGER memberships_guard BEFORE INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.guard_membership_change();
 
 CREATE TRIGGER memberships_touch_updated_at BEFORE UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER plans_touch_updated_at BEFORE UPDATE ON plans FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 CREATE TRIGGER retention_policies_audit AFTER INSERT OR UPDATE ON retention_policies FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('retention_policy');
 
@@ -31,10 +45,32 @@ CREATE TRIGGER retention_policies_touch_updated_at BEFORE UPDATE ON retention_po
 
 CREATE TRIGGER scrape_jobs_audit AFTER INSERT ON scrape_jobs FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('scrape_job');
 
+CREATE TRIGGER scrape_jobs_events AFTER UPDATE OF status ON scrape_jobs FOR EACH ROW WHEN ((new.status = ANY (ARRAY['succeeded'::text, 'failed'::text])) AND old.status IS DISTINCT FROM new.status) EXECUTE FUNCTION app.record_scrape_job_event();
+
 CREATE TRIGGER scrape_jobs_touch_updated_at BEFORE UPDATE ON scrape_jobs FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER subscriptions_touch_updated_at BEFORE UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER tenant_identity_providers_audit AFTER INSERT OR DELETE OR UPDATE ON tenant_identity_providers FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('identity_provider');
+
+CREATE TRIGGER tenant_identity_providers_touch_updated_at BEFORE UPDATE ON tenant_identity_providers FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 CREATE TRIGGER tenants_audit AFTER INSERT OR UPDATE ON tenants FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('tenant');
 
 CREATE TRIGGER tenants_touch_updated_at BEFORE UPDATE ON tenants FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 CREATE TRIGGER users_touch_updated_at BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER webhook_deliveries_touch_updated_at BEFORE UPDATE ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER webhook_endpoints_audit AFTER INSERT OR DELETE OR UPDATE ON webhook_endpoints FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('webhook_endpoint', 'names_only');
+
+CREATE TRIGGER webhook_endpoints_touch_updated_at BEFORE UPDATE ON webhook_endpoints FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+CREATE TRIGGER workspace_companies_audit AFTER INSERT OR DELETE ON workspace_companies FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace_company');
+
+CREATE TRIGGER workspace_members_audit AFTER INSERT OR DELETE ON workspace_members FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace_member');
+
+CREATE TRIGGER workspaces_audit AFTER INSERT OR DELETE OR UPDATE ON workspaces FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('workspace');
+
+CREATE TRIGGER workspaces_touch_updated_at BEFORE UPDATE ON workspaces FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();

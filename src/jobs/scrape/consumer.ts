@@ -6,6 +6,7 @@ import { findPostgresError, isDatabaseUnavailable } from "../../db/errors";
 import { describeError, type Logger } from "../../observability/logger";
 import { failureDetail, logDetail, ScrapeError } from "../../scrape/scrape-error";
 import { type HostGate, type ScrapeSettings, scrapeSite } from "../../scrape/scrape-site";
+import { sendDeliveries } from "../../webhooks/outbox";
 import { type ClaimedJob, JobStore } from "./job-store";
 import type { ScrapeMessage } from "./message";
 
@@ -78,7 +79,7 @@ async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Con
   const started = Date.now();
   try {
     const scrape = await scrapeSite(new URL(job.url), settingsOf(config), hostGate(env.HOST_THROTTLE));
-    await store.succeed(job, leaseId, scrape);
+    await sendDeliveries(env, await store.succeed(job, leaseId, scrape), logger);
     logger.info("scrape job succeeded", {
       ...log,
       tenant_id: job.tenant_id,
@@ -96,7 +97,7 @@ async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Con
     }
     if (error instanceof ScrapeError && !error.transient) {
       try {
-        await store.fail(jobId, leaseId, error.reason, error.message);
+        await sendDeliveries(env, await store.fail(jobId, leaseId, error.reason, error.message), logger);
         logger.info("scrape job failed", { ...log, tenant_id: job.tenant_id, reason: error.reason });
         message.ack();
         return;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { ApiDatabaseClient } from "../../db/client";
 import type { FailureReason } from "../../scrape/scrape-error";
 import type { SiteScrape } from "../../scrape/scrape-site";
+import { ownDeliveries } from "../../webhooks/outbox";
 
 export interface ClaimedJob extends Record<string, unknown> {
   id: string;
@@ -36,12 +37,15 @@ export class JobStore {
     return result.rows[0] ?? null;
   }
 
-  /** Pages, technologies, web profile and the job's success: one transaction. */
-  async succeed(job: ClaimedJob, leaseId: string, scrape: SiteScrape): Promise<void> {
+  /**
+   * Pages, technologies, web profile and the job's success: one transaction. Returns the webhook
+   * deliveries its `scrape_job.succeeded` event made, to be queued.
+   */
+  async succeed(job: ClaimedJob, leaseId: string, scrape: SiteScrape): Promise<string[]> {
     const { db } = this.database;
     const fetched = scrape.pages.filter((page) => page.outcome === "fetched").length;
     const homeUrl = scrape.pages.find((page) => page.outcome === "fetched")?.url ?? job.url;
-    await db.batch([
+    const [, , , , , , deliveries] = await db.batch([
       db.execute(await this.begin()),
       db.execute(this.resume(job.id, leaseId)),
       db.execute(this.insertPages(job.id, scrape.pages)),
@@ -55,19 +59,23 @@ export class JobStore {
       db.execute(sql`update scrape_jobs set status = 'succeeded', pages_fetched = ${fetched}, finished_at = now(),
           lease_id = null, lease_expires_at = null
         where id = ${job.id}`),
+      db.execute<{ id: string }>(ownDeliveries),
     ]);
+    return deliveries.rows.map((row) => row.id);
   }
 
-  /** A permanent failure: the job ends with its reason. */
-  async fail(jobId: string, leaseId: string, reason: FailureReason, detail: string): Promise<void> {
+  /** A permanent failure: the job ends with its reason (and its event's deliveries, as succeed). */
+  async fail(jobId: string, leaseId: string, reason: FailureReason, detail: string): Promise<string[]> {
     const { db } = this.database;
-    await db.batch([
+    const [, , , deliveries] = await db.batch([
       db.execute(await this.begin()),
       db.execute(this.resume(jobId, leaseId)),
       db.execute(sql`update scrape_jobs set status = 'failed', failure_reason = ${reason},
           failure_detail = ${detail.slice(0, 1000)}, finished_at = now(), lease_id = null, lease_expires_at = null
         where id = ${jobId}`),
+      db.execute<{ id: string }>(ownDeliveries),
     ]);
+    return deliveries.rows.map((row) => row.id);
   }
 
   /**

@@ -14,8 +14,11 @@ export const importCompanyRoute = createRoute({
   tags: ["Companies"],
   summary: "Import a company from Companies House",
   description:
-    "Fetches the profile and officers, then creates or updates the company (by number) and its active officers " +
-    "(as contacts) in one transaction: nothing is written if anything fails. Unknown number: 404; Companies House " +
+    "Fetches the profile, officers, persons with significant control, latest accounts filing, and (when the profile " +
+    "says there are any) charges and insolvency cases, then creates or updates the company (by number), its active " +
+    "officers and individual PSCs (as contacts, with lawful basis and provenance; erased people are skipped) and " +
+    "records what changed since the last fetch, in one transaction: nothing is written if anything fails. Counts one `companies_house_imports` " +
+    "against the plan's monthly quota (over it: 402, nothing written). Unknown number: 404; Companies House " +
     "unavailable: 503 with Retry-After; unreadable data: 502.",
   ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
   request: {

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
+import { bulkAddCompanies } from "./bulk-add-companies";
 import { createCompany } from "./create-company";
 import { deleteCompany } from "./delete-company";
 import { getCompany } from "./get-company";
@@ -11,8 +12,9 @@ import { restoreCompany } from "./restore-company";
 import { updateCompany } from "./update-company";
 
 export const companyRoutes = new OpenAPIHono<AppEnv>()
-  // Before /v1/companies/{id} routes: "import" is not an id.
+  // Before /v1/companies/{id} routes: "import" and "bulk" are not ids.
   .route("/", importCompany)
+  .route("/", bulkAddCompanies)
   .route("/", refreshCompany)
   .route("/", listCompanies)
   .route("/", createCompany)

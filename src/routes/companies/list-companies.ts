@@ -4,7 +4,9 @@ import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { timestampInputSchema } from "../../http/timestamps";
+import { SIC_SECTION_LETTERS, sicCodesOfSection } from "../../reference/sic-2007";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { inWorkspace } from "../workspaces/filter";
 import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyNumberSchema, companySchema } from "./schemas";
 
 const csv = z
@@ -24,6 +26,14 @@ export const listCompaniesQuerySchema = pageQuerySchema.extend({
   company_number: z.string().trim().toUpperCase().max(8).optional(),
   status: z.string().trim().max(50).optional(),
   sic: csv.optional().openapi({ description: "Comma-separated SIC codes; any of them", example: "62012,62020" }),
+  sic_section: z
+    .string()
+    .trim()
+    .max(1)
+    .toUpperCase()
+    .pipe(z.enum(SIC_SECTION_LETTERS))
+    .optional()
+    .openapi({ description: "A UK SIC 2007 section (A–U): any of the company's SIC codes in it", example: "J" }),
   postcode: z
     .string()
     .trim()
@@ -32,6 +42,7 @@ export const listCompaniesQuerySchema = pageQuerySchema.extend({
     .optional()
     .openapi({ description: "Registered-office postcode prefix", example: "EC1A" }),
   tag: z.string().trim().toLowerCase().max(50).optional(),
+  workspace_id: z.uuid().optional().openapi({ description: "Only this workspace's companies" }),
   created_after: timestampInputSchema.optional(),
   sort: z.enum(["relevance", "name", "recent"]).optional().openapi({
     description: "Default: relevance when `q` is given, else recent",
@@ -112,9 +123,15 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
   if (query.status) filters.push(sql`status = ${query.status}`);
   if (query.sic?.length)
     filters.push(sql`sic_codes && array(select jsonb_array_elements_text(${JSON.stringify(query.sic)}::jsonb))`);
+  // The section's codes come from the bundled SIC 2007 list, so the SIC index serves this too.
+  if (query.sic_section)
+    filters.push(
+      sql`sic_codes && array(select jsonb_array_elements_text(${JSON.stringify(sicCodesOfSection(query.sic_section))}::jsonb))`,
+    );
   // The postcode index uses text_pattern_ops, whose (leakproof) operators are ~>=~ and ~<~.
   if (query.postcode) filters.push(startsWith(sql`postcode`, query.postcode, ["~>=~", "~<~"]));
   if (query.tag) filters.push(sql`${query.tag} = any(tags)`);
+  if (query.workspace_id) filters.push(inWorkspace(sql`id`, query.workspace_id));
   if (query.created_after) filters.push(sql`created_at > ${query.created_after}::timestamptz`);
 
   const keyColumns = sql.join(

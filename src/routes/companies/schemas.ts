@@ -4,6 +4,7 @@ import { addressSchema, MAX_SIC_CODES } from "../../companies-house/upstream";
 import { COMPANY_SOURCES, companies } from "../../db/schema/companies";
 import { omitColumns, type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { sicEntries, sicEntrySchema } from "../register/schemas";
 
 /**
  * UK company numbers: 8 characters, either digits or a two-letter register prefix and six
@@ -97,6 +98,9 @@ export const companySchema = z
     date_of_cessation: z.iso.date().max(10).nullable(),
     jurisdiction: z.string().max(200).nullable(),
     sic_codes: z.array(z.string().max(10)).max(MAX_SIC_CODES),
+    sic: z.array(sicEntrySchema).max(MAX_SIC_CODES).openapi({
+      description: "`sic_codes` with their UK SIC 2007 descriptions and sections",
+    }),
     registered_office: addressSchema.nullable(),
     website: z
       .string()
@@ -105,10 +109,35 @@ export const companySchema = z
       .openapi({ description: "Origin of the company's website", example: "https://www.acme.co.uk" }),
     domain: z.string().max(253).nullable(),
     tags: z.array(z.string().max(MAX_TAG_LENGTH)).max(MAX_TAGS),
+    accounts: z
+      .object({
+        made_up_to: z.iso.date().max(10).nullable(),
+        next_due: z.iso.date().max(10).nullable(),
+        overdue: z.boolean().nullable(),
+        last_filed_on: z.iso.date().max(10).nullable().openapi({ description: "When the latest accounts were filed" }),
+      })
+      .openapi({ description: "From Companies House; null until the company is fetched from it" }),
+    confirmation_statement: z.object({
+      next_due: z.iso.date().max(10).nullable(),
+      overdue: z.boolean().nullable(),
+    }),
+    charges: z.object({
+      total: z.number().int().min(0).max(2_147_483_647).nullable(),
+      outstanding: z.number().int().min(0).max(2_147_483_647).nullable(),
+    }),
+    insolvency: z.object({
+      status: z.string().max(200).nullable().openapi({
+        description: "Type of the latest insolvency case; null: none",
+        example: "creditors-voluntary-liquidation",
+      }),
+    }),
     provenance: z.object({
       source: z.enum(COMPANY_SOURCES),
       source_ref: z.string().max(2048).nullable(),
       fetched_at: timestampSchema.nullable(),
+      checked_at: timestampSchema.nullable().openapi({
+        description: "When Companies House was last asked about the company (the scheduled refresh's order)",
+      }),
     }),
     version: z.number().int().min(1).max(2_147_483_647),
     created_at: timestampSchema,
@@ -119,8 +148,17 @@ export const companySchema = z
 
 export type CompanyBody = z.infer<typeof companySchema>;
 
-/** The columns a company's API body is made of: all but its tenant and the derived search keys. */
-export const companyColumns = omitColumns(getTableColumns(companies), "tenantId", "nameKey", "postcode");
+/**
+ * The columns a company's API body is made of: all but its tenant, the derived search keys and the
+ * hashes of the people the last Companies House fetch saw (change detection's, never shown).
+ */
+export const companyColumns = omitColumns(
+  getTableColumns(companies),
+  "tenantId",
+  "nameKey",
+  "postcode",
+  "companiesHouseState",
+);
 
 /** A companies row as raw SQL returns it (column names), e.g. from `to_jsonb(row)`. */
 export type CompanyRow = RowOf<typeof companyColumns>;
@@ -139,11 +177,29 @@ export function companyBody(row: CompanyRow): CompanyBody {
     date_of_cessation: row.date_of_cessation,
     jurisdiction: row.jurisdiction,
     sic_codes: row.sic_codes,
+    sic: sicEntries(row.sic_codes),
     registered_office: row.registered_office,
     website: row.website,
     domain: row.domain,
     tags: row.tags,
-    provenance: { source: row.source, source_ref: row.source_ref, fetched_at: isoTimestamp(row.fetched_at) },
+    accounts: {
+      made_up_to: row.accounts_made_up_to,
+      next_due: row.accounts_next_due,
+      overdue: row.accounts_overdue,
+      last_filed_on: row.last_accounts_filed_on,
+    },
+    confirmation_statement: {
+      next_due: row.confirmation_statement_next_due,
+      overdue: row.confirmation_statement_overdue,
+    },
+    charges: { total: row.charges_total, outstanding: row.charges_outstanding },
+    insolvency: { status: row.insolvency_status },
+    provenance: {
+      source: row.source,
+      source_ref: row.source_ref,
+      fetched_at: isoTimestamp(row.fetched_at),
+      checked_at: isoTimestamp(row.checked_at),
+    },
     version: row.version,
     created_at: isoTimestamp(row.created_at),
     updated_at: isoTimestamp(row.updated_at),

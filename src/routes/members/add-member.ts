@@ -1,20 +1,18 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { ROLES, type Role } from "../../db/schema/memberships";
+import { INVITATION_ROLES } from "../../db/schema/invitations";
 import { problemResponses } from "../../errors/problem";
 import { responseHeaders } from "../../openapi/headers";
+import { invite } from "../invitations/invite";
+import { createdInvitationSchema } from "../invitations/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { memberBody, memberSchema } from "./schemas";
 
 export const addMemberBodySchema = z
   .object({
-    user_id: z.uuid().optional(),
-    email: z.email().max(320).optional(),
-    role: z.enum(ROLES),
+    email: z.email().max(320),
+    role: z.enum(INVITATION_ROLES),
   })
   .strict()
-  .refine((body) => (body.user_id === undefined) !== (body.email === undefined), "give exactly one of user_id, email")
   .openapi("AddMember");
 
 export const addMemberRoute = createRoute({
@@ -22,40 +20,24 @@ export const addMemberRoute = createRoute({
   path: "/v1/members",
   operationId: "addMember",
   tags: ["Members"],
-  summary: "Add a member",
-  description: "Adds a user who has signed in at least once, by id or email. Only an owner can add another owner.",
+  summary: "Add a member (by invitation)",
+  description:
+    "Invites the address, exactly as `POST /v1/invitations` does: the person becomes a member when they accept. The answer (202, the invitation) is the same whether or not the address belongs to a Detecktiv user, so it tells nothing about other tenants' users. Beyond the plan's seat limit (members and open invitations): 402 `quota_exceeded` (metric `seats`). Adding by `user_id` is gone for the same reason; owners are made by transfer of ownership.",
   ...v1Access({ role: "admin", scope: "members:write" }),
   request: { body: { required: true, content: { "application/json": { schema: addMemberBodySchema } } } },
   responses: {
     ...V1_PROBLEMS,
-    201: {
-      description: "Added",
+    202: {
+      description: "Invited; a member once they accept",
       headers: responseHeaders("Location"),
-      content: { "application/json": { schema: memberSchema } },
+      content: { "application/json": { schema: createdInvitationSchema } },
     },
-    ...problemResponses(409, 422),
+    ...problemResponses(402, 409),
   },
 });
 
-interface AddedRow extends Record<string, unknown> {
-  user_id: string;
-  email: string | null;
-  name: string | null;
-  role: Role;
-  created_at: string;
-}
-
 export const addMember = new OpenAPIHono<AppEnv>().openapi(addMemberRoute, async (c) => {
-  const body = c.req.valid("json");
-  const {
-    results: [added],
-  } = await c.var.scoped.batch((db) => [
-    db.execute<AddedRow>(
-      sql`select * from app.add_member(${body.user_id ?? null}::uuid, ${body.email ?? null}, ${body.role})`,
-    ),
-  ]);
-  const row = added.rows[0];
-  if (!row) throw new Error("app.add_member returned no row");
-  c.header("Location", `/v1/members/${row.user_id}`);
-  return c.json(memberBody({ ...row, userId: row.user_id, createdAt: row.created_at }), 201);
+  const created = await invite(c.var, c.req.valid("json"));
+  c.header("Location", `/v1/invitations/${created.id}`);
+  return c.json(created, 202);
 });

@@ -37,6 +37,7 @@ export const listMembers = new OpenAPIHono<AppEnv>().openapi(listMembersRoute, a
         email: users.email,
         name: users.name,
         role: memberships.role,
+        workspaceScope: memberships.workspaceScope,
         createdAt: memberships.createdAt,
       })
       .from(memberships)

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ROLES, type Role } from "../../db/schema/memberships";
+import { ROLES, type Role, WORKSPACE_SCOPES, type WorkspaceScope } from "../../db/schema/memberships";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
 export const memberSchema = z
@@ -8,6 +8,10 @@ export const memberSchema = z
     email: z.string().max(320).nullable(),
     name: z.string().max(200).nullable(),
     role: z.enum(ROLES),
+    workspace_scope: z.enum(WORKSPACE_SCOPES).openapi({
+      description:
+        "`assigned`: sees and changes only the companies of their workspaces (and their contacts, jobs, pages, signals). Always `all` for owners and admins.",
+    }),
     joined_at: timestampSchema,
   })
   .openapi("Member");
@@ -23,6 +27,7 @@ export function memberBody(row: {
   email: string | null;
   name: string | null;
   role: Role;
+  workspaceScope: WorkspaceScope;
   createdAt: string;
 }): MemberBody {
   return {
@@ -30,6 +35,8 @@ export function memberBody(row: {
     email: row.email,
     name: row.name,
     role: row.role,
+    // What is in force: owners and admins see the whole tenant whatever is stored (app.workspace_ids()).
+    workspace_scope: row.role === "owner" || row.role === "admin" ? "all" : row.workspaceScope,
     joined_at: isoTimestamp(row.createdAt),
   };
 }

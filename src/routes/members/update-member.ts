@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { memberships, ROLES } from "../../db/schema/memberships";
+import { memberships, ROLES, WORKSPACE_SCOPES } from "../../db/schema/memberships";
 import { users } from "../../db/schema/users";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
@@ -9,8 +9,9 @@ import { V1_PROBLEMS, v1Access } from "../v1-route";
 import { memberBody, memberSchema, userIdParamSchema } from "./schemas";
 
 export const updateMemberBodySchema = z
-  .object({ role: z.enum(ROLES) })
+  .object({ role: z.enum(ROLES).optional(), workspace_scope: z.enum(WORKSPACE_SCOPES).optional() })
   .strict()
+  .refine((body) => body.role !== undefined || body.workspace_scope !== undefined, "give role, workspace_scope or both")
   .openapi("UpdateMember");
 
 export const updateMemberRoute = createRoute({
@@ -18,8 +19,9 @@ export const updateMemberRoute = createRoute({
   path: "/v1/members/{userId}",
   operationId: "updateMemberRole",
   tags: ["Members"],
-  summary: "Change a member's role",
-  description: "Only an owner can grant or take away the owner role; the last owner cannot be demoted.",
+  summary: "Change a member's role or workspace scope",
+  description:
+    "Only an owner can grant or take away the owner role; the last owner cannot be demoted. `workspace_scope: assigned` confines an editor or viewer to their workspaces from their next request on (owners and admins always see everything).",
   ...v1Access({ role: "admin", scope: "members:write" }),
   request: {
     params: userIdParamSchema,
@@ -34,13 +36,13 @@ export const updateMemberRoute = createRoute({
 
 export const updateMember = new OpenAPIHono<AppEnv>().openapi(updateMemberRoute, async (c) => {
   const { userId } = c.req.valid("param");
-  const { role } = c.req.valid("json");
+  const { role, workspace_scope: workspaceScope } = c.req.valid("json");
   const {
     results: [rows],
   } = await c.var.scoped.batch((db) => [
     db
       .update(memberships)
-      .set({ role })
+      .set({ ...(role ? { role } : {}), ...(workspaceScope ? { workspaceScope } : {}) })
       .from(users)
       .where(sql`${memberships.userId} = ${userId} and ${users.id} = ${memberships.userId}`)
       .returning({
@@ -48,6 +50,7 @@ export const updateMember = new OpenAPIHono<AppEnv>().openapi(updateMemberRoute,
         email: users.email,
         name: users.name,
         role: memberships.role,
+        workspaceScope: memberships.workspaceScope,
         createdAt: memberships.createdAt,
       }),
   ]);

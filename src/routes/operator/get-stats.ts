@@ -1,14 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { PLANS } from "../../db/schema/tenants";
+import { planIdSchema } from "../plans/schemas";
 import { OPERATOR_PROBLEMS, operatorAccess, TENANT_STATUSES } from "./schemas";
 
 const count = z.number().int().min(0).max(2_147_483_647);
 
 export const statsSchema = z
   .object({
-    tenants: z.array(z.object({ plan: z.enum(PLANS), status: z.enum(TENANT_STATUSES), count })).max(100),
+    tenants: z.array(z.object({ plan: planIdSchema, status: z.enum(TENANT_STATUSES), count })).max(100),
     active_users: z
       .object({ last_7_days: count, last_30_days: count })
       .openapi({ description: "Distinct users with an entry in a tenant's audit log (a write or privileged read)" }),
@@ -16,9 +16,9 @@ export const statsSchema = z
       .array(
         z.object({
           date: z.iso.date(),
-          audited_requests: count,
-          imports: count.openapi({ description: "Companies created from Companies House" }),
-          scrapes: count.openapi({ description: "Scrape jobs created" }),
+          requests: z.number().int().min(0).openapi({ description: "API requests (metered, all tenants)" }),
+          imports: z.number().int().min(0).openapi({ description: "Companies House imports (metered)" }),
+          scrapes: z.number().int().min(0).openapi({ description: "Scrape jobs (metered)" }),
         }),
       )
       .max(90)

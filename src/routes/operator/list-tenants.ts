@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { PLANS } from "../../db/schema/tenants";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
+import { planIdSchema } from "../plans/schemas";
 import {
   OPERATOR_PROBLEMS,
   type OperatorTenantRow,
@@ -24,7 +24,7 @@ export const listTenantsRoute = createRoute({
   request: {
     query: pageQuerySchema.extend({
       q: z.string().trim().min(1).max(200).optional(),
-      plan: z.enum(PLANS).optional(),
+      plan: planIdSchema.optional(),
       status: z.enum(TENANT_STATUSES).optional(),
     }),
   },

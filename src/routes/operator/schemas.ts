@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { PLANS } from "../../db/schema/tenants";
 import { problemResponses } from "../../errors/problem";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { operatorAuth } from "../../middleware/operator-auth";
+import { planIdSchema } from "../plans/schemas";
 
 export const TENANT_STATUSES = ["active", "suspended", "deleted"] as const;
 
@@ -30,7 +30,7 @@ export const operatorTenantSchema = z
     id: z.uuid(),
     slug: z.string().max(63),
     name: z.string().max(200),
-    plan: z.enum(PLANS),
+    plan: planIdSchema,
     status: z.enum(TENANT_STATUSES),
     suspended_at: timestampSchema.nullable(),
     suspension_reason: z.string().max(500).nullable(),
@@ -41,14 +41,14 @@ export const operatorTenantSchema = z
       .object({
         period_start: timestampSchema,
         companies_created: z.number().int().min(0).max(2_147_483_647),
-        companies_imported: z.number().int().min(0).max(2_147_483_647),
-        scrape_jobs: z.number().int().min(0).max(2_147_483_647),
-        audited_requests: z
+        api_requests: z
           .number()
           .int()
           .min(0)
-          .max(2_147_483_647)
-          .openapi({ description: "Writes and privileged reads recorded in the tenant's audit log" }),
+          .openapi({ description: "API requests counted by the rate limiter (flushed every few minutes)" }),
+        companies_house_imports: z.number().int().min(0),
+        scrape_jobs: z.number().int().min(0),
+        exported_rows: z.number().int().min(0),
       })
       .openapi({ description: "This calendar month (UTC), so far" }),
   })

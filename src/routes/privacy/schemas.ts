@@ -20,6 +20,7 @@ export const retentionUpdateSchema = z
     scrape_results_days: days("scrape_results_days"),
     scrape_jobs_days: days("scrape_jobs_days"),
     audit_log_days: days("audit_log_days"),
+    events_days: days("events_days"),
   })
   .strict()
   .openapi("RetentionUpdate");
@@ -42,6 +43,7 @@ export const retentionSchema = z
       scrape_results_days: settingSchema,
       scrape_jobs_days: settingSchema,
       audit_log_days: settingSchema,
+      events_days: settingSchema,
     }),
     updated_at: timestampSchema.nullable(),
   })

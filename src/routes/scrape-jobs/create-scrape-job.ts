@@ -33,7 +33,7 @@ export const createScrapeJobRoute = createRoute({
       headers: responseHeaders("Location"),
       content: { "application/json": { schema: scrapeJobSchema } },
     },
-    ...problemResponses(409, 422),
+    ...problemResponses(402, 409, 422),
   },
 });
 
@@ -77,7 +77,9 @@ export const createScrapeJob = new OpenAPIHono<AppEnv>().openapi(createScrapeJob
         on conflict (tenant_id, company_id) where status in ('queued', 'running') do nothing
         returning ${SCRAPE_JOB_COLUMNS}, true as created
       )
-      select * from inserted
+      -- A created job counts against the scrape_jobs quota in this statement (over it: DT402, nothing
+      -- is inserted); the live job returned instead counts nothing.
+      select * from inserted where app.meter('scrape_jobs', 1) > 0
       union all
       select * from (${liveJobOf(id)}) live where not exists (select 1 from inserted)`),
   ]);

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../app-env";
 import { SCRAPE_JOB_STATUSES } from "../../db/schema/scrape-jobs";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { inWorkspace } from "../workspaces/filter";
 import { SCRAPE_JOB_COLUMNS, type ScrapeJobRow, scrapeJobBody, scrapeJobSchema } from "./schemas";
 
 export const listScrapeJobsRoute = createRoute({
@@ -12,12 +13,13 @@ export const listScrapeJobsRoute = createRoute({
   operationId: "listScrapeJobs",
   tags: ["Scrape jobs"],
   summary: "Scrape jobs, newest first",
-  description: "Filter by `status` or `company_id`; cursor-paginated.",
+  description: "Filter by `status`, `company_id` or `workspace_id`; cursor-paginated.",
   ...v1Access({ role: "viewer", scope: "companies:read" }),
   request: {
     query: pageQuerySchema.extend({
       status: z.enum(SCRAPE_JOB_STATUSES).optional(),
       company_id: z.uuid().optional(),
+      workspace_id: z.uuid().optional().openapi({ description: "Only jobs of this workspace's companies" }),
     }),
   },
   responses: {
@@ -34,6 +36,7 @@ export const listScrapeJobs = new OpenAPIHono<AppEnv>().openapi(listScrapeJobsRo
   const filters: SQL[] = [sql`true`];
   if (query.status) filters.push(sql`status = ${query.status}`);
   if (query.company_id) filters.push(sql`company_id = ${query.company_id}`);
+  if (query.workspace_id) filters.push(inWorkspace(sql`company_id`, query.workspace_id));
   if (before) filters.push(sql`(created_at, id) < (${before[0]}::timestamptz, ${before[1]}::uuid)`);
   const {
     results: [result],

@@ -26,7 +26,7 @@ export const retryScrapeJobRoute = createRoute({
   responses: {
     ...V1_PROBLEMS,
     202: { description: "Queued again", content: { "application/json": { schema: scrapeJobSchema } } },
-    ...problemResponses(409),
+    ...problemResponses(402, 409),
   },
 });
 
@@ -37,10 +37,13 @@ export const retryScrapeJob = new OpenAPIHono<AppEnv>().openapi(retryScrapeJobRo
   } = await c.var.scoped.batch((db) => [
     db.execute<{ status: string }>(sql`select status from scrape_jobs where id = ${id}`),
     // A unique violation here means another job for the company is live: 409.
-    db.execute<ScrapeJobRow>(sql`update scrape_jobs set status = 'queued', attempts = 0, failure_reason = null,
-        failure_detail = null, started_at = null, finished_at = null, pages_fetched = 0, retry_at = null
-      where id = ${id} and status = 'failed'
-      returning ${SCRAPE_JOB_COLUMNS}`),
+    // A retry is a new scrape: it counts against the scrape_jobs quota (over it: 402, nothing changes).
+    db.execute<ScrapeJobRow>(sql`with retried as (
+        update scrape_jobs set status = 'queued', attempts = 0, failure_reason = null,
+          failure_detail = null, started_at = null, finished_at = null, pages_fetched = 0, retry_at = null
+        where id = ${id} and status = 'failed'
+        returning ${SCRAPE_JOB_COLUMNS})
+      select * from retried where app.meter('scrape_jobs', 1) > 0`),
   ]);
   const [found] = before.rows;
   if (!found) throw new ApiError("not_found", "No scrape job with that id in this tenant.");

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { PLANS, type Tenant, tenants } from "../../db/schema/tenants";
+import { type Tenant, tenants } from "../../db/schema/tenants";
 import { type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { planIdSchema } from "../plans/schemas";
 
 export const slugSchema = z
   .string()
@@ -15,7 +16,7 @@ export const tenantSchema = z
     id: z.uuid(),
     slug: z.string().max(63),
     name: z.string().max(200),
-    plan: z.enum(PLANS),
+    plan: planIdSchema,
     created_at: timestampSchema,
     updated_at: timestampSchema,
   })

@@ -36,6 +36,7 @@ describe("applyMigrations", () => {
       { rolname: "app_auth", rolsuper: false, rolbypassrls: false },
       { rolname: "app_maintenance", rolsuper: false, rolbypassrls: false },
       { rolname: "app_platform", rolsuper: false, rolbypassrls: false },
+      { rolname: "app_register", rolsuper: false, rolbypassrls: false },
       { rolname: "app_search", rolsuper: false, rolbypassrls: false },
     ]);
     const unforced = await sql.query(

@@ -104,6 +104,46 @@ describe("retention purge cron", () => {
     expect(theirs.items.find((r) => r.id === run?.id)?.rows).toEqual({ scrape_results: 1 });
   });
 
+  it("purges events past the tenant's events_days (default 30), their webhook deliveries with them", async () => {
+    const a = await signedIn("admin");
+    const b = await signedIn("admin");
+    expect((await sendAs(b, "PUT", "/v1/privacy/retention", { events_days: 60 })).status).toBe(200);
+    const sql = owner();
+    for (const member of [a, b]) {
+      const [endpoint] = (await sql.query(
+        `INSERT INTO webhook_endpoints (id, tenant_id, url, enabled_events, secret, enabled)
+         VALUES (gen_random_uuid(), $1, 'https://hooks.example.com/old', '{*}', 'v1:x:x', false) RETURNING id`,
+        [member.tenant.id],
+      )) as { id: string }[];
+      const events = (await sql.query(
+        `INSERT INTO events (tenant_id, type, resource_type, data, created_at) VALUES
+           ($1, 'company.created', 'company', '{"age": "old"}', now() - interval '31 days'),
+           ($1, 'company.created', 'company', '{"age": "new"}', now() - interval '1 day')
+         RETURNING id`,
+        [member.tenant.id],
+      )) as { id: string }[];
+      for (const event of events) {
+        await sql.query(
+          "INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, status) VALUES ($1, $2, $3, 'succeeded')",
+          [member.tenant.id, endpoint?.id, event.id],
+        );
+      }
+    }
+    await runCron("retentionPurge");
+    const ages = async (member: Member) =>
+      (
+        (await sql.query("SELECT data->>'age' AS age FROM events WHERE tenant_id = $1 AND data ? 'age' ORDER BY 1", [
+          member.tenant.id,
+        ])) as { age: string }[]
+      ).map((row) => row.age);
+    expect(await ages(a)).toEqual(["new"]);
+    expect(await ages(b)).toEqual(["new", "old"]);
+    const [left] = (await sql.query("SELECT count(*)::int AS n FROM webhook_deliveries WHERE tenant_id = $1", [
+      a.tenant.id,
+    ])) as { n: number }[];
+    expect(left).toEqual({ n: 1 });
+  });
+
   it("stops at its statement budget, says so, and the next runs finish the job", async () => {
     const since = await databaseNow();
     const a = await signedIn("admin");

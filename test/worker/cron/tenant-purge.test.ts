@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { DATA_CLASSES } from "../../../src/cron/retention-purge";
 import { TENANT_TABLES } from "../../../src/cron/tenant-purge";
 import { databaseNow, runCron, runsSince } from "../cron";
@@ -36,15 +36,29 @@ async function rowsOf(tenantId: string): Promise<Record<string, number>> {
 /**
  * A tenant with something in every table: members, a key, companies, contacts (one erased), an
  * idempotency record, a scrape job with its page and signal, its own retention policy, figures
- * of an earlier maintenance run, and the audit entries all of that wrote.
+ * of an earlier maintenance run, a webhook endpoint, and the audit entries, events and webhook
+ * deliveries all of that wrote.
  */
 async function populated(deletedRecordsDays: number): Promise<Member> {
   const member = await signedIn("owner");
   await signedIn("admin", member.tenant);
   await signedIn("viewer", member.tenant);
+  // Three members fill free's seats; on pro there is room for the open invitation.
+  await owner().query("UPDATE tenants SET plan = 'pro' WHERE id = $1", [member.tenant.id]);
   await createApiKeyVia(member, { role: "viewer", scopes: ["*"] });
+  const invited = await sendAs(member, "POST", "/v1/invitations", {
+    email: "joiner@offboarded.example",
+    role: "viewer",
+  });
+  expect(invited.status).toBe(201);
   const set = await sendAs(member, "PUT", "/v1/privacy/retention", { deleted_records_days: deletedRecordsDays });
   expect(set.status).toBe(200);
+  // A webhook endpoint: the changes below record events and deliveries for it.
+  const endpoint = await sendAs(member, "POST", "/v1/webhook-endpoints", {
+    url: `${inject("webhookReceiverUrl")}/hooks/offboarded-${crypto.randomUUID().slice(0, 8)}`,
+    enabled_events: ["*"],
+  });
+  expect(endpoint.status).toBe(201);
   const company = (await (
     await sendAs(member, "POST", "/v1/companies", { name: "Offboarded Ltd", company_number: "OC000042" })
   ).json()) as { id: string };
@@ -59,6 +73,16 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
     expect(created.status).toBe(201);
   }
   expect((await sendAs(member, "POST", "/v1/privacy/erase", { email: "bob@offboarded.example" })).status).toBe(200);
+  const linked = await sendAs(member, "PUT", "/v1/tenant/identity-provider", {
+    issuer: "https://offboarded.example/",
+    organization_id: `org_${crypto.randomUUID()}`,
+  });
+  expect(linked.status).toBe(200);
+  const workspace = (await (await sendAs(member, "POST", "/v1/workspaces", { name: "Offboarded" })).json()) as {
+    id: string;
+  };
+  expect((await sendAs(member, "PUT", `/v1/workspaces/${workspace.id}/companies/${company.id}`)).status).toBe(204);
+  expect((await sendAs(member, "PUT", `/v1/workspaces/${workspace.id}/members/${member.user.id}`)).status).toBe(204);
   const sql = owner();
   const tenant = member.tenant.id;
   const [job] = (await sql.query(
@@ -74,6 +98,31 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
     `INSERT INTO company_signals (tenant_id, company_id, job_id, kind, name, data, source_url, fetched_at)
      VALUES ($1, $2, $3, 'web_profile', 'profile', '{}', 'https://offboarded.example/', now())`,
     [tenant, company.id, job?.id],
+  );
+  await sql.query(
+    `INSERT INTO company_changes (tenant_id, company_id, type, details)
+     VALUES ($1, $2, 'status_changed', '{"from": "active", "to": "dissolved"}')`,
+    [tenant, company.id],
+  );
+  // Billing: a subscription with its customer, usage of two days, a usage report, an invoice.
+  await sql.query("INSERT INTO subscriptions (tenant_id, stripe_customer_id) VALUES ($1, $2)", [
+    tenant,
+    `cus_${crypto.randomUUID().slice(0, 12)}`,
+  ]);
+  await sql.query(
+    `INSERT INTO usage (tenant_id, metric, period, starts_on, used) VALUES
+       ($1, 'scrape_jobs', 'day', current_date, 2), ($1, 'scrape_jobs', 'day', current_date - 1, 1),
+       ($1, 'scrape_jobs', 'month', date_trunc('month', current_date), 3)`,
+    [tenant],
+  );
+  await sql.query(
+    "INSERT INTO usage_reports (id, tenant_id, metric, day, value) VALUES (gen_random_uuid(), $1, 'api_requests', current_date, 9)",
+    [tenant],
+  );
+  await sql.query(
+    `INSERT INTO invoices (id, tenant_id, status, amount_due, amount_paid, currency, created_at, stripe_state_at)
+     VALUES ($1, $2, 'paid', 4900, 4900, 'gbp', now(), now())`,
+    [`in_${crypto.randomUUID()}`, tenant],
   );
   const [run] = (await sql.query(
     "INSERT INTO maintenance_runs (job, completed) VALUES ('maintenance', true) RETURNING id",

@@ -31,7 +31,15 @@ describe("row-level security as app_api", () => {
       sql.query("SELECT tenant_id FROM memberships"),
     ]);
     expect(identity).toEqual([
-      { tenant_id: a.tenant.id, user_id: a.user.id, api_key_id: null, role: "owner", plan: "free" },
+      {
+        tenant_id: a.tenant.id,
+        user_id: a.user.id,
+        api_key_id: null,
+        role: "owner",
+        plan: "free",
+        rate_per_minute: 120,
+        rate_burst: 60,
+      },
     ]);
     expect(tenants).toEqual([{ id: a.tenant.id }]);
     expect(memberships).toEqual([{ tenant_id: a.tenant.id }]);
@@ -134,13 +142,39 @@ async function ownerJob(tenantId: string): Promise<string> {
   return job?.id as string;
 }
 
+async function ownerWorkspace(tenantId: string): Promise<string> {
+  const [workspace] = await sqlAs("owner").query(
+    "INSERT INTO workspaces (tenant_id, name) VALUES ($1, $2) RETURNING id",
+    [tenantId, `Territory ${crypto.randomUUID()}`],
+  );
+  return workspace?.id as string;
+}
+
 async function ownerRun(): Promise<string> {
   const [run] = await sqlAs("owner").query("INSERT INTO maintenance_runs (job) VALUES ('maintenance') RETURNING id");
   return run?.id as string;
 }
 
 /** Tables the API role cannot write: their rows are made by the owner role. */
-const WRITTEN_BY_OTHERS = new Set(["maintenance_run_counts", "security_events"]);
+const WRITTEN_BY_OTHERS = new Set([
+  "maintenance_run_counts",
+  "subscriptions",
+  "usage",
+  "usage_reports",
+  "invoices",
+  "events",
+  "webhook_deliveries",
+  "security_events",
+]);
+
+async function ownerEndpoint(tenantId: string): Promise<string> {
+  const [endpoint] = await sqlAs("owner").query(
+    `INSERT INTO webhook_endpoints (id, tenant_id, url, enabled_events, secret, enabled)
+     VALUES (gen_random_uuid(), $1, 'https://hooks.example.com/raw', '{*}', 'v1:x:x', false) RETURNING id`,
+    [tenantId],
+  );
+  return endpoint?.id as string;
+}
 
 /** Platform tables that name a tenant but are none of its data: app_api has no privilege on them at all. */
 const PLATFORM_TABLES = ["platform_audit_log"];
@@ -187,6 +221,10 @@ const TENANT_TABLES: Record<
       [tenantId, row?.company_id, job],
     ];
   },
+  company_changes: async (tenantId) => [
+    "INSERT INTO company_changes (tenant_id, company_id, type) VALUES ($1, $2, 'status_changed')",
+    [tenantId, await ownerCompany(tenantId)],
+  ],
   retention_policies: (tenantId) => [
     "INSERT INTO retention_policies (tenant_id, audit_log_days) VALUES ($1, 500)",
     [tenantId],
@@ -199,6 +237,26 @@ const TENANT_TABLES: Record<
     "INSERT INTO suppressed_subjects (tenant_id, subject_hash) VALUES ($1, $2)",
     [tenantId, crypto.randomUUID()],
   ],
+  // Written by the trigger functions only: the API role may read its own, never insert (42501).
+  events: (tenantId) => [
+    "INSERT INTO events (tenant_id, type, resource_type, data) VALUES ($1, 'company.created', 'company', '{}')",
+    [tenantId],
+  ],
+  webhook_endpoints: (tenantId) => [
+    `INSERT INTO webhook_endpoints (id, tenant_id, url, enabled_events, secret, enabled)
+     VALUES (gen_random_uuid(), $1, 'https://hooks.example.com/raw', '{*}', 'v1:x:x', false)`,
+    [tenantId],
+  ],
+  webhook_deliveries: async (tenantId) => {
+    const [event] = await sqlAs("owner").query(
+      "INSERT INTO events (tenant_id, type, resource_type, data) VALUES ($1, 'webhook.test', 'x', '{}') RETURNING id",
+      [tenantId],
+    );
+    return [
+      "INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, status) VALUES ($1, $2, $3, 'failed')",
+      [tenantId, await ownerEndpoint(tenantId), event?.id],
+    ];
+  },
   // Written by the cron only: the API role may read its own, never insert (refused: 42501).
   security_events: (tenantId) => [
     "INSERT INTO security_events (tenant_id, kind, reason, count, first_seen_at, last_seen_at) VALUES ($1, 'forbidden', 'raw', 1, now(), now())",
@@ -207,6 +265,51 @@ const TENANT_TABLES: Record<
   maintenance_run_counts: async (tenantId) => [
     "INSERT INTO maintenance_run_counts (run_id, tenant_id, data_class, rows) VALUES ($1, $2, 'x', 1)",
     [await ownerRun(), tenantId],
+  ],
+  invitations: (tenantId) => [
+    "INSERT INTO invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'viewer', $3, now() + interval '1 day')",
+    [
+      tenantId,
+      `raw-${crypto.randomUUID()}@example.test`,
+      `${crypto.randomUUID()}${crypto.randomUUID()}`.replace(/-/g, ""),
+    ],
+  ],
+  tenant_identity_providers: (tenantId) => [
+    "INSERT INTO tenant_identity_providers (tenant_id, issuer, organization_id) VALUES ($1, $2, $3)",
+    [tenantId, `https://${crypto.randomUUID()}.example/`, `org_${crypto.randomUUID()}`],
+  ],
+  workspaces: (tenantId) => [
+    "INSERT INTO workspaces (tenant_id, name) VALUES ($1, $2)",
+    [tenantId, `Raw ${crypto.randomUUID()}`],
+  ],
+  workspace_members: async (tenantId, userId) => {
+    await sqlAs("owner").query("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'viewer')", [
+      tenantId,
+      userId,
+    ]);
+    return [
+      "INSERT INTO workspace_members (tenant_id, workspace_id, user_id) VALUES ($1, $2, $3)",
+      [tenantId, await ownerWorkspace(tenantId), userId],
+    ];
+  },
+  workspace_companies: async (tenantId) => [
+    "INSERT INTO workspace_companies (tenant_id, workspace_id, company_id) VALUES ($1, $2, $3)",
+    [tenantId, await ownerWorkspace(tenantId), await ownerCompany(tenantId)],
+  ],
+  // Billing: written by the definer functions (metering, Stripe's webhooks) only; read by the tenant.
+  subscriptions: (tenantId) => ["INSERT INTO subscriptions (tenant_id, status) VALUES ($1, 'active')", [tenantId]],
+  usage: (tenantId) => [
+    "INSERT INTO usage (tenant_id, metric, period, starts_on, used) VALUES ($1, 'scrape_jobs', 'day', current_date, 1)",
+    [tenantId],
+  ],
+  usage_reports: (tenantId) => [
+    "INSERT INTO usage_reports (id, tenant_id, metric, day, value) VALUES (gen_random_uuid(), $1, 'api_requests', current_date, 1)",
+    [tenantId],
+  ],
+  invoices: (tenantId) => [
+    `INSERT INTO invoices (id, tenant_id, status, amount_due, amount_paid, currency, created_at, stripe_state_at)
+     VALUES ($2, $1, 'paid', 100, 100, 'gbp', now(), now())`,
+    [tenantId, `in_${crypto.randomUUID()}`],
   ],
   idempotency_keys: (tenantId) => [
     "INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES ($1, $2, 'x')",

@@ -102,7 +102,7 @@ describe("rate limiting over HTTP", () => {
     await get("/v1/tenant", { headers: member.headers });
     const response = await get("/v1/tenant/usage", { headers: member.headers });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect(await response.json()).toMatchObject({
       plan: "free",
       rate_limit: { burst: 5, per_minute: 1, remaining: 3, reset_seconds: 120 },
     });
@@ -186,16 +186,6 @@ describe("when the limiter cannot be reached", () => {
 });
 
 describe("the operator API", () => {
-  it("refuses anyone without the operator token", async () => {
-    const member = await signedIn("owner");
-    const response = await call(`/internal/tenants/${member.tenant.id}/plan`, {
-      method: "PUT",
-      headers: { ...member.headers, "content-type": "application/json" },
-      body: JSON.stringify({ plan: "enterprise" }),
-    });
-    expect(response.status).toBe(401);
-  });
-
   it("refuses the plan API without an operator key (401), and an API key of a tenant", async () => {
     const member = await signedIn("owner");
     const put = (headers: Record<string, string>) =>

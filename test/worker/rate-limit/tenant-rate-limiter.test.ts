@@ -56,7 +56,7 @@ describe("TenantRateLimiter", () => {
     const stub = stubFor();
     const unknown = await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
     expect(unknown).toMatchObject({ policy: "free", planKnown: false, burst: 10 });
-    await stub.setPlan("pro", tight, T0);
+    await stub.setPlan({ plan: "pro", limits: { perMinute: 1200, burst: 300 } }, tight, T0);
     const known = await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
     // 9 left of free's 10, plus the 40 extra that pro's burst allows, minus this request.
     expect(known).toMatchObject({ policy: "pro", planKnown: true, burst: 50, remaining: 48 });
@@ -65,7 +65,7 @@ describe("TenantRateLimiter", () => {
   it("keeps its state across eviction", async () => {
     const stub = stubFor();
     for (let i = 0; i < 6; i++) await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
-    await stub.setPlan("free", tight, T0);
+    await stub.setPlan({ plan: "free", limits: { perMinute: 120, burst: 60 } }, tight, T0);
     await evictDurableObject(stub);
     const after = await stub.consume({ cost: 1, kind: "tenant", policies: tight, now: T0 });
     expect(after).toMatchObject({ allowed: true, remaining: 3, planKnown: true });
@@ -124,7 +124,7 @@ describe("TenantRateLimiter", () => {
     await evictDurableObject(stub);
     expect(await stub.peek(tight, T0)).toMatchObject({ plan: null, remaining: 4 });
 
-    await stub.setPlan("pro", tight, T0);
+    await stub.setPlan({ plan: "pro", limits: { perMinute: 1200, burst: 300 } }, tight, T0);
     await evictDurableObject(stub);
     // 4 left of free's 10, plus the 40 extra that pro's burst allows.
     expect(await stub.peek(tight, T0)).toMatchObject({ plan: "pro", remaining: 44 });

@@ -32,9 +32,16 @@ describe("Companies House import", () => {
       jurisdiction: "england-wales",
       sic_codes: ["62012", "62020"],
       registered_office: { premises: "1", address_line_1: "High Street", locality: "London", postal_code: "EC1A 1BB" },
+      accounts: { made_up_to: "2024-12-31", next_due: "2026-09-30", overdue: false, last_filed_on: "2025-09-30" },
+      confirmation_statement: { next_due: "2026-03-06", overdue: false },
+      charges: { total: 2, outstanding: 1 },
+      insolvency: { status: null },
       provenance: { source: "companies_house" },
       officers_imported: 2,
+      pscs_imported: 1,
+      changes_recorded: 0,
     });
+    expect(company.provenance.checked_at).not.toBeNull();
     expect(company.provenance.source_ref).toContain(`/company/${n}`);
     expect(company.provenance.fetched_at).not.toBeNull();
     expect(await databaseRoundTrips(requestId)).toBe(1);
@@ -48,8 +55,10 @@ describe("Companies House import", () => {
         provenance: { source: string; lawful_basis: string; source_url: string };
       }[];
     };
+    // Officers in office and the individual PSC (the corporate PSC is no person and no contact).
     expect(contacts.items.map((c) => [c.name, c.job_title]).sort()).toEqual([
       ["Jane Alice Smith", "director"],
+      ["Mark David Owner", "person with significant control"],
       ["Robert Jones", "secretary"],
     ]);
     expect(contacts.items[0]?.provenance).toMatchObject({
@@ -74,7 +83,7 @@ describe("Companies House import", () => {
     const [count] = await sqlAs("owner").query("SELECT count(*)::int AS n FROM contacts WHERE company_id = $1", [
       first.id,
     ]);
-    expect(count).toEqual({ n: 2 });
+    expect(count).toEqual({ n: 3 });
   });
 
   it("retries a 429 from Companies House", async () => {
@@ -138,6 +147,7 @@ describe("Companies House import", () => {
         allowed: true,
         policy: "anonymous",
         planKnown: true,
+        planLimits: null,
         burst: 1,
         perMinute: 1,
         remaining: 1,

@@ -80,7 +80,7 @@ describe("Idempotency-Key on POSTs", () => {
     const first = await sendAs(editor, "POST", "/v1/companies/import", body, key);
     expect(first.status).toBe(201);
     const imported = await first.json();
-    expect(imported).toMatchObject({ officers_imported: 2 });
+    expect(imported).toMatchObject({ officers_imported: 2, pscs_imported: 1, changes_recorded: 0 });
     const again = await sendAs(editor, "POST", "/v1/companies/import", body, key);
     expect(again.status).toBe(201);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
@@ -90,7 +90,8 @@ describe("Idempotency-Key on POSTs", () => {
     expect(update.status).toBe(200);
     expect(update.headers.get("idempotent-replayed")).toBeNull();
     expect(await countRows("companies", editor)).toBe(1);
-    expect(await countRows("contacts", editor)).toBe(2);
+    // Two officers and the individual with significant control.
+    expect(await countRows("contacts", editor)).toBe(3);
   });
 
   it("does not remember a request that created nothing: after a 409, the key may be used again", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createdInvitationSchema } from "../../../src/routes/invitations/schemas";
 import { memberSchema } from "../../../src/routes/members/schemas";
 import { createUser, signedIn } from "../factories";
 import { call, problemOf, sqlAs } from "../harness";
@@ -38,51 +39,28 @@ describe("GET /v1/members", () => {
 });
 
 describe("POST /v1/members", () => {
-  it("adds a known user by email, audited", async () => {
+  it("invites instead of adding: nobody is a member until they accept", async () => {
     const admin = await signedIn("admin");
     const user = await createUser();
     const [row] = await sqlAs("owner").query("SELECT email FROM users WHERE id = $1", [user.id]);
-    const response = await send("POST", "/v1/members", admin.headers, {
-      email: String(row?.email).toUpperCase(),
-      role: "editor",
-    });
-    expect(response.status).toBe(201);
-    expect(memberSchema.parse(await response.json())).toMatchObject({ user_id: user.id, role: "editor" });
-    const [entry] = await sqlAs("owner").query(
-      "SELECT actor_id FROM audit_log WHERE tenant_id = $1 AND action = 'membership.created' AND target_id = $2",
-      [admin.tenant.id, user.id],
-    );
-    expect(entry).toEqual({ actor_id: admin.user.id });
+    const response = await send("POST", "/v1/members", admin.headers, { email: String(row?.email), role: "editor" });
+    expect(response.status).toBe(202);
+    expect(response.headers.get("location")).toMatch(/^\/v1\/invitations\/[0-9a-f-]{36}$/);
+    expect(createdInvitationSchema.parse(await response.json())).toMatchObject({ role: "editor", status: "pending" });
+    const members = (await (await call("/v1/members", { headers: admin.headers })).json()) as {
+      items: { user_id: string }[];
+    };
+    expect(members.items.map((m) => m.user_id)).not.toContain(user.id);
   });
 
-  it("adds by user id; a second time is a 409", async () => {
-    const admin = await signedIn("admin");
-    const user = await createUser();
-    expect((await send("POST", "/v1/members", admin.headers, { user_id: user.id, role: "viewer" })).status).toBe(201);
-    expect((await send("POST", "/v1/members", admin.headers, { user_id: user.id, role: "viewer" })).status).toBe(409);
-  });
-
-  it("answers 422 for someone who never signed in", async () => {
-    const admin = await signedIn("admin");
-    const response = await send("POST", "/v1/members", admin.headers, { email: "nobody@example.test", role: "viewer" });
-    expect(response.status).toBe(422);
-    expect((await problemOf(response)).detail).toContain("signed in");
-  });
-
-  it("lets only an owner add another owner", async () => {
-    const admin = await signedIn("admin");
-    const owner = await signedIn("owner", admin.tenant);
-    const user = await createUser();
-    expect((await send("POST", "/v1/members", admin.headers, { user_id: user.id, role: "owner" })).status).toBe(403);
-    expect((await send("POST", "/v1/members", owner.headers, { user_id: user.id, role: "owner" })).status).toBe(201);
-  });
-
-  it("needs exactly one of user_id and email", async () => {
+  it("needs an email; user_id and the owner role are refused", async () => {
     const admin = await signedIn("admin");
     const user = await createUser();
     expect((await send("POST", "/v1/members", admin.headers, { role: "viewer" })).status).toBe(400);
-    const both = { user_id: user.id, email: "a@example.test", role: "viewer" };
-    expect((await send("POST", "/v1/members", admin.headers, both)).status).toBe(400);
+    expect((await send("POST", "/v1/members", admin.headers, { user_id: user.id, role: "viewer" })).status).toBe(400);
+    expect((await send("POST", "/v1/members", admin.headers, { email: "a@example.test", role: "owner" })).status).toBe(
+      400,
+    );
   });
 });
 
@@ -127,7 +105,7 @@ describe("PATCH and DELETE /v1/members/{userId}", () => {
 });
 
 describe("GET /v1/me", () => {
-  it("keeps only verified email addresses, so adding a member by email cannot find an impostor", async () => {
+  it("keeps only verified email addresses, so an invitation cannot be taken by an impostor", async () => {
     const subject = `impostor|${crypto.randomUUID()}`;
     const email = `ceo-${crypto.randomUUID().slice(0, 8)}@bigcorp.example`;
     const token = await hsToken(subject, { claims: { email, email_verified: false } });
@@ -136,7 +114,15 @@ describe("GET /v1/me", () => {
     };
     expect(me.user.email).toBeNull();
     const admin = await signedIn("admin");
-    expect((await send("POST", "/v1/members", admin.headers, { email, role: "viewer" })).status).toBe(422);
+    const invited = await send("POST", "/v1/members", admin.headers, { email, role: "viewer" });
+    const invitation = createdInvitationSchema.parse(await invited.json());
+    const accepted = await send(
+      "POST",
+      "/v1/invitations/accept",
+      { Authorization: `Bearer ${token}` },
+      { token: invitation.token },
+    );
+    expect(accepted.status).toBe(403);
   });
 
   it("accepts X-Tenant-Id in any letter case", async () => {

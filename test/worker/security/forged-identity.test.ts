@@ -122,8 +122,13 @@ describe("forged identity settings, as app_api", () => {
     expect(row).toEqual({ name: "Untouched Ltd" });
   });
 
-  it("app.add_member cannot make the caller an owner of another tenant with a forged role", async () => {
+  it("app.accept_invitation and app.create_invitation cannot be driven with a forged identity", async () => {
     const sql = api();
+    const tokenHash = "ab".repeat(32);
+    await owner().query(
+      "INSERT INTO invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'admin', $3, now() + interval '1 day')",
+      [victim.tenant.id, `forged-${crypto.randomUUID()}@example.test`, tokenHash],
+    );
     const before = await owner().query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY 1", [
       victim.tenant.id,
     ]);
@@ -132,21 +137,29 @@ describe("forged identity settings, as app_api", () => {
         sql.query("SELECT set_config('app.tenant_id', $1, true), set_config('app.role', 'owner', true)", [
           victim.tenant.id,
         ]),
-        sql.query("SELECT * FROM app.add_member($1, NULL, 'owner')", [attacker.user.id]),
+        sql.query("SELECT * FROM app.accept_invitation($1)", [tokenHash]),
       ]),
     );
     expect(withOldNames).toBe("DT403");
     const withNewNames = await codeOf(
       sql.transaction([
         sql.query("SELECT set_config('app.identity', $1, true)", [forgedIdentity(victim)]),
-        sql.query("SELECT * FROM app.add_member($1, NULL, 'owner')", [attacker.user.id]),
+        sql.query("SELECT * FROM app.accept_invitation($1)", [tokenHash]),
       ]),
     );
     expect(withNewNames).toBe("42501");
+    const invited = await codeOf(
+      sql.query("SELECT * FROM app.create_invitation('x@example.test', 'admin', $1, now() + interval '1 day')", [
+        "cd".repeat(32),
+      ]),
+    );
+    expect(invited).toBe("DT403");
     const after = await owner().query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY 1", [
       victim.tenant.id,
     ]);
     expect(after).toEqual(before);
+    const [row] = await owner().query("SELECT accepted_at FROM invitations WHERE token_hash = $1", [tokenHash]);
+    expect(row).toEqual({ accepted_at: null });
   });
 });
 
@@ -154,7 +167,12 @@ describe("the audit log cannot be written in someone else's name", () => {
   it("the definer trigger functions cannot be attached to a table of the caller's own (no temp tables, no EXECUTE)", async () => {
     const sql = api();
     expect(await codeOf(sql.query("CREATE TEMP TABLE companies (id uuid, tenant_id uuid, name text)"))).toBe("42501");
-    for (const fn of ["app.audit_row_change()", "app.guard_membership_change()"]) {
+    for (const fn of [
+      "app.audit_row_change()",
+      "app.guard_membership_change()",
+      "app.record_row_event()",
+      "app.emit_event(uuid,text,text,text,jsonb)",
+    ]) {
       const [row] = await owner().query("SELECT has_function_privilege('app_api', $1, 'EXECUTE') AS may", [fn]);
       expect(row, fn).toEqual({ may: false });
     }
@@ -358,6 +376,15 @@ describe("the Worker's identity, once inside a job's tenant", () => {
 });
 
 describe("every SECURITY DEFINER function refuses a caller without a verified identity", () => {
+  it("app.external_tenant, which trusts its claims, is executable by begin_request's owner only", async () => {
+    const [row] = await owner().query(
+      "SELECT has_function_privilege('app_api', 'app.external_tenant(jsonb,uuid,uuid)', 'EXECUTE') AS may",
+    );
+    expect(row).toEqual({ may: false });
+    const code = await codeOf(api().query("SELECT app.external_tenant('{}'::jsonb, NULL, NULL)"));
+    expect(code).toBe("42501");
+  });
+
   it("none is executable by PUBLIC: each names the roles that may run it", async () => {
     const rows = await owner().query(
       `SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -372,8 +399,12 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
     string,
     { call: (ids: { tenant: string; user: string }) => [string, unknown[]]; code: string }
   > = {
-    "add_member(uuid,text,text)": {
-      call: (ids) => ["SELECT * FROM app.add_member($1, NULL, 'owner')", [ids.user]],
+    "accept_invitation(text)": {
+      call: () => ["SELECT * FROM app.accept_invitation(repeat('a', 64))", []],
+      code: "DT403",
+    },
+    "begin_companies_house_refresh(uuid,text)": {
+      call: (ids) => ["SELECT app.begin_companies_house_refresh($1, 'x')", [ids.tenant]],
       code: "DT403",
     },
     "begin_request(text,text,text)": {
@@ -384,6 +415,31 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: () => ["SELECT * FROM app.claim_scrape_job(gen_random_uuid(), gen_random_uuid(), 1)", []],
       code: "DT403",
     },
+    "claim_webhook_delivery(uuid,uuid,integer)": {
+      call: () => ["SELECT * FROM app.claim_webhook_delivery(gen_random_uuid(), gen_random_uuid(), 1)", []],
+      code: "DT403",
+    },
+    "record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer)": {
+      call: () => [
+        "SELECT * FROM app.record_webhook_attempt(gen_random_uuid(), gen_random_uuid(), 'succeeded', 200, 1, NULL, NULL)",
+        [],
+      ],
+      code: "DT403",
+    },
+    "send_test_event(uuid)": {
+      call: () => ["SELECT app.send_test_event(gen_random_uuid())", []],
+      code: "DT403",
+    },
+    // Events are recorded only by trigger functions: not executable by app_api at all.
+    "emit_event(uuid,text,text,text,jsonb)": {
+      call: (ids) => ["SELECT app.emit_event($1, 'company.created', 'company', 'x', '{}')", [ids.tenant]],
+      code: "42501",
+    },
+    "record_row_event()": { call: () => ["SELECT app.record_row_event()", []], code: "42501" },
+    "record_import_event()": { call: () => ["SELECT app.record_import_event()", []], code: "42501" },
+    "record_scrape_job_event()": { call: () => ["SELECT app.record_scrape_job_event()", []], code: "42501" },
+    "record_member_event()": { call: () => ["SELECT app.record_member_event()", []], code: "42501" },
+    "record_erasure_event()": { call: () => ["SELECT app.record_erasure_event()", []], code: "42501" },
     "create_tenant(text,text)": {
       call: () => ["SELECT * FROM app.create_tenant('forged', 'Forged')", []],
       code: "DT403",
@@ -424,6 +480,26 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: (ids) => [
         `SELECT app.record_security_events(jsonb_build_array(jsonb_build_object('tenant_id', $1::text,
            'kind', 'forbidden', 'reason', 'forged', 'count', 1, 'first_seen_at', now(), 'last_seen_at', now())))`,
+        [ids.tenant],
+      ],
+      code: "DT403",
+    },
+    "apply_stripe_event(text,text,bigint,jsonb,text,integer)": {
+      call: (ids) => [
+        "SELECT * FROM app.apply_stripe_event('evt_forged', 'customer.subscription.updated', 1, $1, 'enterprise', 0)",
+        [JSON.stringify({ status: "active", metadata: { tenant_id: ids.tenant } })],
+      ],
+      code: "DT403",
+    },
+    "usage_report(uuid)": { call: () => ["SELECT * FROM app.usage_report(gen_random_uuid())", []], code: "DT403" },
+    "mark_usage_reported(uuid)": {
+      call: () => ["SELECT app.mark_usage_reported(gen_random_uuid())", []],
+      code: "DT403",
+    },
+    "meter(text,bigint)": { call: () => ["SELECT app.meter('scrape_jobs', 1)", []], code: "DT403" },
+    "record_api_requests(uuid,uuid,date,bigint)": {
+      call: (ids) => [
+        "SELECT * FROM app.record_api_requests(gen_random_uuid(), $1, current_date, 1000000)",
         [ids.tenant],
       ],
       code: "DT403",

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { createApiKeyVia, signedIn } from "../factories";
 import { call, sqlAs } from "../harness";
@@ -13,6 +13,12 @@ interface Fixture {
   aCompany: { id: string };
   aContact: { id: string };
   aJob: { id: string };
+  /** An open invitation of A's, with its token. */
+  aInvitation: { id: string; token: string };
+  /** A workspace of A's, holding aCompany and worked by aMember. */
+  aWorkspace: { id: string };
+  aEndpoint: { id: string };
+  aDelivery: { id: string };
   b: Member;
 }
 
@@ -53,6 +59,28 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "GET /v1/tenant/usage": async (f) => {
     expect((await call("/v1/tenant/usage", { headers: bInA(f) })).status).toBe(404);
   },
+  "GET /v1/tenant/usage/history": async (f) => {
+    expect((await call("/v1/tenant/usage/history", { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/tenant/subscription": async (f) => {
+    expect((await call("/v1/tenant/subscription", { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/plans": async (f) => {
+    // Public and the same for everyone: nothing of any tenant in it.
+    const body = await (await call("/v1/plans", { headers: bInA(f) })).text();
+    expect(body).not.toContain(f.a.tenant.id);
+  },
+  "POST /v1/billing/checkout": async (f) => {
+    const body = { plan: "pro", success_url: "https://b.example/ok", cancel_url: "https://b.example/no" };
+    expect((await send("/v1/billing/checkout", "POST", bInA(f), body)).status).toBe(404);
+  },
+  "POST /v1/billing/portal": async (f) => {
+    const body = { return_url: "https://b.example/billing" };
+    expect((await send("/v1/billing/portal", "POST", bInA(f), body)).status).toBe(404);
+  },
+  "GET /v1/billing/invoices": async (f) => {
+    expect((await call("/v1/billing/invoices", { headers: bInA(f) })).status).toBe(404);
+  },
   "PATCH /v1/tenant": async (f) => {
     expect((await send("/v1/tenant", "PATCH", bInA(f), { name: "Owned by B" })).status).toBe(404);
   },
@@ -65,6 +93,10 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     const own = await send("/v1/tenant/transfer-ownership", "POST", f.b.headers, { user_id: f.aMember.user.id });
     expect([403, 422]).toContain(own.status);
   },
+  "PUT /v1/tenant/identity-provider": async (f) => {
+    const body = { issuer: "https://isolation.example/", organization_id: "org_isolated" };
+    expect((await send("/v1/tenant/identity-provider", "PUT", bInA(f), body)).status).toBe(404);
+  },
   "GET /v1/members": async (f) => {
     expect((await call("/v1/members", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/members?limit=100", { headers: f.b.headers })).text();
@@ -72,7 +104,29 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect(own).not.toContain(f.aMember.user.id);
   },
   "POST /v1/members": async (f) => {
-    expect((await send("/v1/members", "POST", bInA(f), { user_id: f.b.user.id, role: "owner" })).status).toBe(404);
+    expect((await send("/v1/members", "POST", bInA(f), { email: "b@example.test", role: "admin" })).status).toBe(404);
+  },
+  "GET /v1/invitations": async (f) => {
+    expect((await call("/v1/invitations", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/invitations?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aInvitation.id);
+  },
+  "POST /v1/invitations": async (f) => {
+    expect((await send("/v1/invitations", "POST", bInA(f), { email: "b@example.test", role: "admin" })).status).toBe(
+      404,
+    );
+  },
+  "DELETE /v1/invitations/:id": async (f) => {
+    expect((await send(`/v1/invitations/${f.aInvitation.id}`, "DELETE", f.b.headers)).status).toBe(404);
+    expect((await send(`/v1/invitations/${f.aInvitation.id}`, "DELETE", bInA(f))).status).toBe(404);
+  },
+  "POST /v1/invitations/accept": async (f) => {
+    // Even holding A's token, B (another address, or a key) cannot join, nor learn which tenant it is.
+    const response = await send("/v1/invitations/accept", "POST", bearer(f.b.token), { token: f.aInvitation.token });
+    expect(response.status).toBe(403);
+    const text = await response.text();
+    expect(text).not.toContain(f.a.tenant.id);
+    expect(text).not.toContain(f.a.tenant.slug);
   },
   "PATCH /v1/members/:userId": async (f) => {
     expect((await send(`/v1/members/${f.aMember.user.id}`, "PATCH", f.b.headers, { role: "admin" })).status).toBe(404);
@@ -100,6 +154,19 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   },
   "POST /v1/companies": async (f) => {
     expect((await send("/v1/companies", "POST", bInA(f), { name: "Planted" })).status).toBe(404);
+  },
+  "POST /v1/companies/bulk": async (f) => {
+    expect((await send("/v1/companies/bulk", "POST", bInA(f), { company_numbers: ["00000001"] })).status).toBe(404);
+    // In B's own tenant, "existed" speaks of B's book only, never of A's companies.
+    const own = await send("/v1/companies/bulk", "POST", f.b.headers, { company_numbers: ["00000001"] });
+    expect(JSON.stringify(await own.json())).not.toContain(f.aCompany.id);
+  },
+  // Shared reference data: the same for every tenant, but still only through a tenant B belongs to.
+  "GET /v1/register/companies": async (f) => {
+    expect((await call("/v1/register/companies", { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/sic-codes": async (f) => {
+    expect((await call("/v1/sic-codes", { headers: bInA(f) })).status).toBe(404);
   },
   "GET /v1/companies/:id": async (f) => {
     expect((await call(`/v1/companies/${f.aCompany.id}`, { headers: f.b.headers })).status).toBe(404);
@@ -141,6 +208,15 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect((await send(`/v1/companies/${f.aCompany.id}/scrape`, "POST", f.b.headers)).status).toBe(404);
     expect((await send(`/v1/companies/${f.aCompany.id}/scrape`, "POST", bInA(f))).status).toBe(404);
   },
+  "GET /v1/companies/:id/changes": async (f) => {
+    expect((await call(`/v1/companies/${f.aCompany.id}/changes`, { headers: f.b.headers })).status).toBe(404);
+    expect((await call(`/v1/companies/${f.aCompany.id}/changes`, { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/changes": async (f) => {
+    expect((await call("/v1/changes", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/changes", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aCompany.id);
+  },
   "GET /v1/companies/:id/signals": async (f) => {
     expect((await call(`/v1/companies/${f.aCompany.id}/signals`, { headers: f.b.headers })).status).toBe(404);
   },
@@ -175,6 +251,44 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     // Erasing the address in B's own tenant leaves A's contact alone (checked by the snapshot).
     expect((await send("/v1/privacy/erase", "POST", f.b.headers, { email: "isolated@example.test" })).status).toBe(200);
   },
+  "GET /v1/workspaces": async (f) => {
+    expect((await call("/v1/workspaces", { headers: bInA(f) })).status).toBe(404);
+    expect(await (await call("/v1/workspaces?limit=100", { headers: f.b.headers })).text()).not.toContain(
+      f.aWorkspace.id,
+    );
+    const own = await call(`/v1/companies?workspace_id=${f.aWorkspace.id}`, { headers: f.b.headers });
+    expect(await own.json()).toEqual({ items: [], next_cursor: null });
+  },
+  "POST /v1/workspaces": async (f) => {
+    expect((await send("/v1/workspaces", "POST", bInA(f), { name: "Planted" })).status).toBe(404);
+  },
+  "PATCH /v1/workspaces/:id": async (f) => {
+    expect((await send(`/v1/workspaces/${f.aWorkspace.id}`, "PATCH", f.b.headers, { name: "Hijacked" })).status).toBe(
+      404,
+    );
+  },
+  "DELETE /v1/workspaces/:id": async (f) => {
+    expect((await send(`/v1/workspaces/${f.aWorkspace.id}`, "DELETE", f.b.headers)).status).toBe(404);
+    expect((await send(`/v1/workspaces/${f.aWorkspace.id}`, "DELETE", bInA(f))).status).toBe(404);
+  },
+  "PUT /v1/workspaces/:id/members/:userId": async (f) => {
+    const path = `/v1/workspaces/${f.aWorkspace.id}/members/${f.b.user.id}`;
+    expect((await send(path, "PUT", f.b.headers)).status).toBe(404);
+    expect((await send(path, "PUT", bInA(f))).status).toBe(404);
+  },
+  "DELETE /v1/workspaces/:id/members/:userId": async (f) => {
+    const path = `/v1/workspaces/${f.aWorkspace.id}/members/${f.aMember.user.id}`;
+    expect((await send(path, "DELETE", f.b.headers)).status).toBe(404);
+  },
+  "PUT /v1/workspaces/:id/companies/:companyId": async (f) => {
+    const path = `/v1/workspaces/${f.aWorkspace.id}/companies/${f.aCompany.id}`;
+    expect((await send(path, "PUT", f.b.headers)).status).toBe(404);
+    expect((await send(path, "PUT", bInA(f))).status).toBe(404);
+  },
+  "DELETE /v1/workspaces/:id/companies/:companyId": async (f) => {
+    const path = `/v1/workspaces/${f.aWorkspace.id}/companies/${f.aCompany.id}`;
+    expect((await send(path, "DELETE", f.b.headers)).status).toBe(404);
+  },
   "GET /v1/maintenance/runs": async (f) => {
     expect((await call("/v1/maintenance/runs", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/maintenance/runs?limit=100", { headers: f.b.headers })).text();
@@ -184,6 +298,46 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     expect((await call("/v1/security-events", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/security-events?limit=100", { headers: f.b.headers })).text();
     expect(own).not.toContain(f.a.tenant.id);
+  },
+  "GET /v1/events": async (f) => {
+    expect((await call("/v1/events", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/events?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aCompany.id);
+    expect(own).not.toContain(f.a.user.id);
+  },
+  "POST /v1/webhook-endpoints": async (f) => {
+    const body = { url: "https://hooks.example.com/x", enabled_events: ["*"] };
+    expect((await send("/v1/webhook-endpoints", "POST", bInA(f), body)).status).toBe(404);
+  },
+  "GET /v1/webhook-endpoints": async (f) => {
+    expect((await call("/v1/webhook-endpoints", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/webhook-endpoints?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aEndpoint.id);
+  },
+  "GET /v1/webhook-endpoints/:id": async (f) => {
+    expect((await call(`/v1/webhook-endpoints/${f.aEndpoint.id}`, { headers: f.b.headers })).status).toBe(404);
+  },
+  "PATCH /v1/webhook-endpoints/:id": async (f) => {
+    const patch = { url: "https://attacker.example.com/steal" };
+    expect((await send(`/v1/webhook-endpoints/${f.aEndpoint.id}`, "PATCH", f.b.headers, patch)).status).toBe(404);
+  },
+  "DELETE /v1/webhook-endpoints/:id": async (f) => {
+    expect((await send(`/v1/webhook-endpoints/${f.aEndpoint.id}`, "DELETE", f.b.headers)).status).toBe(404);
+  },
+  "POST /v1/webhook-endpoints/:id/rotate-secret": async (f) => {
+    const path = `/v1/webhook-endpoints/${f.aEndpoint.id}/rotate-secret`;
+    expect((await send(path, "POST", f.b.headers)).status).toBe(404);
+  },
+  "POST /v1/webhook-endpoints/:id/test": async (f) => {
+    expect((await send(`/v1/webhook-endpoints/${f.aEndpoint.id}/test`, "POST", f.b.headers)).status).toBe(404);
+  },
+  "GET /v1/webhook-endpoints/:id/deliveries": async (f) => {
+    const path = `/v1/webhook-endpoints/${f.aEndpoint.id}/deliveries`;
+    expect((await call(path, { headers: f.b.headers })).status).toBe(404);
+  },
+  "POST /v1/webhook-endpoints/:id/deliveries/:delivery_id/retry": async (f) => {
+    const path = `/v1/webhook-endpoints/${f.aEndpoint.id}/deliveries/${f.aDelivery.id}/retry`;
+    expect((await send(path, "POST", f.b.headers)).status).toBe(404);
   },
   "GET /v1/audit-log": async (f) => {
     expect((await call("/v1/audit-log", { headers: bInA(f) })).status).toBe(404);
@@ -196,7 +350,7 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies, contacts, jobs] = await sql.transaction([
+  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints] = await sql.transaction([
     sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
     sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
     sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
@@ -205,8 +359,20 @@ async function snapshotOf(tenantId: string) {
       tenantId,
     ]),
     sql.query("SELECT id, status, attempts FROM scrape_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    sql.query("SELECT id, accepted_at, revoked_at FROM invitations WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    sql.query(
+      `SELECT w.id, w.name, array(SELECT user_id::text FROM workspace_members m WHERE m.workspace_id = w.id ORDER BY 1) AS members,
+              array(SELECT company_id::text FROM workspace_companies c WHERE c.workspace_id = w.id ORDER BY 1) AS companies
+         FROM workspaces w WHERE w.tenant_id = $1 ORDER BY w.id`,
+      [tenantId],
+    ),
+    sql.query(
+      `SELECT id, url, enabled, enabled_events, secret, previous_secret FROM webhook_endpoints
+        WHERE tenant_id = $1 ORDER BY id`,
+      [tenantId],
+    ),
   ]);
-  return { tenant, members, keys, companies, contacts, jobs };
+  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints };
 }
 
 describe("tenant isolation matrix", () => {
@@ -232,9 +398,19 @@ describe("tenant isolation matrix", () => {
         const bKey = await createApiKeyVia(b, { role: "admin", scopes: ["*"] });
         b = { ...b, token: bKey.key, headers: bearer(bKey.key) };
       }
+      const aEndpoint = (await (
+        await send("/v1/webhook-endpoints", "POST", a.headers, {
+          url: `${inject("webhookReceiverUrl")}/hooks/isolation-${credential.replace(" ", "-")}`,
+          enabled_events: ["company.created"],
+        })
+      ).json()) as { id: string };
       const aCompany = (await (
         await send("/v1/companies", "POST", a.headers, { name: "Isolated Industries Ltd", company_number: "SC000001" })
       ).json()) as { id: string };
+      const [aDelivery] = (await sqlAs("owner").query("SELECT id FROM webhook_deliveries WHERE endpoint_id = $1", [
+        aEndpoint.id,
+      ])) as { id: string }[];
+      if (!aDelivery) throw new Error("no delivery");
       const aContact = (await (
         await send(`/v1/companies/${aCompany.id}/contacts`, "POST", a.headers, {
           name: "Isolated Person",
@@ -248,7 +424,15 @@ describe("tenant isolation matrix", () => {
         [a.tenant.id, aCompany.id],
       )) as { id: string }[];
       if (!aJob) throw new Error("no job");
-      f = { a, aMember, aKey, aCompany, aContact, aJob, b };
+      const aInvitation = (await (
+        await send("/v1/invitations", "POST", a.headers, { email: "invited@example.test", role: "viewer" })
+      ).json()) as { id: string; token: string };
+      const aWorkspace = (await (await send("/v1/workspaces", "POST", a.headers, { name: "Isolated" })).json()) as {
+        id: string;
+      };
+      await send(`/v1/workspaces/${aWorkspace.id}/companies/${aCompany.id}`, "PUT", a.headers);
+      await send(`/v1/workspaces/${aWorkspace.id}/members/${aMember.user.id}`, "PUT", a.headers);
+      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, aEndpoint, aDelivery, b };
       before = await snapshotOf(a.tenant.id);
     });
 

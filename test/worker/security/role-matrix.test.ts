@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Role } from "../factories";
-import { createApiKeyVia, createUser, signedIn } from "../factories";
-import { call } from "../harness";
+import { createApiKeyVia, signedIn } from "../factories";
+import { call, sqlAs } from "../harness";
 
 const ROLES: Role[] = ["viewer", "editor", "admin", "owner"];
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
@@ -9,8 +9,12 @@ const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
 interface World {
   tenantId: string;
   targetUserId: string;
-  newUserId: string;
+  /** An address nobody in the tenant has (an invitation's). */
+  newEmail: string;
   apiKeyId: string;
+  /** Set by an action's `before` that needs an invitation or a workspace. */
+  invitationId?: string;
+  workspaceId?: string;
 }
 
 interface Action {
@@ -19,7 +23,7 @@ interface Action {
   ok: number;
   request: (world: World) => { method: string; path: string; body?: unknown };
   /** Brings the tenant into the state the action needs, as its owner. */
-  before?: (owner: { headers: Record<string, string> }) => Promise<void>;
+  before?: (owner: { headers: Record<string, string>; tenant: { id: string } }) => Promise<Partial<World> | undefined>;
 }
 
 /** Every privileged action of the API, with the least role that may do it. */
@@ -34,10 +38,78 @@ const ACTIONS: Action[] = [
     request: () => ({ method: "PATCH", path: "/v1/tenant", body: { name: "Renamed" } }),
   },
   {
-    name: "add a member",
+    name: "add a member (by invitation)",
+    minRole: "admin",
+    ok: 202,
+    request: (w) => ({ method: "POST", path: "/v1/members", body: { email: w.newEmail, role: "viewer" } }),
+  },
+  {
+    name: "list invitations",
+    minRole: "admin",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/invitations" }),
+  },
+  {
+    name: "invite someone",
     minRole: "admin",
     ok: 201,
-    request: (w) => ({ method: "POST", path: "/v1/members", body: { user_id: w.newUserId, role: "viewer" } }),
+    request: (w) => ({ method: "POST", path: "/v1/invitations", body: { email: w.newEmail, role: "editor" } }),
+  },
+  {
+    name: "revoke an invitation",
+    minRole: "admin",
+    ok: 204,
+    request: (w) => ({ method: "DELETE", path: `/v1/invitations/${w.invitationId}` }),
+    before: async (owner) => {
+      const response = await call("/v1/invitations", {
+        method: "POST",
+        headers: { ...owner.headers, "content-type": "application/json" },
+        body: JSON.stringify({ email: `revoke-${crypto.randomUUID()}@example.test`, role: "viewer" }),
+      });
+      if (response.status !== 201) throw new Error(`inviting: ${response.status}`);
+      return { invitationId: ((await response.json()) as { id: string }).id };
+    },
+  },
+  {
+    name: "read the subscription",
+    minRole: "viewer",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/tenant/subscription" }),
+  },
+  {
+    name: "read the usage history",
+    minRole: "viewer",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/tenant/usage/history" }),
+  },
+  {
+    name: "list invoices",
+    minRole: "admin",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/billing/invoices" }),
+  },
+  {
+    name: "start a checkout",
+    minRole: "owner",
+    ok: 201,
+    request: () => ({
+      method: "POST",
+      path: "/v1/billing/checkout",
+      body: { plan: "pro", success_url: "https://app.example/ok", cancel_url: "https://app.example/no" },
+    }),
+  },
+  {
+    name: "open the billing portal",
+    minRole: "owner",
+    ok: 201,
+    before: async (owner) => {
+      await sqlAs("owner").query("INSERT INTO subscriptions (tenant_id, stripe_customer_id) VALUES ($1, $2)", [
+        owner.tenant.id,
+        `cus_${crypto.randomUUID().slice(0, 12)}`,
+      ]);
+      return undefined;
+    },
+    request: () => ({ method: "POST", path: "/v1/billing/portal", body: { return_url: "https://app.example/b" } }),
   },
   {
     name: "change a member's role",
@@ -50,6 +122,38 @@ const ACTIONS: Action[] = [
     minRole: "admin",
     ok: 204,
     request: (w) => ({ method: "DELETE", path: `/v1/members/${w.targetUserId}` }),
+  },
+  {
+    name: "link an identity-provider organisation",
+    minRole: "owner",
+    ok: 200,
+    request: () => ({
+      method: "PUT",
+      path: "/v1/tenant/identity-provider",
+      body: { issuer: "https://roles.example/", organization_id: `org_${crypto.randomUUID()}` },
+    }),
+  },
+  { name: "list workspaces", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/workspaces" }) },
+  {
+    name: "create a workspace",
+    minRole: "admin",
+    ok: 201,
+    request: () => ({ method: "POST", path: "/v1/workspaces", body: { name: "Territory" } }),
+  },
+  {
+    name: "assign a member to a workspace",
+    minRole: "admin",
+    ok: 204,
+    request: (w) => ({ method: "PUT", path: `/v1/workspaces/${w.workspaceId}/members/${w.targetUserId}` }),
+    before: async (owner) => {
+      const response = await call("/v1/workspaces", {
+        method: "POST",
+        headers: { ...owner.headers, "content-type": "application/json" },
+        body: JSON.stringify({ name: "Assigned" }),
+      });
+      if (response.status !== 201) throw new Error(`creating a workspace: ${response.status}`);
+      return { workspaceId: ((await response.json()) as { id: string }).id };
+    },
   },
   { name: "list API keys", minRole: "admin", ok: 200, request: () => ({ method: "GET", path: "/v1/api-keys" }) },
   {
@@ -78,11 +182,42 @@ const ACTIONS: Action[] = [
     request: (w) => ({ method: "POST", path: "/v1/tenant/transfer-ownership", body: { user_id: w.targetUserId } }),
   },
   { name: "list companies", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/companies" }) },
+  { name: "list changes", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/changes" }) },
+  {
+    name: "search the UK register",
+    minRole: "viewer",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/register/companies" }),
+  },
+  { name: "list SIC codes", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/sic-codes" }) },
+  {
+    name: "add register companies in bulk",
+    minRole: "editor",
+    ok: 200,
+    request: () => ({ method: "POST", path: "/v1/companies/bulk", body: { company_numbers: ["00000001"] } }),
+  },
   {
     name: "add a company",
     minRole: "editor",
     ok: 201,
     request: () => ({ method: "POST", path: "/v1/companies", body: { name: "Role Matrix Ltd" } }),
+  },
+  { name: "read the event feed", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/events" }) },
+  {
+    name: "list webhook endpoints",
+    minRole: "admin",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/webhook-endpoints" }),
+  },
+  {
+    name: "add a webhook endpoint",
+    minRole: "admin",
+    ok: 201,
+    request: () => ({
+      method: "POST",
+      path: "/v1/webhook-endpoints",
+      body: { url: "https://hooks.example.com/role-matrix", enabled_events: ["*"] },
+    }),
   },
   { name: "delete the tenant", minRole: "owner", ok: 204, request: () => ({ method: "DELETE", path: "/v1/tenant" }) },
   {
@@ -93,6 +228,7 @@ const ACTIONS: Action[] = [
     before: async (owner) => {
       const deleted = await call("/v1/tenant", { method: "DELETE", headers: owner.headers });
       if (deleted.status !== 204) throw new Error(`deleting the tenant: ${deleted.status}`);
+      return undefined;
     },
   },
 ];
@@ -109,14 +245,16 @@ describe("role matrix", () => {
     const owner = await signedIn("owner");
     const actor = await signedIn(role, owner.tenant);
     const target = await signedIn("viewer", owner.tenant);
-    const newUser = await createUser();
     const apiKey = await createApiKeyVia(owner, { role: "viewer", scopes: ["*"] });
-    await action.before?.(owner);
+    // The fixture's three members fill free's three seats: on pro there is room to invite a fourth.
+    await sqlAs("owner").query("UPDATE tenants SET plan = 'pro' WHERE id = $1", [owner.tenant.id]);
+    const prepared = await action.before?.(owner);
     const { method, path, body } = action.request({
       tenantId: owner.tenant.id,
       targetUserId: target.user.id,
-      newUserId: newUser.id,
+      newEmail: `invitee-${crypto.randomUUID()}@example.test`,
       apiKeyId: apiKey.id,
+      ...prepared,
     });
     const response = await call(path, {
       method,

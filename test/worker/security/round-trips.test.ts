@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createApiKeyVia, createUser, signedIn } from "../factories";
-import { call, databaseRoundTrips, newRequestId } from "../harness";
+import { createApiKeyVia, signedIn } from "../factories";
+import { call, databaseRoundTrips, newRequestId, sqlAs } from "../harness";
 import { siteOrigin } from "../scrape";
 import { hsToken } from "../tokens";
 
@@ -9,7 +9,8 @@ describe("database round trips per request", () => {
   it("is exactly one for every read and write", async () => {
     const owner = await signedIn("owner");
     const member = await signedIn("viewer", owner.tenant);
-    const newUser = await createUser();
+    // Room for the invitations below (free's three seats count open invitations too).
+    await sqlAs("owner").query("UPDATE tenants SET plan = 'pro' WHERE id = $1", [owner.tenant.id]);
     const key = await createApiKeyVia(owner, { role: "viewer", scopes: ["*"] });
     const company = (await (
       await call("/v1/companies", {
@@ -24,7 +25,9 @@ describe("database round trips per request", () => {
       ["GET", "/v1/tenant"],
       ["PATCH", "/v1/tenant", { name: "Round trip" }],
       ["GET", "/v1/members"],
-      ["POST", "/v1/members", { user_id: newUser.id, role: "viewer" }],
+      ["POST", "/v1/members", { email: `rt-${crypto.randomUUID()}@example.test`, role: "viewer" }],
+      ["POST", "/v1/invitations", { email: `rt-${crypto.randomUUID()}@example.test`, role: "viewer" }],
+      ["GET", "/v1/invitations"],
       ["PATCH", `/v1/members/${member.user.id}`, { role: "editor" }],
       ["DELETE", `/v1/members/${member.user.id}`],
       ["GET", "/v1/api-keys"],
@@ -34,6 +37,9 @@ describe("database round trips per request", () => {
       ["GET", "/v1/security-events"],
       ["POST", "/v1/companies", { name: "Round Trip Ltd" }],
       ["GET", "/v1/companies?q=round%20trip"],
+      ["GET", "/v1/register/companies?sic_section=J&postcode_area=EC"],
+      ["GET", "/v1/sic-codes?q=software"],
+      ["POST", "/v1/companies/bulk", { company_numbers: ["00000001", "SC000007"] }],
       ["GET", `/v1/companies/${company.id}`],
       [
         "POST",
@@ -44,6 +50,8 @@ describe("database round trips per request", () => {
       ["POST", `/v1/companies/${company.id}/scrape`],
       ["GET", "/v1/scrape-jobs"],
       ["GET", `/v1/companies/${company.id}/signals`],
+      ["GET", `/v1/companies/${company.id}/changes`],
+      ["GET", "/v1/changes?type=status_changed"],
       ["GET", "/v1/privacy/retention"],
       ["PUT", "/v1/privacy/retention", { audit_log_days: 500 }],
       ["POST", "/v1/privacy/export", { email: "pat@scraped.example" }],

@@ -23,6 +23,21 @@ GRANT SELECT, UPDATE (address), DELETE ON security_events TO app_maintenance;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION app.identity() TO app_platform;
 --> statement-breakpoint
+-- Plans are data (0040): app.operator_set_plan checks the plan exists and reads the entitlements in
+-- force (app.entitlements, with the caller's rights: plans and the subscription's status); tenant
+-- listings and platform stats read the metered counts.
+GRANT SELECT ON plans, subscriptions, usage TO app_platform;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_platform;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.effective_plan(text, text, timestamptz, timestamptz) TO app_platform;
+--> statement-breakpoint
+CREATE POLICY "plans_platform_select" ON "plans" AS PERMISSIVE FOR SELECT TO "app_platform" USING (true);
+--> statement-breakpoint
+CREATE POLICY "subscriptions_platform_select" ON "subscriptions" AS PERMISSIVE FOR SELECT TO "app_platform" USING (true);
+--> statement-breakpoint
+CREATE POLICY "usage_platform_select" ON "usage" AS PERMISSIVE FOR SELECT TO "app_platform" USING (true);
+--> statement-breakpoint
 -- The one predicate for "this tenant's background work waits": the scrape consumer's claim, the
 -- maintenance cron and (later) webhook delivery use it. SECURITY INVOKER: the caller's own
 -- policies on tenants decide what it may read.
@@ -50,7 +65,7 @@ END
 $function$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION app.begin_request(p_kid text, p_assertion text, p_signature text)
- RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text)
+ RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text, rate_per_minute integer, rate_burst integer)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
@@ -73,10 +88,12 @@ DECLARE
   v_name text;
   v_deleted timestamptz;
   v_plan text;
+  v_rate_per_minute integer;
+  v_rate_burst integer;
 BEGIN
   IF c ->> 'kind' = 'worker' THEN
     PERFORM app.seal_identity(NULL, NULL, NULL, NULL, 'system', NULL, v_request_id);
-    RETURN QUERY SELECT NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text;
+    RETURN QUERY SELECT NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::integer;
     RETURN;
   ELSIF c ->> 'kind' IS DISTINCT FROM 'request' THEN
     RAISE EXCEPTION 'unknown assertion kind' USING ERRCODE = 'DTKEY';
@@ -135,6 +152,10 @@ BEGIN
       RAISE EXCEPTION 'account disabled' USING ERRCODE = 'DT401';
     END IF;
 
+    -- Issue 15: a token naming an identity provider's organisation acts for the linked tenant.
+    IF c ? 'org_id' THEN
+      v_tenant_id := app.external_tenant(c, v_tenant_id, v_user_id);
+    END IF;
     IF v_tenant_id IS NOT NULL THEN
       SELECT m.role INTO v_role
         FROM public.memberships m
@@ -154,7 +175,9 @@ BEGIN
   END IF;
 
   IF v_tenant_id IS NOT NULL THEN
-    SELECT t.plan INTO v_plan FROM public.tenants t WHERE t.id = v_tenant_id;
+    -- The plan in force (the subscription's status applied) and its rate limits, for the limiter.
+    SELECT e.plan, e.rate_per_minute, e.rate_burst INTO v_plan, v_rate_per_minute, v_rate_burst
+      FROM app.entitlements(v_tenant_id) e;
   END IF;
   PERFORM app.refuse_suspended_tenant(v_tenant_id);
   PERFORM app.seal_identity(v_tenant_id, v_user_id, v_key_id, v_role,
@@ -164,10 +187,9 @@ BEGIN
     PERFORM set_config('transaction_read_only', 'on', true);
   END IF;
 
-  RETURN QUERY SELECT v_tenant_id, v_user_id, v_key_id, v_role, v_plan;
+  RETURN QUERY SELECT v_tenant_id, v_user_id, v_key_id, v_role, v_plan, v_rate_per_minute, v_rate_burst;
 END
-$function$
-;
+$function$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION app.claim_scrape_job(p_job_id uuid, p_lease_id uuid, p_lease_seconds integer)
  RETURNS TABLE(id uuid, tenant_id uuid, company_id uuid, url text, attempts integer)
@@ -192,6 +214,40 @@ BEGIN
 END
 $function$
 ;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION app.claim_webhook_delivery(p_delivery_id uuid, p_lease_id uuid, p_lease_seconds integer)
+  RETURNS TABLE (id uuid, tenant_id uuid, endpoint_id uuid, url text, secret text, previous_secret text,
+                 attempts integer, event_id text, event_type text, event_created_at timestamptz, event_data jsonb)
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s queue consumer may claim webhook deliveries' USING ERRCODE = 'DT403';
+  END IF;
+  RETURN QUERY
+  WITH claimed AS (
+    UPDATE public.webhook_deliveries d
+       SET lease_id = p_lease_id, lease_expires_at = now() + make_interval(secs => p_lease_seconds)
+     WHERE d.id = p_delivery_id AND d.status = 'pending'
+       AND d.next_attempt_at <= now() + interval '30 seconds'
+       AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+       AND EXISTS (SELECT 1 FROM public.webhook_endpoints e JOIN public.tenants t ON t.id = e.tenant_id
+                    WHERE e.id = d.endpoint_id AND e.enabled AND t.deleted_at IS NULL)
+       -- A suspended tenant's deliveries wait, pending (the consumer acknowledges the message; the
+       -- outbox sweep sends them again once the suspension is lifted).
+       AND NOT app.tenant_is_suspended(d.tenant_id)
+    RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts
+  )
+  SELECT c.id, c.tenant_id, c.endpoint_id, e.url, e.secret,
+         CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END,
+         c.attempts, 'evt_' || ev.txid::text || '_' || ev.id::text, ev.type, ev.created_at, ev.data
+    FROM claimed c
+    JOIN public.webhook_endpoints e ON e.id = c.endpoint_id
+    JOIN public.events ev ON ev.id = c.event_id;
+END
+$$;
 --> statement-breakpoint
 -- The operator a round trip was opened for (app.begin_operator_request), or NULL.
 CREATE OR REPLACE FUNCTION app.operator_id()
@@ -273,6 +329,18 @@ AS $function$
   VALUES (app.require_operator(), p_action, p_tenant_id, app.request_id(), coalesce(p_metadata, '{}'::jsonb))
 $function$;
 --> statement-breakpoint
+-- A metric's count for a tenant's current calendar month (UTC), from the metering table.
+CREATE OR REPLACE FUNCTION app.operator_month_usage(p_tenant_id uuid, p_metric text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce((SELECT u.used FROM public.usage u
+                    WHERE u.tenant_id = p_tenant_id AND u.metric = p_metric AND u.period = 'month'
+                      AND u.starts_on = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0)
+$function$;
+--> statement-breakpoint
 -- A tenant as operators see it: its row, member count and this calendar month's usage.
 CREATE OR REPLACE FUNCTION app.operator_tenant_json(p_tenant public.tenants)
  RETURNS jsonb
@@ -288,16 +356,14 @@ AS $function$
     'created_at', p_tenant.created_at, 'deleted_at', p_tenant.deleted_at,
     'member_count', (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = p_tenant.id),
     'usage', jsonb_build_object(
-      'period_start', date_trunc('month', now()),
+      'period_start', date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
       'companies_created', (SELECT count(*) FROM public.companies co
                              WHERE co.tenant_id = p_tenant.id AND co.created_at >= date_trunc('month', now())),
-      'companies_imported', (SELECT count(*) FROM public.companies co
-                              WHERE co.tenant_id = p_tenant.id AND co.source = 'companies_house'
-                                AND co.created_at >= date_trunc('month', now())),
-      'scrape_jobs', (SELECT count(*) FROM public.scrape_jobs j
-                       WHERE j.tenant_id = p_tenant.id AND j.created_at >= date_trunc('month', now())),
-      'audited_requests', (SELECT count(*) FROM public.audit_log a
-                            WHERE a.tenant_id = p_tenant.id AND a.created_at >= date_trunc('month', now()))))
+      -- The metered counts (app.meter, the rate limiter's flushes): this month's row of each metric.
+      'api_requests', app.operator_month_usage(p_tenant.id, 'api_requests'),
+      'companies_house_imports', app.operator_month_usage(p_tenant.id, 'companies_house_imports'),
+      'scrape_jobs', app.operator_month_usage(p_tenant.id, 'scrape_jobs'),
+      'exported_rows', app.operator_month_usage(p_tenant.id, 'exported_rows')))
 $function$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION app.operator_list_tenants(p_query text, p_plan text, p_status text,
@@ -392,10 +458,29 @@ BEGIN
   IF v_old IS NULL THEN
     RETURN NULL;
   END IF;
+  -- Plans are rows of public.plans: an unknown one is refused before anything is written.
+  IF NOT EXISTS (SELECT 1 FROM public.plans p WHERE p.id = p_plan) THEN
+    RAISE EXCEPTION 'there is no plan "%"', p_plan USING ERRCODE = 'DT422';
+  END IF;
   UPDATE public.tenants t SET plan = p_plan WHERE t.id = p_tenant_id RETURNING * INTO v_tenant;
   PERFORM app.platform_audit('tenant.plan_changed', p_tenant_id, jsonb_build_object('from', v_old, 'to', p_plan));
-  RETURN app.operator_tenant_json(v_tenant);
+  -- The plan in force (a lapsed subscription may keep the tenant on another) and its rate limits,
+  -- for the Worker to push to the tenant's rate limiter.
+  RETURN app.operator_tenant_json(v_tenant) || jsonb_build_object('entitlements',
+    (SELECT jsonb_build_object('plan', e.plan, 'rate_per_minute', e.rate_per_minute, 'rate_burst', e.rate_burst)
+       FROM app.entitlements(p_tenant_id) e));
 END
+$function$;
+--> statement-breakpoint
+-- A metric's count over all tenants for one UTC day, from the metering table's day rows.
+CREATE OR REPLACE FUNCTION app.operator_day_usage(p_day date, p_metric text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce(sum(u.used), 0)::bigint FROM public.usage u
+   WHERE u.metric = p_metric AND u.period = 'day' AND u.starts_on = p_day
 $function$;
 --> statement-breakpoint
 -- Platform figures. Reads no personal data; recorded like every operator read.
@@ -406,7 +491,7 @@ CREATE OR REPLACE FUNCTION app.operator_stats(p_days integer)
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
 DECLARE
-  v_since timestamptz := date_trunc('day', now()) - make_interval(days => p_days - 1);
+  v_today date := (now() AT TIME ZONE 'UTC')::date;
 BEGIN
   PERFORM app.platform_audit('stats.read', NULL, jsonb_build_object('days', p_days));
   RETURN jsonb_build_object(
@@ -423,14 +508,11 @@ BEGIN
                         WHERE a.actor_type = 'user' AND a.created_at >= now() - interval '30 days')),
     'days', (SELECT jsonb_agg(jsonb_build_object(
                 'date', to_char(d.day, 'YYYY-MM-DD'),
-                'audited_requests', (SELECT count(*) FROM public.audit_log a
-                                      WHERE a.created_at >= d.day AND a.created_at < d.day + interval '1 day'),
-                'imports', (SELECT count(*) FROM public.companies co WHERE co.source = 'companies_house'
-                             AND co.created_at >= d.day AND co.created_at < d.day + interval '1 day'),
-                'scrapes', (SELECT count(*) FROM public.scrape_jobs j
-                             WHERE j.created_at >= d.day AND j.created_at < d.day + interval '1 day'))
+                'requests', app.operator_day_usage(d.day::date, 'api_requests'),
+                'imports', app.operator_day_usage(d.day::date, 'companies_house_imports'),
+                'scrapes', app.operator_day_usage(d.day::date, 'scrape_jobs'))
               ORDER BY d.day DESC)
-               FROM generate_series(v_since, date_trunc('day', now()), interval '1 day') AS d(day)));
+               FROM generate_series(v_today - (p_days - 1), v_today, interval '1 day') AS d(day)));
 END
 $function$;
 --> statement-breakpoint
@@ -574,3 +656,11 @@ GRANT EXECUTE ON FUNCTION app.require_operator() TO app_platform;
 REVOKE EXECUTE ON FUNCTION app.refuse_suspended_tenant(uuid) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION app.refuse_suspended_tenant(uuid) TO app_auth;
+--> statement-breakpoint
+REVOKE EXECUTE ON FUNCTION app.operator_month_usage(uuid, text) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.operator_month_usage(uuid, text) TO app_platform;
+--> statement-breakpoint
+REVOKE EXECUTE ON FUNCTION app.operator_day_usage(date, text) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION app.operator_day_usage(date, text) TO app_platform;

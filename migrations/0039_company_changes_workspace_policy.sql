@@ -1,0 +1,3 @@
+CREATE POLICY "company_changes_api_workspace" ON "company_changes" AS RESTRICTIVE FOR ALL TO "app_api" USING (((select app.workspace_ids()) is null or "company_changes"."company_id" in (
+    select wc.company_id from workspace_companies wc where wc.workspace_id = any ((select app.workspace_ids())::uuid[])))) WITH CHECK (((select app.workspace_ids()) is null or "company_changes"."company_id" in (
+    select wc.company_id from workspace_companies wc where wc.workspace_id = any ((select app.workspace_ids())::uuid[]))));

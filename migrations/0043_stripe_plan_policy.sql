@@ -1,0 +1,1 @@
+CREATE POLICY "tenants_auth_plan_update" ON "tenants" AS PERMISSIVE FOR UPDATE TO "app_auth" USING ("tenants"."deleted_at" is null) WITH CHECK ("tenants"."deleted_at" is null);

@@ -1,0 +1,164 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  date,
+  index,
+  jsonb,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+import type { RegisteredOffice } from "./companies";
+import { appApi, appRegister } from "./roles";
+
+/**
+ * Shared reference data: the UK SIC 2007 list and Companies House's register (the monthly "Free
+ * Company Data Product"). Nobody's tenant data: the API role may read it and write none of it;
+ * only the loader, `npm run register:load`, running as app_register, writes the register, and the
+ * SIC list changes only by migration.
+ */
+
+export const sicSections = pgTable(
+  "sic_sections",
+  {
+    /** A–U. */
+    section: text("section").primaryKey(),
+    title: text("title").notNull(),
+  },
+  () => [pgPolicy("sic_sections_read", { for: "select", to: [appApi, appRegister], using: sql`true` })],
+).enableRLS();
+
+export const sicCodes = pgTable(
+  "sic_codes",
+  {
+    /** Five digits, as Companies House writes them (with its 74990 non-trading and 99999 dormant). */
+    code: text("code").primaryKey(),
+    description: text("description").notNull(),
+    section: text("section")
+      .notNull()
+      .references(() => sicSections.section),
+  },
+  (t) => [
+    index("sic_codes_section_idx").on(t.section, t.code),
+    pgPolicy("sic_codes_read", { for: "select", to: [appApi, appRegister], using: sql`true` }),
+  ],
+).enableRLS();
+
+/** One run of the loader over one file: its checkpoint and its counts. */
+export const registerLoads = pgTable(
+  "register_loads",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    fileName: text("file_name").notNull(),
+    /** Size and a hash of the file's first MiB: a resumed run must read the same file. */
+    fingerprint: text("fingerprint").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
+    /** The file line the last committed batch ended on: where a resumed run carries on. */
+    linesDone: bigint("lines_done", { mode: "number" }).notNull().default(0),
+    inserted: bigint("inserted", { mode: "number" }).notNull().default(0),
+    updated: bigint("updated", { mode: "number" }).notNull().default(0),
+    unchanged: bigint("unchanged", { mode: "number" }).notNull().default(0),
+    rejected: bigint("rejected", { mode: "number" }).notNull().default(0),
+    markedGone: bigint("marked_gone", { mode: "number" }).notNull().default(0),
+  },
+  () => [
+    pgPolicy("register_loads_loader_all", { for: "all", to: appRegister, using: sql`true`, withCheck: sql`true` }),
+  ],
+).enableRLS();
+
+/** Rows a load refused (malformed), by their record number in the file. */
+export const registerLoadErrors = pgTable(
+  "register_load_errors",
+  {
+    loadId: bigint("load_id", { mode: "number" })
+      .notNull()
+      .references(() => registerLoads.id, { onDelete: "cascade" }),
+    line: bigint("line", { mode: "number" }).notNull(),
+    message: text("message").notNull(),
+    /** The start of the raw record, for a person to look at. */
+    excerpt: text("excerpt").notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "register_load_errors_pkey", columns: [t.loadId, t.line] }),
+    pgPolicy("register_load_errors_loader_all", {
+      for: "all",
+      to: appRegister,
+      using: sql`true`,
+      withCheck: sql`true`,
+    }),
+  ],
+).enableRLS();
+
+/** A registered office as the register file gives it, in the API's address shape. */
+export type RegisterAddress = RegisteredOffice;
+
+const NAME_C = sql`name_key collate "C"`;
+
+export const registerCompanies = pgTable(
+  "register_companies",
+  {
+    companyNumber: text("company_number").primaryKey(),
+    name: text("name").notNull(),
+    /** lower(name), for prefix ranges in byte order and trigram similarity. */
+    nameKey: text("name_key").generatedAlwaysAs(sql`lower(name)`),
+    category: text("category"),
+    status: text("status"),
+    countryOfOrigin: text("country_of_origin"),
+    incorporationDate: date("incorporation_date", { mode: "string" }),
+    dissolutionDate: date("dissolution_date", { mode: "string" }),
+    address: jsonb("address").$type<RegisterAddress>(),
+    /** Upper-cased, space-free: "EC1A1BB". */
+    postcode: text("postcode"),
+    /** The letters before the first digit: "EC". */
+    postcodeArea: text("postcode_area"),
+    /** The outward code: "EC1A". */
+    postcodeDistrict: text("postcode_district"),
+    sicCodes: text("sic_codes").array().notNull().default(sql`'{}'::text[]`),
+    /** The SIC 2007 sections of sic_codes, distinct. */
+    sicSections: text("sic_sections").array().notNull().default(sql`'{}'::text[]`),
+    accountsRefDay: smallint("accounts_ref_day"),
+    accountsRefMonth: smallint("accounts_ref_month"),
+    accountsNextDue: date("accounts_next_due", { mode: "string" }),
+    accountsLastMadeUp: date("accounts_last_made_up", { mode: "string" }),
+    accountsCategory: text("accounts_category"),
+    confirmationNextDue: date("confirmation_next_due", { mode: "string" }),
+    confirmationLastMadeUp: date("confirmation_last_made_up", { mode: "string" }),
+    /** A hash of the source record: an unchanged row is not rewritten. */
+    rowHash: text("row_hash").notNull(),
+    /** The last load whose file had this company. */
+    lastSeenLoad: bigint("last_seen_load", { mode: "number" })
+      .notNull()
+      .references(() => registerLoads.id),
+    /** Set when a complete load's file no longer had it; cleared if it comes back. */
+    goneAt: timestamp("gone_at", { withTimezone: true, mode: "string" }),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Every list is in name order (name_key in "C" order, then number): each filter on a column
+    // of its own has an index that reads in that order, so a page stops after `limit` rows.
+    index("register_companies_name_idx").on(NAME_C, t.companyNumber),
+    // GiST, not GIN: similar names come best first (KNN on `<->`), so a page reads ~limit rows
+    // however many names share trigrams like "limited".
+    index("register_companies_name_trgm_idx").using("gist", sql`${t.nameKey} gist_trgm_ops`),
+    index("register_companies_status_name_idx").on(t.status, NAME_C, t.companyNumber),
+    index("register_companies_category_name_idx").on(t.category, NAME_C, t.companyNumber),
+    index("register_companies_area_name_idx").on(t.postcodeArea, NAME_C, t.companyNumber),
+    index("register_companies_district_name_idx").on(t.postcodeDistrict, NAME_C, t.companyNumber),
+    index("register_companies_postcode_idx").on(sql`${t.postcode} text_pattern_ops`),
+    index("register_companies_incorporated_idx").on(t.incorporationDate),
+    index("register_companies_sic_idx").using("gin", t.sicCodes),
+    index("register_companies_sections_idx").using("gin", t.sicSections),
+    pgPolicy("register_companies_api_select", { for: "select", to: appApi, using: sql`true` }),
+    pgPolicy("register_companies_loader_all", {
+      for: "all",
+      to: appRegister,
+      using: sql`true`,
+      withCheck: sql`true`,
+    }),
+  ],
+).enableRLS();

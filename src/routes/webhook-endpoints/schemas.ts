@@ -1,0 +1,134 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors/api-error";
+import { EVENT_TYPES } from "../../events/types";
+import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { DELIVERY_STATUSES, type DeliveryStatus } from "../../webhooks/delivery-status";
+import { eventIdSchema } from "../events/schemas";
+
+export const MAX_URL = 2048;
+const INT32_MAX = 2_147_483_647;
+
+export const enabledEventsSchema = z
+  .array(z.enum(["*", ...EVENT_TYPES.filter((type) => type !== "webhook.test")]))
+  .min(1)
+  .max(EVENT_TYPES.length + 1)
+  .openapi({ description: 'Event types to receive; `["*"]` for all', example: ["company.created", "contact.deleted"] });
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.uuid(),
+    url: z.string().max(MAX_URL),
+    description: z.string().max(500).nullable(),
+    enabled_events: z.array(z.string().max(50)).max(EVENT_TYPES.length + 1),
+    enabled: z.boolean(),
+    disabled_reason: z.enum(["gone", "failing"]).nullable().openapi({
+      description: "Set when delivery disabled the endpoint: the receiver answered 410, or failed for 5 days",
+    }),
+    failing_since: timestampSchema.nullable(),
+    previous_secret_expires_at: timestampSchema
+      .nullable()
+      .openapi({ description: "After a rotation: until then, deliveries are signed with the old secret too" }),
+    created_at: timestampSchema,
+    updated_at: timestampSchema,
+  })
+  .openapi("WebhookEndpoint");
+
+export const webhookEndpointWithSecretSchema = webhookEndpointSchema
+  .extend({
+    secret: z
+      .string()
+      .max(60)
+      .openapi({ description: "The signing secret (`whsec_…`). Shown once: store it now.", example: "whsec_…" }),
+  })
+  .openapi("WebhookEndpointWithSecret");
+
+export type WebhookEndpointBody = z.infer<typeof webhookEndpointSchema>;
+
+export interface EndpointRow extends Record<string, unknown> {
+  id: string;
+  url: string;
+  description: string | null;
+  enabled_events: string[];
+  enabled: boolean;
+  disabled_reason: "gone" | "failing" | null;
+  failing_since: string | null;
+  previous_secret_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const ENDPOINT_COLUMNS = `id, url, description, enabled_events, enabled, disabled_reason, failing_since::text,
+  previous_secret_expires_at::text, created_at::text, updated_at::text`;
+
+export function endpointBody(row: EndpointRow): WebhookEndpointBody {
+  return {
+    ...row,
+    failing_since: isoTimestamp(row.failing_since),
+    previous_secret_expires_at: isoTimestamp(row.previous_secret_expires_at),
+    created_at: isoTimestamp(row.created_at),
+    updated_at: isoTimestamp(row.updated_at),
+  };
+}
+
+export const endpointIdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+
+export const webhookDeliverySchema = z
+  .object({
+    id: z.uuid(),
+    endpoint_id: z.uuid(),
+    event_id: eventIdSchema,
+    event_type: z.string().max(50),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int().min(0).max(INT32_MAX),
+    response_status: z.number().int().min(100).max(599).nullable(),
+    duration_ms: z.number().int().min(0).max(INT32_MAX).nullable(),
+    last_error: z.string().max(1000).nullable(),
+    last_attempt_at: timestampSchema.nullable(),
+    next_attempt_at: timestampSchema.nullable().openapi({ description: "When it is tried next (pending only)" }),
+    created_at: timestampSchema,
+  })
+  .openapi("WebhookDelivery");
+
+export type WebhookDeliveryBody = z.infer<typeof webhookDeliverySchema>;
+
+export interface DeliveryRow extends Record<string, unknown> {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  response_status: number | null;
+  duration_ms: number | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+}
+
+/** Columns of `webhook_deliveries d join events ev`. */
+export const DELIVERY_COLUMNS = `d.id, d.endpoint_id, 'evt_' || ev.txid::text || '_' || ev.id::text as event_id,
+  ev.type as event_type, d.status, d.attempts, d.response_status, d.duration_ms, d.last_error,
+  d.last_attempt_at::text, d.next_attempt_at::text, d.created_at::text`;
+
+export function deliveryBody(row: DeliveryRow): WebhookDeliveryBody {
+  return {
+    ...row,
+    last_attempt_at: isoTimestamp(row.last_attempt_at),
+    next_attempt_at: isoTimestamp(row.next_attempt_at),
+    created_at: isoTimestamp(row.created_at),
+  };
+}
+
+/** The key that seals signing secrets; without it there are no webhooks on this deployment. */
+export function secretsKey(c: Context<AppEnv>): string {
+  const key = c.var.config.WEBHOOK_SECRETS_KEY;
+  if (!key) throw new ApiError("unavailable", "Webhooks are not configured on this service (WEBHOOK_SECRETS_KEY).");
+  return key;
+}
+
+export const urlPolicy = (c: Context<AppEnv>) => ({ allowLoopback: c.var.config.SCRAPE_ALLOW_PRIVATE_NETWORKS });
+
+export const notFound = () => new ApiError("not_found", "No webhook endpoint with that id in this tenant.");

@@ -169,6 +169,55 @@ describe("operator routes and the platform audit log", () => {
     );
     expect(tenantEntry).toEqual({ actor_type: "operator", actor_id: operator.id });
   });
+
+  it("refuses a plan that is not in the plans table (422) and changes nothing", async () => {
+    const operator = await createOperatorKey();
+    const member = await signedIn("owner");
+    const response = await call(`/internal/tenants/${member.tenant.id}/plan`, {
+      method: "PUT",
+      headers: operator.headers,
+      body: JSON.stringify({ plan: "no_such_plan" }),
+    });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({ status: 422, detail: `there is no plan "no_such_plan"` });
+    const [row] = await sqlAs("owner").query("SELECT plan FROM tenants WHERE id = $1", [member.tenant.id]);
+    expect(row).toEqual({ plan: "free" });
+    expect(await auditOf(operator.id)).toEqual([]);
+  });
+
+  it("shows a tenant's metered usage this month, and the platform's per day, from the usage table", async () => {
+    const operator = await createOperatorKey();
+    const member = await signedIn("owner");
+    const month = `${new Date().toISOString().slice(0, 8)}01`;
+    const day = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
+    const perDay = async () => {
+      const stats = (await (await call("/internal/stats?days=7", { headers: operator.headers })).json()) as {
+        days: { date: string; requests: number; imports: number; scrapes: number }[];
+      };
+      return stats.days.find((d) => d.date === day);
+    };
+    const before = await perDay();
+    await sqlAs("owner").query(
+      `INSERT INTO usage (tenant_id, metric, period, starts_on, used) VALUES
+         ($1, 'api_requests', 'month', $2, 42), ($1, 'companies_house_imports', 'month', $2, 3),
+         ($1, 'api_requests', 'day', $3, 40), ($1, 'companies_house_imports', 'day', $3, 2),
+         ($1, 'scrape_jobs', 'day', $3, 1)`,
+      [member.tenant.id, month, day],
+    );
+    const tenant = await call(`/internal/tenants/${member.tenant.id}`, { headers: operator.headers });
+    expect(((await tenant.json()) as { usage: unknown }).usage).toMatchObject({
+      api_requests: 42,
+      companies_house_imports: 3,
+      scrape_jobs: 0,
+      exported_rows: 0,
+    });
+    const after = await perDay();
+    expect({
+      requests: (after?.requests ?? 0) - (before?.requests ?? 0),
+      imports: (after?.imports ?? 0) - (before?.imports ?? 0),
+      scrapes: (after?.scrapes ?? 0) - (before?.scrapes ?? 0),
+    }).toEqual({ requests: 40, imports: 2, scrapes: 1 });
+  });
 });
 
 describe("suspension", () => {

@@ -1,8 +1,14 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import worker from "../../../src/index";
+import { webhookEndpointWithSecretSchema } from "../../../src/routes/webhook-endpoints/schemas";
+import type { WebhookMessage } from "../../../src/webhooks/message";
 import { runCron } from "../cron";
 import { createOperatorKey, signedIn } from "../factories";
-import { call, sqlAs } from "../harness";
+import { call, sendAs, sqlAs } from "../harness";
 import { deliver, hitsOf, jobState, queuedJob } from "../scrape";
+import { eventually, Receiver } from "../webhooks/receiver";
 
 const post = (headers: Record<string, string>, body: unknown) => ({
   method: "POST",
@@ -47,5 +53,56 @@ describe("a suspended tenant's background work", () => {
     // Sent again: delivered now, it is claimed and done.
     await deliver([jobId]);
     expect((await jobState(jobId)).status).toBe("succeeded");
+  });
+
+  it("its webhook deliveries wait: the consumer does not claim them, the sweep skips them; lifting sends them", async () => {
+    const operator = await createOperatorKey();
+    const admin = await signedIn("admin");
+    const receiver = new Receiver();
+    await receiver.set({ mode: "down" });
+    const created = await sendAs(admin, "POST", "/v1/webhook-endpoints", { url: receiver.url, enabled_events: ["*"] });
+    const endpoint = webhookEndpointWithSecretSchema.parse(await created.json());
+    await receiver.set({ secrets: [endpoint.secret] });
+    expect((await sendAs(admin, "POST", `/v1/webhook-endpoints/${endpoint.id}/test`)).status).toBe(202);
+    const state = async () => {
+      const [row] = await sqlAs("owner").query(
+        "SELECT id, status, attempts FROM webhook_deliveries WHERE endpoint_id = $1",
+        [endpoint.id],
+      );
+      return row as { id: string; status: string; attempts: number };
+    };
+    // The first attempt meets a receiver that is down: pending, due again later.
+    const failed = await eventually(async () => ((await state())?.attempts === 1 ? state() : undefined));
+    expect(failed.status).toBe("pending");
+
+    expect(
+      (await call(`/internal/tenants/${admin.tenant.id}/suspend`, post(operator.headers, { reason: "abuse" }))).status,
+    ).toBe(200);
+    await receiver.set({ mode: "ok" });
+    await sqlAs("owner").query(
+      "UPDATE webhook_deliveries SET next_attempt_at = now() - interval '5 minutes' WHERE id = $1",
+      [failed.id],
+    );
+    // Its queue message arrives: acknowledged, not claimed, nothing sent, the delivery kept.
+    const batch = createMessageBatch<WebhookMessage>("detecktiv-webhooks", [
+      { id: "suspended-1", timestamp: new Date(), attempts: 1, body: { deliveryId: failed.id } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["suspended-1"]);
+    // The maintenance cron's outbox sweep leaves it too.
+    await runCron("maintenance");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await state()).toMatchObject({ status: "pending", attempts: 1 });
+    expect((await receiver.received()).map((r) => r.answered)).toEqual(["dropped"]);
+
+    expect(
+      (await call(`/internal/tenants/${admin.tenant.id}/unsuspend`, post(operator.headers, { reason: "cleared" })))
+        .status,
+    ).toBe(200);
+    await runCron("maintenance");
+    const delivered = await eventually(async () => ((await state())?.status === "succeeded" ? state() : undefined));
+    expect(delivered.attempts).toBe(2);
+    expect((await receiver.received()).map((r) => r.answered)).toEqual(["dropped", 200]);
   });
 });

@@ -96,6 +96,32 @@ describe("security events", () => {
     expect(audit).toEqual({ action: "security_events.read" });
   });
 
+  it("records quota breaches (402 quota_exceeded) under the tenant, by metric", async () => {
+    const editor = await signedIn("editor");
+    const address = uniqueAddress();
+    const month = `${new Date().toISOString().slice(0, 8)}01`;
+    // The free plan allows 20 scrape jobs a month: all used.
+    await sqlAs("owner").query(
+      "INSERT INTO usage (tenant_id, metric, period, starts_on, used) VALUES ($1, 'scrape_jobs', 'month', $2, 20)",
+      [editor.tenant.id, month],
+    );
+    const [company] = await sqlAs("owner").query(
+      "INSERT INTO companies (tenant_id, name, website) VALUES ($1, 'Quota Ltd', 'https://quota.example.com') RETURNING id",
+      [editor.tenant.id],
+    );
+    for (let i = 0; i < 2; i++) {
+      const refused = await call(`/v1/companies/${company?.id}/scrape`, {
+        method: "POST",
+        headers: { ...editor.headers, "content-type": "application/json", "cf-connecting-ip": address },
+      });
+      expect(refused.status).toBe(402);
+    }
+    expect(await flush(address, 2)).toBe(1);
+    expect(await eventsFrom(address)).toEqual([
+      { tenant_id: editor.tenant.id, kind: "quota_exceeded", reason: "scrape_jobs", count: 2 },
+    ]);
+  });
+
   it("the retention cron clears addresses past SECURITY_EVENTS_ADDRESS_RETENTION_DAYS, later the events", async () => {
     const address = uniqueAddress();
     const owner = sqlAs("owner");

@@ -2699,10 +2699,16 @@ export interface components {
                 period_start: string;
                 /** Format: int32 */
                 companies_created: number;
-                /** @description API requests counted by the rate limiter (flushed every few minutes) */
+                /**
+                 * Format: int64
+                 * @description API requests counted by the rate limiter (flushed every few minutes)
+                 */
                 api_requests: number;
+                /** Format: int64 */
                 companies_house_imports: number;
+                /** Format: int64 */
                 scrape_jobs: number;
+                /** Format: int64 */
                 exported_rows: number;
             };
         };
@@ -2729,11 +2735,20 @@ export interface components {
             days: {
                 /** Format: date */
                 date: string;
-                /** @description API requests (metered, all tenants) */
+                /**
+                 * Format: int64
+                 * @description API requests (metered, all tenants)
+                 */
                 requests: number;
-                /** @description Companies House imports (metered) */
+                /**
+                 * Format: int64
+                 * @description Companies House imports (metered)
+                 */
                 imports: number;
-                /** @description Scrape jobs (metered) */
+                /**
+                 * Format: int64
+                 * @description Scrape jobs (metered)
+                 */
                 scrapes: number;
             }[];
         };

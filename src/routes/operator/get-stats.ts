@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { planIdSchema } from "../plans/schemas";
-import { OPERATOR_PROBLEMS, operatorAccess, TENANT_STATUSES } from "./schemas";
+import { meteredCount, OPERATOR_PROBLEMS, operatorAccess, TENANT_STATUSES } from "./schemas";
 
 const count = z.number().int().min(0).max(2_147_483_647);
 
@@ -16,9 +16,9 @@ export const statsSchema = z
       .array(
         z.object({
           date: z.iso.date(),
-          requests: z.number().int().min(0).openapi({ description: "API requests (metered, all tenants)" }),
-          imports: z.number().int().min(0).openapi({ description: "Companies House imports (metered)" }),
-          scrapes: z.number().int().min(0).openapi({ description: "Scrape jobs (metered)" }),
+          requests: meteredCount.openapi({ description: "API requests (metered, all tenants)" }),
+          imports: meteredCount.openapi({ description: "Companies House imports (metered)" }),
+          scrapes: meteredCount.openapi({ description: "Scrape jobs (metered)" }),
         }),
       )
       .max(90)

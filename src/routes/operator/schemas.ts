@@ -4,6 +4,9 @@ import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { operatorAuth } from "../../middleware/operator-auth";
 import { planIdSchema } from "../plans/schemas";
 
+/** A metered count (the usage table's bigint). */
+export const meteredCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
 export const TENANT_STATUSES = ["active", "suspended", "deleted"] as const;
 
 /**
@@ -41,14 +44,12 @@ export const operatorTenantSchema = z
       .object({
         period_start: timestampSchema,
         companies_created: z.number().int().min(0).max(2_147_483_647),
-        api_requests: z
-          .number()
-          .int()
-          .min(0)
-          .openapi({ description: "API requests counted by the rate limiter (flushed every few minutes)" }),
-        companies_house_imports: z.number().int().min(0),
-        scrape_jobs: z.number().int().min(0),
-        exported_rows: z.number().int().min(0),
+        api_requests: meteredCount.openapi({
+          description: "API requests counted by the rate limiter (flushed every few minutes)",
+        }),
+        companies_house_imports: meteredCount,
+        scrape_jobs: meteredCount,
+        exported_rows: meteredCount,
       })
       .openapi({ description: "This calendar month (UTC), so far" }),
   })

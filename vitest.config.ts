@@ -7,7 +7,7 @@ import {
   TEST_JWT_AUDIENCE,
   TEST_JWT_ISSUER,
   TEST_JWT_SECRET,
-  TEST_OPERATOR_TOKEN,
+  TEST_OPERATOR_JWT_ISSUER,
   TEST_STRIPE_WEBHOOK_SECRET,
   TEST_WEBHOOK_SECRETS_KEY,
 } from "./test/worker/constants.ts";
@@ -41,7 +41,9 @@ export default defineConfig({
                 DATABASE_URL: inject("databaseUrl"),
                 MAINTENANCE_DATABASE_URL: inject("databaseUrl").replace("app_api", "app_maintenance"),
                 DATABASE_ASSERTION_KEY: TEST_DATABASE_ASSERTION_KEY,
-                OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+                OPERATOR_JWT_ISSUER: TEST_OPERATOR_JWT_ISSUER,
+                // Security-event tests flush the sink themselves (runDurableObjectAlarm).
+                SECURITY_EVENTS_FLUSH_MS: "300000",
                 COMPANIES_HOUSE_API_URL: inject("companiesHouseUrl"),
                 COMPANIES_HOUSE_API_KEY: "fake-companies-house-key",
                 STRIPE_API_URL: inject("stripeUrl"),

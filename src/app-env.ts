@@ -3,6 +3,7 @@ import type { CompaniesHouse } from "./companies-house/client";
 import type { Config } from "./config/config";
 import type { Env } from "./config/env";
 import type { ApiDatabaseClient, DatabaseClient } from "./db/client";
+import type { OperatorDatabase } from "./db/operator-database";
 import type { RequestIdentity, ScopedDatabase } from "./db/scoped-database";
 import type { Logger } from "./observability/logger";
 import type { RateLimiter } from "./rate-limit/rate-limiter";
@@ -15,12 +16,14 @@ export interface AppEnv {
     logger: Logger;
     config: Config;
     database: ApiDatabaseClient;
-    /** As app_maintenance (operator routes); null when MAINTENANCE_DATABASE_URL is not set. */
+    /** As app_maintenance (crons' role); null when MAINTENANCE_DATABASE_URL is not set. */
     maintenanceDatabase: DatabaseClient | null;
     /** Set by `authenticate()`. */
     principal: Principal;
     /** Set by `authorize()`: the database as this caller sees it. */
     scoped: ScopedDatabase;
+    /** Set by `operatorAuth()` on /internal routes: the database as this operator sees it. */
+    operator: OperatorDatabase;
     /** Set by the first batch of the request: who Postgres says the caller is. */
     identity?: RequestIdentity;
     rateLimiter: RateLimiter;

@@ -30,6 +30,7 @@ import { planRoutes } from "./routes/plans";
 import { privacyRoutes } from "./routes/privacy";
 import { registerRoutes } from "./routes/register";
 import { scrapeJobRoutes } from "./routes/scrape-jobs";
+import { securityEventRoutes } from "./routes/security-events";
 import { sicCodeRoutes } from "./routes/sic-codes";
 import { systemRoutes } from "./routes/system";
 import { tenantRoutes } from "./routes/tenants";
@@ -72,6 +73,7 @@ export function createApp() {
   app.route("/", workspaceRoutes);
   app.route("/", apiKeyRoutes);
   app.route("/", auditLogRoutes);
+  app.route("/", securityEventRoutes);
   app.route("/", companyRoutes);
   app.route("/", registerRoutes);
   app.route("/", sicCodeRoutes);

@@ -5,6 +5,7 @@ import { handleQueue, type QueueMessage } from "./jobs/queue";
 
 export { TenantRateLimiter } from "./rate-limit/tenant-rate-limiter";
 export { HostThrottle } from "./scrape/host-throttle";
+export { SecurityEventSink } from "./security-events/sink";
 
 const app = createApp();
 

@@ -8,7 +8,7 @@
  * Passwords are never part of a backup: a new role gets one from the operator (README "Deploy").
  */
 
-/** Every role the migrations create is named `app_*` (app_api, app_maintenance, app_auth, app_search, app_register). */
+/** Every role the migrations create is named `app_*` (app_api, app_maintenance, app_auth, app_search, app_register, app_platform). */
 export const APP_ROLE = /^app_[a-z0-9_]+$/;
 
 const IDENTIFIER = `("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;

@@ -32,7 +32,19 @@ const configSchema = z.object({
   MAINTENANCE_DATABASE_URL: postgresUrl.optional(),
   // Signs each round trip's identity for app.begin_request; the database holds the same key.
   DATABASE_ASSERTION_KEY: z.string().min(32, "must be at least 32 characters"),
-  OPERATOR_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  // Operators sign in with operator keys (npm run operator-key); optionally also with JWTs of this
+  // issuer that carry OPERATOR_JWT_ROLE_CLAIM = OPERATOR_JWT_ROLE (verified like JWT_*: HS256 with
+  // JWT_SECRET or RS256/ES256 against OPERATOR_JWT_JWKS_URL, else JWT_JWKS_URL).
+  OPERATOR_JWT_ISSUER: z.string().min(1).optional(),
+  OPERATOR_JWT_AUDIENCE: z.string().min(1).optional(),
+  OPERATOR_JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPERATOR_JWT_ROLE_CLAIM: z.string().min(1).default("platform_role"),
+  OPERATOR_JWT_ROLE: z.string().min(1).default("operator"),
+  // Security events: how often the aggregating Durable Object writes its counts, and how long the
+  // client addresses in them are kept (the retention cron clears them) and the events themselves.
+  SECURITY_EVENTS_FLUSH_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  SECURITY_EVENTS_ADDRESS_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  SECURITY_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   NEON_FETCH_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   // A request's whole database time; queue and cron work get it per round trip.
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

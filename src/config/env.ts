@@ -2,6 +2,7 @@ import type { BillingMessage } from "../jobs/billing/message";
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
 import type { HostThrottle } from "../scrape/host-throttle";
+import type { SecurityEventSink } from "../security-events/sink";
 import type { WebhookMessage } from "../webhooks/message";
 
 /** Everything the Worker receives from wrangler.toml, secrets and `.dev.vars`. */
@@ -12,6 +13,8 @@ export interface Env {
   BILLING_QUEUE: Queue<BillingMessage>;
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
+  /** Aggregates security events and writes them in batches (src/security-events). */
+  SECURITY_EVENTS: DurableObjectNamespace<SecurityEventSink>;
   /** Static assets (wrangler.toml `[assets]`): the pinned API reference UI that /docs serves. */
   ASSETS: Fetcher;
 
@@ -21,7 +24,14 @@ export interface Env {
   MAINTENANCE_DATABASE_URL?: string;
   /** Secret shared with the database (app.assertion_keys): signs every round trip's identity. */
   DATABASE_ASSERTION_KEY?: string;
-  OPERATOR_TOKEN?: string;
+  OPERATOR_JWT_ISSUER?: string;
+  OPERATOR_JWT_AUDIENCE?: string;
+  OPERATOR_JWT_JWKS_URL?: string;
+  OPERATOR_JWT_ROLE_CLAIM?: string;
+  OPERATOR_JWT_ROLE?: string;
+  SECURITY_EVENTS_FLUSH_MS?: string;
+  SECURITY_EVENTS_ADDRESS_RETENTION_DAYS?: string;
+  SECURITY_EVENTS_RETENTION_DAYS?: string;
   /** Development and tests only: send the Neon HTTP driver to a local server instead of Neon. */
   NEON_FETCH_ENDPOINT?: string;
   DATABASE_TIMEOUT_MS?: string;

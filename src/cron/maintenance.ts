@@ -28,8 +28,10 @@ export async function requeueScrapeJobs(env: Env, run: MaintenanceRun, logger: L
       "scrape_jobs_requeued",
       sql`stale as (
         select id from scrape_jobs
-         where (status = 'running' and lease_expires_at < now())
-            or (status = 'queued' and coalesce(retry_at, updated_at) < now() - ${FORGOTTEN_AFTER}::interval)
+         where ((status = 'running' and lease_expires_at < now())
+            or (status = 'queued' and coalesce(retry_at, updated_at) < now() - ${FORGOTTEN_AFTER}::interval))
+           -- A suspended tenant's jobs wait; lifting the suspension sends them again.
+           and not app.tenant_is_suspended(tenant_id)
          order by updated_at
          limit ${JOBS_PER_STATEMENT}
          for update skip locked

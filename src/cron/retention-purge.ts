@@ -1,7 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { Config } from "../config/config";
 import type { Logger } from "../observability/logger";
 import { RETENTION_SETTINGS, type RetentionSetting } from "../privacy/retention";
 import type { MaintenanceRun } from "./run";
+import { purgeSecurityEvents } from "./security-event-purge";
 import { purgeDeletedTenants } from "./tenant-purge";
 
 /** What one data class's purge deletes: rows of `table` whose `column` is past the period. */
@@ -116,7 +118,12 @@ export async function purgeClass(
  * the deleted tenants past their restore window, until done or out of time; a run cut short is
  * recorded as not completed and the next one carries on.
  */
-export async function purgeExpired(run: MaintenanceRun, batchSize: number, logger: Logger): Promise<boolean> {
+export async function purgeExpired(
+  run: MaintenanceRun,
+  batchSize: number,
+  logger: Logger,
+  config?: Pick<Config, "SECURITY_EVENTS_ADDRESS_RETENTION_DAYS" | "SECURITY_EVENTS_RETENTION_DAYS">,
+): Promise<boolean> {
   const totals: Record<string, number> = {};
   let done = true;
   for (const spec of DATA_CLASSES) {
@@ -127,6 +134,8 @@ export async function purgeExpired(run: MaintenanceRun, batchSize: number, logge
   }
   // Then offboarding: deleted tenants past their restore window go entirely.
   done = done && (await purgeDeletedTenants(run, batchSize, totals));
+  // Then the platform's security events: their addresses, later the events.
+  if (config) done = done && (await purgeSecurityEvents(run, batchSize, config, totals));
   if (!done) {
     logger.info("retention purge out of time; the next run carries on", { purged: totals });
     return false;

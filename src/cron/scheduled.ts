@@ -25,7 +25,7 @@ type CronHandler = (context: CronContext) => Promise<boolean>;
 const HANDLERS: Record<CronJob, { job: MaintenanceRun["job"]; handle: CronHandler }> = {
   retentionPurge: {
     job: "retention_purge",
-    handle: ({ run, batchSize, logger }) => purgeExpired(run, batchSize, logger),
+    handle: ({ env, run, batchSize, logger }) => purgeExpired(run, batchSize, logger, loadConfig(env)),
   },
   maintenance: {
     job: "maintenance",

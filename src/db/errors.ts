@@ -118,6 +118,13 @@ export function toApiError(error: unknown): ApiError | undefined {
       );
     case "DT403":
       return new ApiError("forbidden", pg.message, { cause: error });
+    case "DTSUS":
+      // app.refuse_suspended_tenant, inside the request's own batch (app.begin_request).
+      return new ApiError(
+        "tenant_suspended",
+        "This tenant is suspended; its members and keys cannot use the API until an operator lifts the suspension.",
+        { cause: error },
+      );
     case "DT401":
       return invalidCredentials(undefined, error);
     case "DT402":

@@ -25,6 +25,18 @@ export type AssertionClaims = (
     }
   /** The Worker's own background work (the queue consumer): no user, no tenant until a job says so. */
   | { kind: "worker"; request_id: string }
+  /**
+   * A platform operator (app.begin_operator_request): an operator key's hash, or the subject of a
+   * JWT the edge verified against the operator issuer with the platform-role claim.
+   */
+  | {
+      kind: "operator";
+      key_hash: string | null;
+      subject: string | null;
+      name: string | null;
+      read_only: boolean;
+      request_id: string;
+    }
 ) & {
   /** Applied as the transaction's statement_timeout (the Worker's database deadline). */
   statement_timeout_ms?: number;
@@ -38,7 +50,11 @@ export interface SignedAssertion {
 
 export interface RequestSigner {
   sign(claims: AssertionClaims): Promise<SignedAssertion>;
-  /** `select * from app.begin_request(...)` for these claims, tagged with the request id. */
+  /**
+   * `select * from app.begin_request(...)` for these claims, tagged with the request id; for an
+   * operator's claims, app.begin_operator_request (a function of its own, so begin_request stays
+   * the tenants' path).
+   */
   beginRequest(claims: AssertionClaims, tag: SQL): Promise<SQL>;
 }
 
@@ -88,7 +104,9 @@ export function requestSigner(secret: string, now: () => number = Date.now): Req
     sign,
     async beginRequest(claims, tag) {
       const { kid, assertion, signature } = await sign(claims);
-      return sql`${tag}select * from app.begin_request(${kid}, ${assertion}, ${signature})`;
+      return claims.kind === "operator"
+        ? sql`${tag}select * from app.begin_operator_request(${kid}, ${assertion}, ${signature})`
+        : sql`${tag}select * from app.begin_request(${kid}, ${assertion}, ${signature})`;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { AppEnv } from "../app-env";
 import { ConfigError } from "../config/config";
 import { toApiError } from "../db/errors";
 import { createLogger, describeError } from "../observability/logger";
+import { recordSecurityEvent, securityEventOf } from "../security-events/recorder";
 import { ApiError, type ProblemCode } from "./api-error";
 import { problemResponse } from "./problem";
 
@@ -51,5 +52,7 @@ export function onError(error: unknown, c: Context<AppEnv>): Response {
   } else if (problem.status >= 500) {
     logger.error("request failed", { code: problem.code, ...describeError(error) });
   }
+  const event = securityEventOf(c, problem, error);
+  if (event) recordSecurityEvent(c, event);
   return problemResponse(problem, c.get("requestId") ?? "unknown", c.req.path);
 }

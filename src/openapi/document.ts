@@ -36,10 +36,12 @@ export function registerComponents(app: OpenAPIHono<AppEnv>): void {
       "Tokens are handled as RFC8725 advises: the algorithm is taken from an allow-list, never from the token; " +
       "issuer, audience and expiry are checked.",
   });
-  app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
+  app.openAPIRegistry.registerComponent("securitySchemes", "operatorAuth", {
     type: "http",
     scheme: "bearer",
-    description: "The deployment's OPERATOR_TOKEN (billing system and operators).",
+    description:
+      "An operator key `dop_…` (created with `npm run operator-key -- --name <who>`, revocable), or, when " +
+      "OPERATOR_JWT_ISSUER is set, a JWT of that issuer whose OPERATOR_JWT_ROLE_CLAIM holds OPERATOR_JWT_ROLE.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "stripeSignature", {
     type: "apiKey",

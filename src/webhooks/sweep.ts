@@ -10,7 +10,7 @@ const PER_STATEMENT = 500;
 
 /**
  * The outbox sweep (maintenance cron): pending deliveries past their time, not held by a live
- * lease, of enabled endpoints of live tenants, are sent to the queue again. A duplicate message
+ * lease, of enabled endpoints of live, unsuspended tenants, are sent to the queue again. A duplicate message
  * is harmless: the consumer's claim lets one through. Nothing is updated here, so a failed send
  * leaves them for the next run.
  */
@@ -23,7 +23,8 @@ export async function sweepWebhookOutbox(env: Env, run: MaintenanceRun, logger: 
       sql`due as (
         select d.id, d.tenant_id, d.next_attempt_at from webhook_deliveries d
           join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
-          join tenants t on t.id = d.tenant_id and t.deleted_at is null
+          -- A suspended tenant's deliveries wait in Postgres; this sends them once it is lifted.
+          join tenants t on t.id = d.tenant_id and t.deleted_at is null and t.suspended_at is null
          where d.status = 'pending' and d.next_attempt_at < now() - ${OVERDUE_AFTER}::interval
            and d.next_attempt_at >= ${after}::timestamptz
            and (d.lease_expires_at is null or d.lease_expires_at < now())

@@ -66,3 +66,19 @@ export async function createApiKeyVia(
   if (response.status !== 201) throw new Error(`creating an API key: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string; key: string; prefix: string };
 }
+
+/** An operator key, stored as `npm run operator-key` stores it (its hash), and its headers. */
+export async function createOperatorKey(name = `operator-${unique()}`) {
+  const { generateOperatorKey, hashOperatorKey } = await import("../../src/auth/operator-keys");
+  const { key, prefix } = generateOperatorKey();
+  const [row] = await sqlAs("owner").query(
+    "INSERT INTO operators (name, kind, key_hash, prefix) VALUES ($1, 'key', $2, $3) RETURNING id",
+    [name, await hashOperatorKey(key), prefix],
+  );
+  return {
+    id: row?.id as string,
+    name,
+    key,
+    headers: { Authorization: `Bearer ${key}`, "content-type": "application/json" } as Record<string, string>,
+  };
+}

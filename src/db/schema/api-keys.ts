@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id } from "./columns";
 import { currentTenantId } from "./identity";
-import { appApi, appAuth } from "./roles";
+import { appApi, appAuth, appPlatform } from "./roles";
 import { purgeDeletePolicy } from "./tenant-scoped";
 import { tenants } from "./tenants";
 import { users } from "./users";
@@ -51,6 +51,8 @@ export const apiKeys = pgTable(
     pgPolicy("api_keys_auth_select", { for: "select", to: appAuth, using: sql`true` }),
     pgPolicy("api_keys_auth_update", { for: "update", to: appAuth, using: sql`true`, withCheck: sql`true` }),
     // (The cron reads keys for expiry: api_keys_maintenance_select, migration 0021.)
+    // app.record_security_events tells a revoked or expired key from an unknown one.
+    pgPolicy("api_keys_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
     purgeDeletePolicy("api_keys", t.tenantId),
   ],
 ).enableRLS();

@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { check, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { id } from "./columns";
 import { currentTenantId } from "./identity";
-import { appApi, appAuth, appMaintenance } from "./roles";
+import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 import { tenantId } from "./tenant-scoped";
 
-export const ACTOR_TYPES = ["user", "api_key", "system"] as const;
+export const ACTOR_TYPES = ["user", "api_key", "system", "operator"] as const;
 
 /**
  * Append-only: the API role may insert and read its tenant's rows, never update or delete them.
@@ -31,7 +31,7 @@ export const auditLog = pgTable(
     index("audit_log_tenant_target_idx").on(t.tenantId, t.targetType, t.targetId),
     // Who did what: a data subject's export finds their own actions.
     index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorId),
-    check("audit_log_actor_type_check", sql`${t.actorType} in ('user', 'api_key', 'system')`),
+    check("audit_log_actor_type_check", sql`${t.actorType} in ('user', 'api_key', 'system', 'operator')`),
     pgPolicy("audit_log_api_select", { for: "select", to: appApi, using: sql`${t.tenantId} = ${currentTenantId}` }),
     // An entry the API writes itself (a privileged read) names the caller and the request as the
     // sealed identity does, never someone else.
@@ -47,6 +47,7 @@ export const auditLog = pgTable(
     // Retention purges run across tenants as the maintenance role.
     pgPolicy("audit_log_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("audit_log_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
+    pgPolicy("audit_log_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
   ],
 ).enableRLS();
 

@@ -13,7 +13,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { deletedAt, id, timestamps } from "./columns";
-import { appMaintenance, appSearch } from "./roles";
+import { appMaintenance, appPlatform, appSearch } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 import { workspacePolicy } from "./workspace-scoped";
 
@@ -117,6 +117,7 @@ export const companies = pgTable(
     // (migration 0023 says why); app_search has SELECT on id, tenant_id, name_key, deleted_at.
     pgPolicy("companies_search_select", { for: "select", to: appSearch, using: sql`true` }),
     pgPolicy("companies_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
+    pgPolicy("companies_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
   ],
 ).enableRLS();
 

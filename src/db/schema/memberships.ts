@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns";
 import { currentTenantId, currentUserId } from "./identity";
-import { appApi, appAuth } from "./roles";
+import { appApi, appAuth, appPlatform } from "./roles";
 import { apiTenantPolicy, purgePolicies } from "./tenant-scoped";
 import { tenants } from "./tenants";
 import { users } from "./users";
@@ -42,6 +42,7 @@ export const memberships = pgTable(
     pgPolicy("memberships_auth_select", { for: "select", to: appAuth, using: sql`true` }),
     pgPolicy("memberships_auth_insert", { for: "insert", to: appAuth, withCheck: sql`true` }),
     ...purgePolicies("memberships", t.tenantId),
+    pgPolicy("memberships_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
   ],
 ).enableRLS();
 

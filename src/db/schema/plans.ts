@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, integer, jsonb, pgPolicy, pgTable, text } from "drizzle-orm/pg-core";
 import type { Metric } from "../../billing/catalogue";
 import { timestamps } from "./columns";
-import { appApi, appAuth, appMaintenance } from "./roles";
+import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 
 export { METRICS, type Metric, PLAN_ID_PATTERN } from "../../billing/catalogue";
 
@@ -45,6 +45,8 @@ export const plans = pgTable(
     check("plans_price_interval", sql`${t.priceInterval} is null or ${t.priceInterval} in ('month', 'year')`),
     pgPolicy("plans_api_select", { for: "select", to: appApi, using: sql`true` }),
     pgPolicy("plans_auth_select", { for: "select", to: appAuth, using: sql`true` }),
+    // app.operator_set_plan checks the plan exists and reads its entitlements.
+    pgPolicy("plans_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
     pgPolicy("plans_maintenance_all", { for: "all", to: appMaintenance, using: sql`true`, withCheck: sql`true` }),
   ],
 ).enableRLS();

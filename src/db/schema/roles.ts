@@ -11,6 +11,11 @@ export const appAuth = pgRole("app_auth").existing();
 /** Owns app.company_name_search (similar-name search through the trigram index): nothing else. */
 export const appSearch = pgRole("app_search").existing();
 /**
+ * Owns the operator functions (app.operator_*): platform operators reach tenant data only through
+ * them, never through a role with BYPASSRLS. NOLOGIN; its policies name it alone.
+ */
+export const appPlatform = pgRole("app_platform").existing();
+/**
  * The register loader's role (NOLOGIN): writes the shared register tables and nothing else. The
  * migrating role is a member and the loader switches to it (SET LOCAL ROLE) in every batch.
  */

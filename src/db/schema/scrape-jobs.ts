@@ -14,7 +14,7 @@ import {
 import type { FailureReason } from "../../scrape/scrape-error";
 import { id, timestamps } from "./columns";
 import { companies } from "./companies";
-import { appMaintenance } from "./roles";
+import { appMaintenance, appPlatform } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 import { workspacePolicy } from "./workspace-scoped";
 
@@ -79,5 +79,6 @@ export const scrapeJobs = pgTable(
       withCheck: sql`true`,
     }),
     pgPolicy("scrape_jobs_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
+    pgPolicy("scrape_jobs_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
   ],
 ).enableRLS();

@@ -3,7 +3,7 @@ import { boolean, check, pgPolicy, pgTable, text, timestamp, uniqueIndex } from 
 import { SUBSCRIPTION_STATUSES } from "../../billing/catalogue";
 import { timestamps } from "./columns";
 import { currentTenantId } from "./identity";
-import { appApi, appAuth, appMaintenance } from "./roles";
+import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 import { purgeDeletePolicy, tenantId } from "./tenant-scoped";
 
 export { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "../../billing/catalogue";
@@ -41,6 +41,8 @@ export const subscriptions = pgTable(
     pgPolicy("subscriptions_auth_all", { for: "all", to: appAuth, using: sql`true`, withCheck: sql`true` }),
     // The operator's plan route (maintenance role) needs the status to know the plan in force.
     pgPolicy("subscriptions_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    // app.operator_set_plan (app.entitlements): the subscription's status decides the plan in force.
+    pgPolicy("subscriptions_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
     purgeDeletePolicy("subscriptions", t.tenantId),
   ],
 ).enableRLS();

@@ -3,7 +3,7 @@ import { check, pgPolicy, pgTable, text, timestamp, uniqueIndex } from "drizzle-
 import { deletedAt, id, timestamps } from "./columns";
 import { currentTenantId, currentUserId } from "./identity";
 import { plans } from "./plans";
-import { appApi, appAuth, appMaintenance } from "./roles";
+import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 
 export type { Plan } from "./plans";
 
@@ -25,6 +25,9 @@ export const tenants = pgTable(
      * on the tenant cannot be restored, its rows are deleted batch by batch, then the row itself.
      */
     purgeStartedAt: timestamp("purge_started_at", { withTimezone: true, mode: "string" }),
+    /** Set by an operator (POST /internal/tenants/{id}/suspend): every request answers 403 tenant_suspended. */
+    suspendedAt: timestamp("suspended_at", { withTimezone: true, mode: "string" }),
+    suspensionReason: text("suspension_reason"),
   },
   (t) => [
     uniqueIndex("tenants_slug_key").on(t.slug),
@@ -70,6 +73,10 @@ export const tenants = pgTable(
       using: sql`true`,
       withCheck: sql`true`,
     }),
+    check("tenants_suspension_reason", sql`(${t.suspendedAt} is null) = (${t.suspensionReason} is null)`),
+    // Operators, through the app.operator_* functions only (owned by app_platform).
+    pgPolicy("tenants_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
+    pgPolicy("tenants_platform_update", { for: "update", to: appPlatform, using: sql`true`, withCheck: sql`true` }),
     // The last step of a tenant's purge (src/cron/tenant-purge.ts).
     pgPolicy("tenants_maintenance_purge_delete", {
       for: "delete",

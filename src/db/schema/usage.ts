@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, date, index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { currentTenantId } from "./identity";
-import { appApi, appAuth } from "./roles";
+import { appApi, appAuth, appPlatform } from "./roles";
 import { purgePolicies, tenantId } from "./tenant-scoped";
 
 /**
@@ -24,6 +24,8 @@ export const usage = pgTable(
     check("usage_used_check", sql`${t.used} >= 0`),
     pgPolicy("usage_api_select", { for: "select", to: appApi, using: sql`${t.tenantId} = ${currentTenantId}` }),
     pgPolicy("usage_auth_all", { for: "all", to: appAuth, using: sql`true`, withCheck: sql`true` }),
+    // Operators' tenant list and platform stats read the metered counts (app.operator_* functions).
+    pgPolicy("usage_platform_select", { for: "select", to: appPlatform, using: sql`true` }),
     ...purgePolicies("usage", t.tenantId),
   ],
 ).enableRLS();

@@ -317,6 +317,50 @@ ALTER FUNCTION app.begin_companies_house_refresh(uuid,text) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.begin_companies_house_refresh(uuid,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.begin_companies_house_refresh(uuid,text) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.begin_operator_request(p_kid text, p_assertion text, p_signature text)
+ RETURNS TABLE(operator_id uuid, operator_name text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  c jsonb := app.verify_assertion(p_kid, p_assertion, p_signature);
+  v_id uuid;
+  v_name text;
+  v_revoked timestamptz;
+  v_last_used timestamptz;
+BEGIN
+  IF c ->> 'kind' IS DISTINCT FROM 'operator' THEN
+    RAISE EXCEPTION 'not an operator assertion' USING ERRCODE = 'DTKEY';
+  END IF;
+  IF c ->> 'key_hash' IS NOT NULL THEN
+    SELECT o.id, o.name, o.revoked_at, o.last_used_at INTO v_id, v_name, v_revoked, v_last_used
+      FROM public.operators o WHERE o.key_hash = c ->> 'key_hash' AND o.kind = 'key';
+  ELSIF coalesce(c ->> 'subject', '') <> '' THEN
+    INSERT INTO public.operators AS o (name, kind, subject)
+    VALUES (coalesce(nullif(c ->> 'name', ''), c ->> 'subject'), 'jwt', c ->> 'subject')
+    ON CONFLICT (subject) DO UPDATE SET name = excluded.name WHERE o.name IS DISTINCT FROM excluded.name;
+    SELECT o.id, o.name, o.revoked_at, o.last_used_at INTO v_id, v_name, v_revoked, v_last_used
+      FROM public.operators o WHERE o.subject = c ->> 'subject';
+  END IF;
+  IF v_id IS NULL OR v_revoked IS NOT NULL THEN
+    RAISE EXCEPTION 'invalid operator credentials' USING ERRCODE = 'DT401';
+  END IF;
+  IF v_last_used IS NULL OR v_last_used < now() - interval '1 minute' THEN
+    UPDATE public.operators SET last_used_at = now() WHERE id = v_id;
+  END IF;
+  PERFORM app.seal_identity(NULL, NULL, NULL, NULL, 'operator', v_id, c ->> 'request_id');
+  IF (c ->> 'read_only')::boolean THEN
+    PERFORM set_config('transaction_read_only', 'on', true);
+  END IF;
+  RETURN QUERY SELECT v_id, v_name;
+END
+$function$
+;
+ALTER FUNCTION app.begin_operator_request(text,text,text) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.begin_operator_request(text,text,text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.begin_operator_request(text,text,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.begin_request(p_kid text, p_assertion text, p_signature text)
  RETURNS TABLE(tenant_id uuid, user_id uuid, api_key_id uuid, role text, plan text, rate_per_minute integer, rate_burst integer)
  LANGUAGE plpgsql
@@ -432,6 +476,7 @@ BEGIN
     SELECT e.plan, e.rate_per_minute, e.rate_burst INTO v_plan, v_rate_per_minute, v_rate_burst
       FROM app.entitlements(v_tenant_id) e;
   END IF;
+  PERFORM app.refuse_suspended_tenant(v_tenant_id);
   PERFORM app.seal_identity(v_tenant_id, v_user_id, v_key_id, v_role,
     CASE WHEN v_key_id IS NOT NULL THEN 'api_key' ELSE 'user' END, coalesce(v_key_id, v_user_id), v_request_id);
   IF (c ->> 'read_only')::boolean THEN
@@ -518,6 +563,7 @@ BEGIN
    WHERE j.id = p_job_id
      AND (j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < now()))
      AND EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = j.tenant_id AND t.deleted_at IS NULL)
+     AND NOT app.tenant_is_suspended(j.tenant_id)
   RETURNING j.id, j.tenant_id, j.company_id, j.url, j.attempts;
 END
 $function$
@@ -545,6 +591,9 @@ BEGIN
        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
        AND EXISTS (SELECT 1 FROM public.webhook_endpoints e JOIN public.tenants t ON t.id = e.tenant_id
                     WHERE e.id = d.endpoint_id AND e.enabled AND t.deleted_at IS NULL)
+       -- A suspended tenant's deliveries wait, pending (the consumer acknowledges the message; the
+       -- outbox sweep sends them again once the suspension is lifted).
+       AND NOT app.tenant_is_suspended(d.tenant_id)
     RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts
   )
   SELECT c.id, c.tenant_id, c.endpoint_id, e.url, e.secret,
@@ -655,6 +704,7 @@ ALTER FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp w
 GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_api;
 GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_auth;
 GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_maintenance;
+GRANT EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) TO app_platform;
 REVOKE EXECUTE ON FUNCTION app.effective_plan(text,text,timestamp with time zone,timestamp with time zone) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.emit_event(p_tenant_id uuid, p_type text, p_resource_type text, p_resource_id text, p_data jsonb)
@@ -701,6 +751,7 @@ ALTER FUNCTION app.entitlements(uuid) OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_api;
 GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_auth;
 GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_maintenance;
+GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_platform;
 REVOKE EXECUTE ON FUNCTION app.entitlements(uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.external_tenant(c jsonb, p_tenant_id uuid, p_user_id uuid)
@@ -820,6 +871,7 @@ GRANT EXECUTE ON FUNCTION app.identity() TO app_api;
 GRANT EXECUTE ON FUNCTION app.identity() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.identity() TO app_search;
 GRANT EXECUTE ON FUNCTION app.identity() TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.identity() TO app_platform;
 REVOKE EXECUTE ON FUNCTION app.identity() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.identity_seal(p_identity text, p_key bytea)
@@ -909,6 +961,286 @@ $function$
 ALTER FUNCTION app.meter(text,bigint) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.meter(text,bigint) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.meter(text,bigint) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_audit_log(p_tenant_id uuid, p_before_created timestamp with time zone, p_before_id uuid, p_limit integer)
+ RETURNS SETOF jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.require_operator();
+  RETURN QUERY
+  SELECT jsonb_build_object('id', l.id, 'operator_id', l.operator_id, 'operator_name', o.name, 'action', l.action,
+           'tenant_id', l.tenant_id, 'request_id', l.request_id, 'metadata', l.metadata, 'created_at', l.created_at)
+    FROM public.platform_audit_log l JOIN public.operators o ON o.id = l.operator_id
+   WHERE (p_tenant_id IS NULL OR l.tenant_id = p_tenant_id)
+     AND (p_before_created IS NULL OR (l.created_at, l.id) < (p_before_created, p_before_id))
+   ORDER BY l.created_at DESC, l.id DESC
+   LIMIT p_limit;
+END
+$function$
+;
+ALTER FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_day_usage(p_day date, p_metric text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce(sum(u.used), 0)::bigint FROM public.usage u
+   WHERE u.metric = p_metric AND u.period = 'day' AND u.starts_on = p_day
+$function$
+;
+ALTER FUNCTION app.operator_day_usage(date,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.operator_day_usage(date,text) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.operator_day_usage(date,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_get_tenant(p_tenant_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant public.tenants;
+BEGIN
+  PERFORM app.require_operator();
+  SELECT * INTO v_tenant FROM public.tenants t WHERE t.id = p_tenant_id;
+  IF v_tenant.id IS NULL THEN
+    RETURN NULL;
+  END IF;
+  PERFORM app.platform_audit('tenant.read', p_tenant_id, '{}'::jsonb);
+  RETURN app.operator_tenant_json(v_tenant);
+END
+$function$
+;
+ALTER FUNCTION app.operator_get_tenant(uuid) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_get_tenant(uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_get_tenant(uuid) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_id()
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+AS $function$ SELECT CASE WHEN i[5] = 'operator' THEN nullif(i[6], '')::uuid END FROM (SELECT app.identity() AS i) s $function$
+;
+ALTER FUNCTION app.operator_id() OWNER TO CURRENT_USER;
+
+CREATE OR REPLACE FUNCTION app.operator_list_tenants(p_query text, p_plan text, p_status text, p_after_created timestamp with time zone, p_after_id uuid, p_limit integer)
+ RETURNS SETOF jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.platform_audit('tenants.listed', NULL,
+    jsonb_strip_nulls(jsonb_build_object('q', p_query, 'plan', p_plan, 'status', p_status)));
+  RETURN QUERY
+  SELECT app.operator_tenant_json(t)
+    FROM public.tenants t
+   WHERE (p_query IS NULL OR t.name ILIKE '%' || replace(replace(replace(p_query, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+          OR t.slug ILIKE '%' || replace(replace(replace(p_query, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+     AND (p_plan IS NULL OR t.plan = p_plan)
+     AND (p_status IS NULL
+          OR (p_status = 'deleted' AND t.deleted_at IS NOT NULL)
+          OR (p_status = 'suspended' AND t.deleted_at IS NULL AND t.suspended_at IS NOT NULL)
+          OR (p_status = 'active' AND t.deleted_at IS NULL AND t.suspended_at IS NULL))
+     AND (p_after_created IS NULL OR (t.created_at, t.id) < (p_after_created, p_after_id))
+   ORDER BY t.created_at DESC, t.id DESC
+   LIMIT p_limit;
+END
+$function$
+;
+ALTER FUNCTION app.operator_list_tenants(text,text,text,timestamp with time zone,uuid,integer) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_list_tenants(text,text,text,timestamp with time zone,uuid,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_list_tenants(text,text,text,timestamp with time zone,uuid,integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_month_usage(p_tenant_id uuid, p_metric text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce((SELECT u.used FROM public.usage u
+                    WHERE u.tenant_id = p_tenant_id AND u.metric = p_metric AND u.period = 'month'
+                      AND u.starts_on = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0)
+$function$
+;
+ALTER FUNCTION app.operator_month_usage(uuid,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.operator_month_usage(uuid,text) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.operator_month_usage(uuid,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_security_events(p_tenant_id uuid, p_kind text, p_before_seen timestamp with time zone, p_before_id uuid, p_limit integer)
+ RETURNS SETOF jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.platform_audit('security_events.read', p_tenant_id,
+    jsonb_strip_nulls(jsonb_build_object('kind', p_kind)));
+  RETURN QUERY
+  SELECT jsonb_build_object('id', e.id, 'tenant_id', e.tenant_id, 'kind', e.kind, 'reason', e.reason,
+           'address', e.address, 'count', e.count, 'first_seen_at', e.first_seen_at, 'last_seen_at', e.last_seen_at)
+    FROM public.security_events e
+   WHERE (p_tenant_id IS NULL OR e.tenant_id = p_tenant_id)
+     AND (p_kind IS NULL OR e.kind = p_kind)
+     AND (p_before_seen IS NULL OR (e.last_seen_at, e.id) < (p_before_seen, p_before_id))
+   ORDER BY e.last_seen_at DESC, e.id DESC
+   LIMIT p_limit;
+END
+$function$
+;
+ALTER FUNCTION app.operator_security_events(uuid,text,timestamp with time zone,uuid,integer) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_security_events(uuid,text,timestamp with time zone,uuid,integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_security_events(uuid,text,timestamp with time zone,uuid,integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_set_plan(p_tenant_id uuid, p_plan text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant public.tenants;
+  v_old text;
+BEGIN
+  PERFORM app.require_operator();
+  SELECT t.plan INTO v_old FROM public.tenants t WHERE t.id = p_tenant_id AND t.deleted_at IS NULL FOR UPDATE;
+  IF v_old IS NULL THEN
+    RETURN NULL;
+  END IF;
+  -- Plans are rows of public.plans: an unknown one is refused before anything is written.
+  IF NOT EXISTS (SELECT 1 FROM public.plans p WHERE p.id = p_plan) THEN
+    RAISE EXCEPTION 'there is no plan "%"', p_plan USING ERRCODE = 'DT422';
+  END IF;
+  UPDATE public.tenants t SET plan = p_plan WHERE t.id = p_tenant_id RETURNING * INTO v_tenant;
+  PERFORM app.platform_audit('tenant.plan_changed', p_tenant_id, jsonb_build_object('from', v_old, 'to', p_plan));
+  -- The plan in force (a lapsed subscription may keep the tenant on another) and its rate limits,
+  -- for the Worker to push to the tenant's rate limiter.
+  RETURN app.operator_tenant_json(v_tenant) || jsonb_build_object('entitlements',
+    (SELECT jsonb_build_object('plan', e.plan, 'rate_per_minute', e.rate_per_minute, 'rate_burst', e.rate_burst)
+       FROM app.entitlements(p_tenant_id) e));
+END
+$function$
+;
+ALTER FUNCTION app.operator_set_plan(uuid,text) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_set_plan(uuid,text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_set_plan(uuid,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_set_suspension(p_tenant_id uuid, p_suspend boolean, p_reason text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant public.tenants;
+BEGIN
+  PERFORM app.require_operator();
+  SELECT * INTO v_tenant FROM public.tenants t WHERE t.id = p_tenant_id AND t.deleted_at IS NULL FOR UPDATE;
+  IF v_tenant.id IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF (v_tenant.suspended_at IS NOT NULL) = p_suspend THEN
+    RAISE EXCEPTION 'the tenant is % suspended', CASE WHEN p_suspend THEN 'already' ELSE 'not' END
+      USING ERRCODE = 'DT409';
+  END IF;
+  UPDATE public.tenants t
+     SET suspended_at = CASE WHEN p_suspend THEN now() END, suspension_reason = CASE WHEN p_suspend THEN p_reason END
+   WHERE t.id = p_tenant_id
+  RETURNING * INTO v_tenant;
+  PERFORM app.platform_audit(CASE WHEN p_suspend THEN 'tenant.suspended' ELSE 'tenant.unsuspended' END,
+    p_tenant_id, jsonb_build_object('reason', p_reason));
+  RETURN app.operator_tenant_json(v_tenant) || jsonb_build_object('queued_jobs', CASE WHEN p_suspend THEN '[]'::jsonb ELSE
+    coalesce((SELECT jsonb_agg(j.id) FROM public.scrape_jobs j WHERE j.tenant_id = p_tenant_id AND j.status = 'queued'),
+             '[]'::jsonb) END);
+END
+$function$
+;
+ALTER FUNCTION app.operator_set_suspension(uuid,boolean,text) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_set_suspension(uuid,boolean,text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_set_suspension(uuid,boolean,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_stats(p_days integer)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_today date := (now() AT TIME ZONE 'UTC')::date;
+BEGIN
+  PERFORM app.platform_audit('stats.read', NULL, jsonb_build_object('days', p_days));
+  RETURN jsonb_build_object(
+    'tenants', (SELECT coalesce(jsonb_agg(jsonb_build_object('plan', s.plan, 'status', s.status, 'count', s.n)
+                                          ORDER BY s.plan, s.status), '[]'::jsonb)
+                  FROM (SELECT t.plan, CASE WHEN t.deleted_at IS NOT NULL THEN 'deleted'
+                                            WHEN t.suspended_at IS NOT NULL THEN 'suspended' ELSE 'active' END AS status,
+                               count(*) AS n
+                          FROM public.tenants t GROUP BY 1, 2) s),
+    'active_users', jsonb_build_object(
+      'last_7_days', (SELECT count(DISTINCT a.actor_id) FROM public.audit_log a
+                       WHERE a.actor_type = 'user' AND a.created_at >= now() - interval '7 days'),
+      'last_30_days', (SELECT count(DISTINCT a.actor_id) FROM public.audit_log a
+                        WHERE a.actor_type = 'user' AND a.created_at >= now() - interval '30 days')),
+    'days', (SELECT jsonb_agg(jsonb_build_object(
+                'date', to_char(d.day, 'YYYY-MM-DD'),
+                'requests', app.operator_day_usage(d.day::date, 'api_requests'),
+                'imports', app.operator_day_usage(d.day::date, 'companies_house_imports'),
+                'scrapes', app.operator_day_usage(d.day::date, 'scrape_jobs'))
+              ORDER BY d.day DESC)
+               FROM generate_series(v_today - (p_days - 1), v_today, interval '1 day') AS d(day)));
+END
+$function$
+;
+ALTER FUNCTION app.operator_stats(integer) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_stats(integer) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_stats(integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_tenant_json(p_tenant tenants)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT jsonb_build_object(
+    'id', p_tenant.id, 'slug', p_tenant.slug, 'name', p_tenant.name, 'plan', p_tenant.plan,
+    'status', CASE WHEN p_tenant.deleted_at IS NOT NULL THEN 'deleted'
+                   WHEN p_tenant.suspended_at IS NOT NULL THEN 'suspended' ELSE 'active' END,
+    'suspended_at', p_tenant.suspended_at, 'suspension_reason', p_tenant.suspension_reason,
+    'created_at', p_tenant.created_at, 'deleted_at', p_tenant.deleted_at,
+    'member_count', (SELECT count(*) FROM public.memberships m WHERE m.tenant_id = p_tenant.id),
+    'usage', jsonb_build_object(
+      'period_start', date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+      'companies_created', (SELECT count(*) FROM public.companies co
+                             WHERE co.tenant_id = p_tenant.id AND co.created_at >= date_trunc('month', now())),
+      -- The metered counts (app.meter, the rate limiter's flushes): this month's row of each metric.
+      'api_requests', app.operator_month_usage(p_tenant.id, 'api_requests'),
+      'companies_house_imports', app.operator_month_usage(p_tenant.id, 'companies_house_imports'),
+      'scrape_jobs', app.operator_month_usage(p_tenant.id, 'scrape_jobs'),
+      'exported_rows', app.operator_month_usage(p_tenant.id, 'exported_rows')))
+$function$
+;
+ALTER FUNCTION app.operator_tenant_json(tenants) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.operator_tenant_json(tenants) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.operator_tenant_json(tenants) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.platform_audit(p_action text, p_tenant_id uuid, p_metadata jsonb)
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+  INSERT INTO public.platform_audit_log (operator_id, action, tenant_id, request_id, metadata)
+  VALUES (app.require_operator(), p_action, p_tenant_id, app.request_id(), coalesce(p_metadata, '{}'::jsonb))
+$function$
+;
+ALTER FUNCTION app.platform_audit(text,uuid,jsonb) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.platform_audit(text,uuid,jsonb) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.platform_audit(text,uuid,jsonb) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.record_api_requests(p_flush_id uuid, p_tenant uuid, p_day date, p_count bigint)
  RETURNS TABLE(report_id uuid, stripe_customer_id text, value bigint)
@@ -1164,6 +1496,40 @@ $function$
 ALTER FUNCTION app.record_scrape_job_event() OWNER TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.record_scrape_job_event() FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.record_security_events(p_events jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_count integer;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker records security events' USING ERRCODE = 'DT403';
+  END IF;
+  INSERT INTO public.security_events (tenant_id, kind, reason, address, count, first_seen_at, last_seen_at)
+  SELECT coalesce(k.tenant_id, t.id),
+         CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked_key_used'
+              WHEN k.expires_at <= now() THEN 'expired_key_used'
+              ELSE e.kind END,
+         CASE WHEN k.id IS NOT NULL AND (k.revoked_at IS NOT NULL OR k.expires_at <= now()) THEN 'api_key' ELSE e.reason END,
+         e.address, sum(e.count)::integer, min(e.first_seen_at), max(e.last_seen_at)
+    FROM jsonb_to_recordset(p_events) AS e(tenant_id uuid, kind text, reason text, address text, count integer,
+                                           first_seen_at timestamptz, last_seen_at timestamptz, key_hash text)
+    LEFT JOIN public.api_keys k ON k.key_hash = e.key_hash
+    LEFT JOIN public.tenants t ON t.id = e.tenant_id
+   WHERE e.count > 0
+   GROUP BY 1, 2, 3, 4;
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  RETURN v_count;
+END
+$function$
+;
+ALTER FUNCTION app.record_security_events(jsonb) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.record_security_events(jsonb) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.record_security_events(jsonb) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.record_subscription_event()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1274,6 +1640,23 @@ $function$
 ;
 ALTER FUNCTION app.refuse_suppressed_contact() OWNER TO CURRENT_USER;
 
+CREATE OR REPLACE FUNCTION app.refuse_suspended_tenant(p_tenant_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF p_tenant_id IS NOT NULL AND app.tenant_is_suspended(p_tenant_id) THEN
+    RAISE EXCEPTION 'this tenant is suspended' USING ERRCODE = 'DTSUS';
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.refuse_suspended_tenant(uuid) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.refuse_suspended_tenant(uuid) TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.refuse_suspended_tenant(uuid) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.remember_idempotent_response(p_key text, p_status integer, p_body jsonb)
  RETURNS void
  LANGUAGE sql
@@ -1299,6 +1682,25 @@ GRANT EXECUTE ON FUNCTION app.request_id() TO PUBLIC;
 GRANT EXECUTE ON FUNCTION app.request_id() TO app_api;
 GRANT EXECUTE ON FUNCTION app.request_id() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.request_id() TO app_auth;
+
+CREATE OR REPLACE FUNCTION app.require_operator()
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+AS $function$
+DECLARE
+  v_operator uuid := app.operator_id();
+BEGIN
+  IF v_operator IS NULL THEN
+    RAISE EXCEPTION 'this needs a platform operator' USING ERRCODE = 'DT403';
+  END IF;
+  RETURN v_operator;
+END
+$function$
+;
+ALTER FUNCTION app.require_operator() OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.require_operator() TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.require_operator() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.restore_tenant(p_tenant_id uuid)
  RETURNS SETOF tenants
@@ -1502,6 +1904,17 @@ GRANT EXECUTE ON FUNCTION app.tenant_id() TO app_api;
 GRANT EXECUTE ON FUNCTION app.tenant_id() TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.tenant_id() TO app_auth;
 GRANT EXECUTE ON FUNCTION app.tenant_id() TO app_search;
+
+CREATE OR REPLACE FUNCTION app.tenant_is_suspended(p_tenant_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce((SELECT t.suspended_at IS NOT NULL FROM public.tenants t WHERE t.id = p_tenant_id), false)
+$function$
+;
+ALTER FUNCTION app.tenant_is_suspended(uuid) OWNER TO CURRENT_USER;
 
 CREATE OR REPLACE FUNCTION app.touch_updated_at()
  RETURNS trigger

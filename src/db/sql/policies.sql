@@ -33,8 +33,12 @@ ALTER TABLE maintenance_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_runs FORCE ROW LEVEL SECURITY;
 ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
+ALTER TABLE operators ENABLE ROW LEVEL SECURITY;
+ALTER TABLE operators FORCE ROW LEVEL SECURITY;
 ALTER TABLE plans ENABLE ROW LEVEL SECURITY;
 ALTER TABLE plans FORCE ROW LEVEL SECURITY;
+ALTER TABLE platform_audit_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE platform_audit_log FORCE ROW LEVEL SECURITY;
 ALTER TABLE register_companies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE register_companies FORCE ROW LEVEL SECURITY;
 ALTER TABLE register_load_errors ENABLE ROW LEVEL SECURITY;
@@ -47,6 +51,8 @@ ALTER TABLE scrape_jobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scrape_pages FORCE ROW LEVEL SECURITY;
+ALTER TABLE security_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE security_events FORCE ROW LEVEL SECURITY;
 ALTER TABLE sic_codes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sic_codes FORCE ROW LEVEL SECURITY;
 ALTER TABLE sic_sections ENABLE ROW LEVEL SECURITY;
@@ -109,6 +115,9 @@ CREATE POLICY api_keys_maintenance_update ON api_keys AS PERMISSIVE FOR UPDATE T
   USING (true)
   WITH CHECK (true);
 
+CREATE POLICY api_keys_platform_select ON api_keys AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY audit_log_api_insert ON audit_log AS PERMISSIVE FOR INSERT TO app_api
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)) AND actor_type = (( SELECT app.actor_type() AS actor_type)) AND NOT actor_id IS DISTINCT FROM (( SELECT app.actor_id() AS actor_id)) AND NOT request_id IS DISTINCT FROM (( SELECT app.request_id() AS request_id)));
 
@@ -122,6 +131,9 @@ CREATE POLICY audit_log_maintenance_delete ON audit_log AS PERMISSIVE FOR DELETE
   USING (true);
 
 CREATE POLICY audit_log_maintenance_select ON audit_log AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY audit_log_platform_select ON audit_log AS PERMISSIVE FOR SELECT TO app_platform
   USING (true);
 
 CREATE POLICY companies_api_all ON companies AS PERMISSIVE FOR ALL TO app_api
@@ -140,6 +152,9 @@ CREATE POLICY companies_maintenance_delete ON companies AS PERMISSIVE FOR DELETE
   USING (true);
 
 CREATE POLICY companies_maintenance_select ON companies AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY companies_platform_select ON companies AS PERMISSIVE FOR SELECT TO app_platform
   USING (true);
 
 CREATE POLICY companies_search_select ON companies AS PERMISSIVE FOR SELECT TO app_search
@@ -339,6 +354,16 @@ CREATE POLICY memberships_maintenance_purge_select ON memberships AS PERMISSIVE 
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
 
+CREATE POLICY memberships_platform_select ON memberships AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
+CREATE POLICY operators_auth_all ON operators AS PERMISSIVE FOR ALL TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY operators_platform_select ON operators AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY plans_api_select ON plans AS PERMISSIVE FOR SELECT TO app_api
   USING (true);
 
@@ -348,6 +373,15 @@ CREATE POLICY plans_auth_select ON plans AS PERMISSIVE FOR SELECT TO app_auth
 CREATE POLICY plans_maintenance_all ON plans AS PERMISSIVE FOR ALL TO app_maintenance
   USING (true)
   WITH CHECK (true);
+
+CREATE POLICY plans_platform_select ON plans AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
+CREATE POLICY platform_audit_log_platform_insert ON platform_audit_log AS PERMISSIVE FOR INSERT TO app_platform
+  WITH CHECK (true);
+
+CREATE POLICY platform_audit_log_platform_select ON platform_audit_log AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
 
 CREATE POLICY register_companies_api_select ON register_companies AS PERMISSIVE FOR SELECT TO app_api
   USING (true);
@@ -408,6 +442,9 @@ CREATE POLICY scrape_jobs_maintenance_update ON scrape_jobs AS PERMISSIVE FOR UP
   USING (true)
   WITH CHECK (true);
 
+CREATE POLICY scrape_jobs_platform_select ON scrape_jobs AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
 CREATE POLICY scrape_pages_api_all ON scrape_pages AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -429,6 +466,23 @@ CREATE POLICY scrape_pages_maintenance_delete ON scrape_pages AS PERMISSIVE FOR 
 
 CREATE POLICY scrape_pages_maintenance_select ON scrape_pages AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
+
+CREATE POLICY security_events_api_select ON security_events AS PERMISSIVE FOR SELECT TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY security_events_maintenance_delete ON security_events AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING (true);
+
+CREATE POLICY security_events_maintenance_select ON security_events AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY security_events_maintenance_update ON security_events AS PERMISSIVE FOR UPDATE TO app_maintenance
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY security_events_platform_all ON security_events AS PERMISSIVE FOR ALL TO app_platform
+  USING (true)
+  WITH CHECK (true);
 
 CREATE POLICY sic_codes_read ON sic_codes AS PERMISSIVE FOR SELECT TO app_api, app_register
   USING (true);
@@ -453,6 +507,9 @@ CREATE POLICY subscriptions_maintenance_purge_delete ON subscriptions AS PERMISS
   WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY subscriptions_maintenance_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY subscriptions_platform_select ON subscriptions AS PERMISSIVE FOR SELECT TO app_platform
   USING (true);
 
 CREATE POLICY suppressed_subjects_api_insert ON suppressed_subjects AS PERMISSIVE FOR INSERT TO app_api
@@ -528,6 +585,13 @@ CREATE POLICY tenants_maintenance_update ON tenants AS PERMISSIVE FOR UPDATE TO 
   USING (true)
   WITH CHECK (true);
 
+CREATE POLICY tenants_platform_select ON tenants AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
+CREATE POLICY tenants_platform_update ON tenants AS PERMISSIVE FOR UPDATE TO app_platform
+  USING (true)
+  WITH CHECK (true);
+
 CREATE POLICY usage_api_select ON usage AS PERMISSIVE FOR SELECT TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
@@ -544,6 +608,9 @@ CREATE POLICY usage_maintenance_purge_select ON usage AS PERMISSIVE FOR SELECT T
   USING ((tenant_id IN ( SELECT t.id
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY usage_platform_select ON usage AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
 
 CREATE POLICY usage_reports_api_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));

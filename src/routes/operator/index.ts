@@ -1,6 +1,20 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
+import { getStats } from "./get-stats";
+import { getTenant } from "./get-tenant";
+import { listAuditLog } from "./list-audit-log";
+import { listPlatformSecurityEvents } from "./list-security-events";
+import { listTenants } from "./list-tenants";
 import { setPlan } from "./set-plan";
+import { suspendTenant, unsuspendTenant } from "./suspend-tenant";
 
-/** Outside /v1: called by the billing system or an operator with OPERATOR_TOKEN, never by tenants. */
-export const operatorRoutes = new OpenAPIHono<AppEnv>().route("/", setPlan);
+/** Outside /v1: platform operators (and the billing system), each with an operator key or operator JWT. */
+export const operatorRoutes = new OpenAPIHono<AppEnv>()
+  .route("/", listTenants)
+  .route("/", getTenant)
+  .route("/", setPlan)
+  .route("/", suspendTenant)
+  .route("/", unsuspendTenant)
+  .route("/", getStats)
+  .route("/", listAuditLog)
+  .route("/", listPlatformSecurityEvents);

@@ -1,63 +1,66 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { plans } from "../../db/schema/plans";
-import { tenants } from "../../db/schema/tenants";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
-import { operatorAuth } from "../../middleware/operator-auth";
 import { planIdSchema } from "../plans/schemas";
-import { tenantBody, tenantSchema } from "../tenants/schemas";
+import {
+  OPERATOR_PROBLEMS,
+  type OperatorTenantRow,
+  operatorAccess,
+  operatorTenantBody,
+  operatorTenantSchema,
+  tenantIdParams,
+} from "./schemas";
+
+interface Entitlements {
+  plan: string;
+  rate_per_minute: number;
+  rate_burst: number;
+}
 
 export const setPlanRoute = createRoute({
   method: "put",
   path: "/internal/tenants/{tenantId}/plan",
   operationId: "setTenantPlan",
-  tags: ["Operator"],
-  summary: "Override a tenant's plan (manual, audited)",
+  summary: "Change a tenant's plan (billing)",
   description:
-    "For operators, with `Authorization: Bearer <OPERATOR_TOKEN>`; absent when OPERATOR_TOKEN is not set. Stripe's " +
-    "webhooks set plans in normal operation; this is the manual override. Writes the plan as the maintenance role " +
-    "(the audit log records `tenant.updated` by `system` with the old and new plan) and pushes the plan in force to " +
-    "the tenant's rate limiter, so the new limits apply from the tenant's next request. Unknown plan: 422.",
-  security: [{ operatorToken: [] }],
-  middleware: [operatorAuth()],
+    "For the billing system and operators, each with an operator key of its own. Written by app.operator_set_plan " +
+    "(recorded in the platform audit log) and pushed to the tenant's rate limiter, so the new limits apply from " +
+    "the tenant's next request. Plans are rows of the plans table: an unknown plan answers 422 and changes nothing.",
+  ...operatorAccess({ readOnly: false }),
   request: {
-    params: z.object({ tenantId: z.uuid().openapi({ param: { name: "tenantId", in: "path" } }) }),
+    params: tenantIdParams,
     body: { required: true, content: { "application/json": { schema: z.object({ plan: planIdSchema }).strict() } } },
   },
   responses: {
-    200: { description: "Updated", content: { "application/json": { schema: tenantSchema } } },
-    ...problemResponses(400, 401, 404, 422, 503),
+    ...OPERATOR_PROBLEMS,
+    ...problemResponses(422),
+    200: { description: "Updated", content: { "application/json": { schema: operatorTenantSchema } } },
   },
 });
 
 export const setPlan = new OpenAPIHono<AppEnv>().openapi(setPlanRoute, async (c) => {
   const { tenantId } = c.req.valid("param");
   const { plan } = c.req.valid("json");
-  const maintenance = c.var.maintenanceDatabase;
-  if (!maintenance)
-    throw new ApiError("misconfigured", "MAINTENANCE_DATABASE_URL is not set; plans cannot be changed.");
-  const [known] = await maintenance.db.select({ id: plans.id }).from(plans).where(eq(plans.id, plan));
-  if (!known) throw new ApiError("unprocessable", `There is no plan "${plan}".`);
-  const [row] = await maintenance.db
-    .update(tenants)
-    .set({ plan })
-    .where(sql`${eq(tenants.id, tenantId)} and ${tenants.deletedAt} is null`)
-    .returning();
-  if (!row) throw new ApiError("not_found", "No such tenant.");
+  const {
+    results: [result],
+  } = await c.var.operator.batch((db) => [
+    db.execute<{ tenant: (OperatorTenantRow & { entitlements: Entitlements | null }) | null }>(
+      sql`select app.operator_set_plan(${tenantId}::uuid, ${plan}) as tenant`,
+    ),
+  ]);
+  const tenant = result.rows[0]?.tenant;
+  if (!tenant) throw new ApiError("not_found", "No such tenant.");
   // Pushed before answering: the caller may rely on the new limits from the next request on.
-  if (c.var.config.RATE_LIMIT_ENABLED) {
-    const inForce = await maintenance.db.execute<{ plan: string; rate_per_minute: number; rate_burst: number }>(
-      sql`select plan, rate_per_minute, rate_burst from app.entitlements(${tenantId}::uuid)`,
-    );
-    const [entitled] = inForce.rows;
-    if (entitled) {
-      await c.var.rateLimiter.setPlan(tenantId, entitled.plan, {
-        perMinute: Number(entitled.rate_per_minute),
-        burst: Number(entitled.rate_burst),
-      });
-    }
+  // The plan in force and its limits, as app.entitlements gives them (a lapsed subscription may
+  // keep the tenant on another plan than the one written).
+  const { entitlements, ...row } = tenant;
+  if (c.var.config.RATE_LIMIT_ENABLED && entitlements) {
+    await c.var.rateLimiter.setPlan(tenantId, entitlements.plan, {
+      perMinute: Number(entitlements.rate_per_minute),
+      burst: Number(entitlements.rate_burst),
+    });
   }
-  return c.json(tenantBody(row), 200);
+  return c.json(operatorTenantBody(row), 200);
 });

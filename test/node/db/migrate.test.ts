@@ -35,6 +35,7 @@ describe("applyMigrations", () => {
       { rolname: "app_api", rolsuper: false, rolbypassrls: false },
       { rolname: "app_auth", rolsuper: false, rolbypassrls: false },
       { rolname: "app_maintenance", rolsuper: false, rolbypassrls: false },
+      { rolname: "app_platform", rolsuper: false, rolbypassrls: false },
       { rolname: "app_register", rolsuper: false, rolbypassrls: false },
       { rolname: "app_search", rolsuper: false, rolbypassrls: false },
     ]);

@@ -64,6 +64,30 @@ describe("the dev database, as the scripts find it", () => {
     expect(rows).toEqual([{ role: "viewer" }]);
   });
 
+  it("npm run operator-key -- --name prints a key once and stores only its hash; --revoke revokes it", async () => {
+    const { DATABASE_URL: _ignored, ...env } = process.env;
+    const name = `ops-${Date.now()}`;
+    const script = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ["--import", TSX, join(ROOT, "scripts/operator-key.ts"), ...args], {
+        cwd: ROOT,
+        env: { ...env, NEON_LOCAL_PORT: port() },
+      });
+    const created = await script("--name", name);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^dop_[A-Za-z0-9_-]{43}$/);
+    const { hashOperatorKey } = await import("../../../src/auth/operator-keys");
+    const sql = neon(database.ownerUrl);
+    const [row] = await sql.query("SELECT key_hash, prefix, revoked_at FROM operators WHERE name = $1", [name]);
+    expect(row).toEqual({ key_hash: await hashOperatorKey(key), prefix: key.slice(0, 10), revoked_at: null });
+    expect(JSON.stringify(await sql.query("SELECT * FROM operators WHERE name = $1", [name]))).not.toContain(key);
+
+    await script("--revoke", name);
+    const [revoked] = await sql.query("SELECT revoked_at IS NOT NULL AS revoked FROM operators WHERE name = $1", [
+      name,
+    ]);
+    expect(revoked).toEqual({ revoked: true });
+  });
+
   it("finds the endpoint a running dev command recorded, without NEON_LOCAL_PORT", async () => {
     const state = join(dir, "dev-server.json");
     recordDevServer(database.fetchEndpoint, state); // recorded by this (live) process

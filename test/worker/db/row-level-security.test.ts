@@ -164,6 +164,7 @@ const WRITTEN_BY_OTHERS = new Set([
   "invoices",
   "events",
   "webhook_deliveries",
+  "security_events",
 ]);
 
 async function ownerEndpoint(tenantId: string): Promise<string> {
@@ -174,6 +175,9 @@ async function ownerEndpoint(tenantId: string): Promise<string> {
   );
   return endpoint?.id as string;
 }
+
+/** Platform tables that name a tenant but are none of its data: app_api has no privilege on them at all. */
+const PLATFORM_TABLES = ["platform_audit_log"];
 
 const TENANT_TABLES: Record<
   string,
@@ -254,6 +258,10 @@ const TENANT_TABLES: Record<
     ];
   },
   // Written by the cron only: the API role may read its own, never insert (refused: 42501).
+  security_events: (tenantId) => [
+    "INSERT INTO security_events (tenant_id, kind, reason, count, first_seen_at, last_seen_at) VALUES ($1, 'forbidden', 'raw', 1, now(), now())",
+    [tenantId],
+  ],
   maintenance_run_counts: async (tenantId) => [
     "INSERT INTO maintenance_run_counts (run_id, tenant_id, data_class, rows) VALUES ($1, $2, 'x', 1)",
     [await ownerRun(), tenantId],
@@ -321,7 +329,17 @@ describe("every tenant table, in raw SQL as app_api", () => {
     const rows = await sqlAs("owner").query(
       "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY 1",
     );
-    expect(rows.map((r) => r.table_name).sort()).toEqual(Object.keys(TENANT_TABLES).sort());
+    expect(rows.map((r) => r.table_name).sort()).toEqual([...Object.keys(TENANT_TABLES), ...PLATFORM_TABLES].sort());
+  });
+
+  it.each(PLATFORM_TABLES)("%s: the API role can neither read nor write it, whatever its identity", async (table) => {
+    const sql = sqlAs("app_api");
+    const begin = await signedBegin({ tenantId: a.tenant.id, subject: a.user.subject, role: "owner" });
+    const code = await sql.transaction([sql.query(...begin), sql.query(`SELECT * FROM ${table}`)]).then(
+      () => "ok",
+      (error: { code?: string }) => error.code,
+    );
+    expect(code).toBe("42501");
   });
 
   it.each(Object.keys(TENANT_TABLES))(

@@ -4,8 +4,7 @@ import { subscriptionSchema } from "../../../src/routes/billing/get-subscription
 import { usageSchema } from "../../../src/routes/billing/get-usage";
 import { usageHistorySchema } from "../../../src/routes/billing/get-usage-history";
 import { planSchema } from "../../../src/routes/plans/schemas";
-import { TEST_OPERATOR_TOKEN } from "../constants";
-import { addMember, createUser, signedIn } from "../factories";
+import { addMember, createOperatorKey, createUser, signedIn } from "../factories";
 import { call, databaseRoundTrips, newRequestId, problemOf, sendAs, signedBegin, sqlAs } from "../harness";
 
 type Member = Awaited<ReturnType<typeof signedIn>>;
@@ -24,12 +23,13 @@ async function used(tenantId: string, metric: string, n: number) {
   );
 }
 
-const setPlan = (tenantId: string, plan: string) =>
-  call(`/internal/tenants/${tenantId}/plan`, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${TEST_OPERATOR_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ plan }),
-  });
+/** The billing system's or an operator's plan change, with an operator key of its own. */
+let operator: ReturnType<typeof createOperatorKey> | undefined;
+async function setPlan(tenantId: string, plan: string) {
+  operator ??= createOperatorKey();
+  const { headers } = await operator;
+  return call(`/internal/tenants/${tenantId}/plan`, { method: "PUT", headers, body: JSON.stringify({ plan }) });
+}
 
 describe("GET /v1/plans", () => {
   it("lists the seeded plans publicly, with limits, quotas, seats, modules and price display data", async () => {

@@ -450,6 +450,42 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: () => ["SELECT app.fail_dead_scrape_job(gen_random_uuid(), 'x')", []],
       code: "DT403",
     },
+    // Operators (issue 14): begin_operator_request verifies its assertion; every operator function
+    // needs the sealed operator identity it sets; record_security_events, the Worker's.
+    "begin_operator_request(text,text,text)": {
+      call: () => ["SELECT * FROM app.begin_operator_request('k', '{}', '')", []],
+      code: "DTKEY",
+    },
+    "operator_list_tenants(text,text,text,zone,uuid,integer)": {
+      call: () => ["SELECT * FROM app.operator_list_tenants(NULL, NULL, NULL, NULL, NULL, 10)", []],
+      code: "DT403",
+    },
+    "operator_get_tenant(uuid)": { call: (ids) => ["SELECT app.operator_get_tenant($1)", [ids.tenant]], code: "DT403" },
+    "operator_set_suspension(uuid,boolean,text)": {
+      call: (ids) => ["SELECT app.operator_set_suspension($1, true, 'forged')", [ids.tenant]],
+      code: "DT403",
+    },
+    "operator_set_plan(uuid,text)": {
+      call: (ids) => ["SELECT app.operator_set_plan($1, 'enterprise')", [ids.tenant]],
+      code: "DT403",
+    },
+    "operator_stats(integer)": { call: () => ["SELECT app.operator_stats(7)", []], code: "DT403" },
+    "operator_audit_log(uuid,zone,uuid,integer)": {
+      call: () => ["SELECT * FROM app.operator_audit_log(NULL, NULL, NULL, 10)", []],
+      code: "DT403",
+    },
+    "operator_security_events(uuid,text,zone,uuid,integer)": {
+      call: () => ["SELECT * FROM app.operator_security_events(NULL, NULL, NULL, NULL, 10)", []],
+      code: "DT403",
+    },
+    "record_security_events(jsonb)": {
+      call: (ids) => [
+        `SELECT app.record_security_events(jsonb_build_array(jsonb_build_object('tenant_id', $1::text,
+           'kind', 'forbidden', 'reason', 'forged', 'count', 1, 'first_seen_at', now(), 'last_seen_at', now())))`,
+        [ids.tenant],
+      ],
+      code: "DT403",
+    },
     "apply_stripe_event(text,text,bigint,jsonb,text,integer)": {
       call: (ids) => [
         "SELECT * FROM app.apply_stripe_event('evt_forged', 'customer.subscription.updated', 1, $1, 'enterprise', 0)",

@@ -294,6 +294,11 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     const own = await (await call("/v1/maintenance/runs?limit=100", { headers: f.b.headers })).text();
     expect(own).not.toContain(f.a.tenant.id);
   },
+  "GET /v1/security-events": async (f) => {
+    expect((await call("/v1/security-events", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/security-events?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.a.tenant.id);
+  },
   "GET /v1/events": async (f) => {
     expect((await call("/v1/events", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call("/v1/events?limit=100", { headers: f.b.headers })).text();

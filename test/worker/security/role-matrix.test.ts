@@ -170,6 +170,12 @@ const ACTIONS: Action[] = [
   },
   { name: "read the audit log", minRole: "admin", ok: 200, request: () => ({ method: "GET", path: "/v1/audit-log" }) },
   {
+    name: "read security events",
+    minRole: "admin",
+    ok: 200,
+    request: () => ({ method: "GET", path: "/v1/security-events" }),
+  },
+  {
     name: "transfer ownership",
     minRole: "owner",
     ok: 204,

@@ -34,6 +34,7 @@ describe("database round trips per request", () => {
       ["POST", "/v1/api-keys", { name: "rt", role: "viewer", scopes: ["*"] }],
       ["DELETE", `/v1/api-keys/${key.id}`],
       ["GET", "/v1/audit-log"],
+      ["GET", "/v1/security-events"],
       ["POST", "/v1/companies", { name: "Round Trip Ltd" }],
       ["GET", "/v1/companies?q=round%20trip"],
       ["GET", "/v1/register/companies?sic_section=J&postcode_area=EC"],

@@ -23,12 +23,20 @@ const AS_TEXT = new Set(["PgDateString", "PgTimestampString"]);
 export function selectList(columns: Record<string, Column>, alias?: string): SQL {
   return sql.join(
     Object.values(columns).map((column) => {
-      const name = sql.identifier(column.name);
-      const ref = alias ? sql`${sql.identifier(alias)}.${name}` : name;
-      return AS_TEXT.has(column.columnType) ? sql`${ref}::text as ${name}` : ref;
+      const ref = columnRef(column, alias);
+      return AS_TEXT.has(column.columnType) ? sql`${ref}::text as ${sql.identifier(column.name)}` : ref;
     }),
     sql`, `,
   );
+}
+
+/**
+ * One column by its quoted SQL name, qualified by `alias` if given: for an expression over columns
+ * (drizzle's own `${column}` renders `"table"."column"`, which an aliased table does not answer to).
+ */
+export function columnRef(column: Column, alias?: string): SQL {
+  const name = sql.identifier(column.name);
+  return alias ? sql`${sql.identifier(alias)}.${name}` : sql`${name}`;
 }
 
 /** All of `columns` but those named by `keys`: for a list that is most of a table. */

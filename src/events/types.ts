@@ -36,5 +36,3 @@ export const EVENT_PREFIXES = [...new Set(EVENT_TYPES.map((type) => `${type.spli
 
 /** An event's public id carries its place in the feed: `evt_<transaction id>_<sequence>`. */
 export const EVENT_ID_PATTERN = /^evt_(\d{1,20})_(\d{1,19})$/;
-
-export const eventIdSql = `'evt_' || txid::text || '_' || id::text`;

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, customType, index, jsonb, pgPolicy, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { EventType } from "../../events/types";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appMaintenance } from "./roles";
 import { tenantId } from "./tenant-scoped";
@@ -19,7 +20,7 @@ export const events = pgTable(
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     tenantId: tenantId(),
-    type: text("type").notNull(),
+    type: text("type").$type<EventType>().notNull(),
     /** What the event is about (`company`, `contact`, ...) and its id: erasure scrubs by it. */
     resourceType: text("resource_type").notNull(),
     resourceId: text("resource_id"),

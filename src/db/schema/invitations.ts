@@ -9,7 +9,8 @@ import { users } from "./users";
 export const INVITATION_ROLES = ["admin", "editor", "viewer"] as const;
 export type InvitationRole = (typeof INVITATION_ROLES)[number];
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
+// Generic in the name so that RowOf sees each column's literal SQL name.
+const ts = <Name extends string>(name: Name) => timestamp(name, { withTimezone: true, mode: "string" });
 
 /**
  * An offer of membership to an email address. The token (256 random bits) is shown once, to the

@@ -36,7 +36,7 @@ export const webhookEndpoints = pgTable(
     enabledEvents: text("enabled_events").array().notNull(),
     enabled: boolean("enabled").notNull().default(true),
     /** Why delivery stopped on its own: `gone` (the receiver answered 410), `failing` (5 days). */
-    disabledReason: text("disabled_reason"),
+    disabledReason: text("disabled_reason", { enum: ["gone", "failing"] }),
     secret: text("secret").notNull(),
     previousSecret: text("previous_secret"),
     previousSecretExpiresAt: timestamp("previous_secret_expires_at", { withTimezone: true, mode: "string" }),

@@ -2,6 +2,8 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "../../billing/catalogue";
+import { subscriptions } from "../../db/schema/subscriptions";
+import { type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { planIdSchema } from "../plans/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
@@ -41,16 +43,21 @@ export const getSubscriptionRoute = createRoute({
   },
 });
 
-interface SubscriptionRow extends Record<string, unknown> {
+// The subscription's own dates, as stored (nullable, and null too when the left join finds none).
+const periodColumns = {
+  currentPeriodStart: subscriptions.currentPeriodStart,
+  currentPeriodEnd: subscriptions.currentPeriodEnd,
+  graceEndsAt: subscriptions.graceEndsAt,
+};
+
+/** The rest are expressions: the entitlements' plan, defaults for a tenant that never subscribed. */
+type SubscriptionRow = RowOf<typeof periodColumns> & {
   plan: string;
   subscribed_plan: string;
   status: SubscriptionStatus;
-  current_period_start: string | null;
-  current_period_end: string | null;
-  grace_ends_at: string | null;
   cancel_at_period_end: boolean;
   billing_account: boolean;
-}
+};
 
 export const getSubscription = new OpenAPIHono<AppEnv>().openapi(getSubscriptionRoute, async (c) => {
   const {
@@ -58,7 +65,7 @@ export const getSubscription = new OpenAPIHono<AppEnv>().openapi(getSubscription
   } = await c.var.scoped.batch((db) => [
     db.execute<SubscriptionRow>(sql`
       select e.plan, t.plan as subscribed_plan, coalesce(s.status, 'active') as status,
-             s.current_period_start, s.current_period_end, s.grace_ends_at,
+             ${selectList(periodColumns, "s")},
              coalesce(s.cancel_at_period_end, false) as cancel_at_period_end,
              s.stripe_customer_id is not null as billing_account
         from tenants t

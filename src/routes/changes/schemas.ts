@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
-import { CHANGE_TYPES, type ChangeType } from "../../db/schema/company-changes";
+import { CHANGE_TYPES, companyChanges } from "../../db/schema/company-changes";
+import { type RowOf, selectList } from "../../db/selection";
 import { decodeCursor, pageQuerySchema } from "../../http/pagination";
 import { isoTimestamp, timestampInputSchema, timestampSchema } from "../../http/timestamps";
 
@@ -35,15 +36,17 @@ export const changesQuerySchema = pageQuerySchema.extend({
     .openapi({ param: { name: "since", in: "query" }, description: "Inclusive lower bound of detected_at" }),
 });
 
-interface ChangeRow extends Record<string, unknown> {
-  id: string;
-  company_id: string;
-  type: ChangeType;
-  detected_at: string;
-  details: Record<string, unknown>;
-  contact_id: string | null;
-  contact_name: string | null;
-}
+/** What the API shows of a change: not the tenant or the subject's hash. */
+const changeColumns = {
+  id: companyChanges.id,
+  companyId: companyChanges.companyId,
+  type: companyChanges.type,
+  detectedAt: companyChanges.detectedAt,
+  details: companyChanges.details,
+};
+
+/** A change and, from the left-joined contact (so possibly null), the person it is about. */
+type ChangeRow = RowOf<typeof changeColumns> & { contact_id: string | null; contact_name: string | null };
 
 /**
  * One page of changes, newest first, matching `where` (the caller's own filters) and the query's
@@ -58,7 +61,7 @@ export function changesStatement(where: SQL, query: z.infer<typeof changesQueryS
     query.since ? sql`h.detected_at >= ${query.since}::timestamptz` : undefined,
     before ? sql`(h.detected_at, h.id) < (${before[0]}::timestamptz, ${before[1]}::uuid)` : undefined,
   ].filter((filter): filter is SQL => filter !== undefined);
-  return sql`select h.id, h.company_id, h.type, h.detected_at::text, h.details, p.id as contact_id, p.name as contact_name
+  return sql`select ${selectList(changeColumns, "h")}, p.id as contact_id, p.name as contact_name
       from company_changes h
       left join lateral (
         select k.id, k.name from contacts k

@@ -73,7 +73,7 @@ export interface ImportResult {
 }
 
 /** Contacts this transaction wrote (now() is its start), split by the kind of reference they have. */
-const IS_PSC = sql.raw(`(k.source_ref like '%/persons-with-significant-control/%' or k.source_ref like 'psc:%')`);
+const IS_PSC = sql`(k.source_ref like '%/persons-with-significant-control/%' or k.source_ref like 'psc:%')`;
 
 /** Fetches from Companies House, then records the changes and writes company, officers and PSCs in one batch. */
 export async function importNumber(

@@ -2,10 +2,10 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
-import { EVENT_ID_PATTERN, EVENT_PREFIXES, EVENT_TYPES, eventIdSql } from "../../events/types";
+import { EVENT_ID_PATTERN, EVENT_PREFIXES, EVENT_TYPES } from "../../events/types";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../http/pagination";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { type EventRow, eventBody, eventIdSchema, eventSchema } from "./schemas";
+import { EVENT_COLUMNS, type EventRow, eventBody, eventIdSchema, eventSchema } from "./schemas";
 
 const KNOWN_TYPES = new Set<string>([...EVENT_TYPES, ...EVENT_PREFIXES]);
 
@@ -90,7 +90,7 @@ export const listEvents = new OpenAPIHono<AppEnv>().openapi(listEventsRoute, asy
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<EventRow>(sql`select ${sql.raw(eventIdSql)} as id, type, created_at::text, request_id, data
+    db.execute<EventRow>(sql`select ${EVENT_COLUMNS}
       from events where ${sql.join(filters, sql` and `)}
       order by txid, id limit ${query.limit + 1}`),
   ]);

@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { type SQL, sql } from "drizzle-orm";
+import { events } from "../../db/schema";
+import { columnRef, type RowOf, selectList } from "../../db/selection";
 import { EVENT_ID_PATTERN, EVENT_TYPES } from "../../events/types";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 
@@ -20,12 +23,16 @@ export const eventSchema = z
 
 export type EventBody = z.infer<typeof eventSchema>;
 
-export interface EventRow extends Record<string, unknown> {
-  id: string;
-  type: EventBody["type"];
-  created_at: string;
-  request_id: string | null;
-  data: Record<string, unknown>;
-}
+/** An event's public id (`evt_<txid>_<id>`, EVENT_ID_PATTERN) from its row, aliased or not. */
+export const eventIdOf = (alias?: string): SQL =>
+  sql`'evt_' || ${columnRef(events.txid, alias)}::text || '_' || ${columnRef(events.id, alias)}::text`;
+
+/** What the feed shows of an event besides its public id. */
+const eventColumns = { type: events.type, createdAt: events.createdAt, requestId: events.requestId, data: events.data };
+
+export type EventRow = { id: string } & RowOf<typeof eventColumns>;
+
+/** The feed's select list: the public id, then `eventColumns` (the timestamp as text). */
+export const EVENT_COLUMNS = sql`${eventIdOf()} as id, ${selectList(eventColumns)}`;
 
 export const eventBody = (row: EventRow): EventBody => ({ ...row, created_at: isoTimestamp(row.created_at) });

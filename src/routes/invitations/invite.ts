@@ -1,21 +1,24 @@
 import { sql } from "drizzle-orm";
 import type { Config } from "../../config/config";
-import type { InvitationRole } from "../../db/schema/invitations";
+import { type InvitationRole, invitations } from "../../db/schema/invitations";
 import { tenants } from "../../db/schema/tenants";
 import type { ScopedDatabase } from "../../db/scoped-database";
+import type { RowOf } from "../../db/selection";
 import { sendInvitationEmail } from "../../invitations/email";
 import { acceptUrl, generateInvitationToken, hashInvitationToken } from "../../invitations/token";
 import type { Logger } from "../../observability/logger";
 import { invitationBody } from "./schemas";
 
-interface CreatedRow extends Record<string, unknown> {
-  id: string;
-  email: string;
-  role: InvitationRole;
-  invited_by: string | null;
-  created_at: string;
-  expires_at: string;
-}
+/** What app.create_invitation returns (its RETURNS TABLE): these columns of the row it wrote. */
+const createdColumns = {
+  id: invitations.id,
+  email: invitations.email,
+  role: invitations.role,
+  invitedBy: invitations.invitedBy,
+  createdAt: invitations.createdAt,
+  expiresAt: invitations.expiresAt,
+};
+type CreatedRow = RowOf<typeof createdColumns>;
 
 /**
  * Invites an address, in one round trip, then delivers the link: by email when a provider is

@@ -91,14 +91,12 @@ export const listRegisterCompaniesRoute = createRoute({
   },
 });
 
-interface ListedRow extends RegisterCompanyRow {
-  lname: string;
-  distance: number;
-}
+type ListedRow = RegisterCompanyRow & { lname: string; distance: number };
 
 const textArray = (values: string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 const NAME_KEY = sql`name_key collate "C"`;
 /** `column` starts with `prefix`, as a range an index in byte order serves; U+10FFFF sorts last. */
+// The operators are constants of this file (operators cannot be parameters).
 const startsWith = (column: SQL, prefix: string, [ge, lt]: [string, string] = [">=", "<"]) =>
   sql`(${column} ${sql.raw(ge)} ${prefix} and ${column} ${sql.raw(lt)} ${`${prefix}\u{10FFFF}`})`;
 
@@ -116,7 +114,7 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
     });
   }
   const name = query.name?.toLowerCase() ?? null;
-  const key = similar ? ["distance", "lname", "company_number"] : ["lname", "company_number"];
+  const key: (keyof ListedRow)[] = similar ? ["distance", "lname", "company_number"] : ["lname", "company_number"];
   const after = decodeCursor(query.cursor, key.length);
 
   const filters: SQL[] = [];
@@ -143,7 +141,7 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
     );
   }
   const where = filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`;
-  const columns = sql`${sql.raw(REGISTER_COLUMNS)}, ${NAME_KEY} as lname, ${distance} as distance`;
+  const columns = sql`${REGISTER_COLUMNS}, ${NAME_KEY} as lname, ${distance} as distance`;
   // Similar names: the GiST index hands rows out nearest first (KNN) only when the order is the
   // distance alone, so the inner query takes the nearest rows WITH TIES (no tie is cut in half)
   // and the outer one puts them in the full keyset order.

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { addressSchema } from "../../companies-house/upstream";
-import type { RegisteredOffice } from "../../db/schema/companies";
+import { registerCompanies } from "../../db/schema";
+import { type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
 import { SIC_BY_CODE, SIC_SECTION_LETTERS, sectionOf } from "../../reference/sic-2007";
 
@@ -46,29 +47,30 @@ export const registerCompanySchema = z
   })
   .openapi("RegisterCompany");
 
-export interface RegisterCompanyRow extends Record<string, unknown> {
-  company_number: string;
-  name: string;
-  status: string | null;
-  category: string | null;
-  country_of_origin: string | null;
-  incorporation_date: string | null;
-  dissolution_date: string | null;
-  address: RegisteredOffice | null;
-  sic_codes: string[];
-  accounts_category: string | null;
-  accounts_next_due: string | null;
-  accounts_last_made_up: string | null;
-  confirmation_next_due: string | null;
-  confirmation_last_made_up: string | null;
-  gone_at: string | null;
-  updated_at: string;
-}
+/** What the API shows of a register row: not its keys, postcode parts, hash or load bookkeeping. */
+const registerColumns = {
+  companyNumber: registerCompanies.companyNumber,
+  name: registerCompanies.name,
+  status: registerCompanies.status,
+  category: registerCompanies.category,
+  countryOfOrigin: registerCompanies.countryOfOrigin,
+  incorporationDate: registerCompanies.incorporationDate,
+  dissolutionDate: registerCompanies.dissolutionDate,
+  address: registerCompanies.address,
+  sicCodes: registerCompanies.sicCodes,
+  accountsCategory: registerCompanies.accountsCategory,
+  accountsNextDue: registerCompanies.accountsNextDue,
+  accountsLastMadeUp: registerCompanies.accountsLastMadeUp,
+  confirmationNextDue: registerCompanies.confirmationNextDue,
+  confirmationLastMadeUp: registerCompanies.confirmationLastMadeUp,
+  goneAt: registerCompanies.goneAt,
+  updatedAt: registerCompanies.updatedAt,
+};
 
-export const REGISTER_COLUMNS = `company_number, name, status, category, country_of_origin,
-  incorporation_date::text, dissolution_date::text, address, sic_codes, accounts_category,
-  accounts_next_due::text, accounts_last_made_up::text, confirmation_next_due::text,
-  confirmation_last_made_up::text, gone_at::text, updated_at::text`;
+export type RegisterCompanyRow = RowOf<typeof registerColumns>;
+
+/** The select list of `registerColumns` (dates and timestamps as text). */
+export const REGISTER_COLUMNS = selectList(registerColumns);
 
 export function registerCompanyBody(row: RegisterCompanyRow): z.infer<typeof registerCompanySchema> {
   return {

@@ -63,7 +63,7 @@ export const createWebhookEndpoint = new OpenAPIHono<AppEnv>().openapi(createWeb
     db.execute<EndpointRow>(sql`insert into webhook_endpoints (id, url, description, enabled_events, enabled, secret)
       values (${id}, ${input.url}, ${input.description ?? null}, ${`{${input.enabled_events.join(",")}}`}::text[],
         ${input.enabled}, ${sealed})
-      returning ${sql.raw(ENDPOINT_COLUMNS)}`),
+      returning ${ENDPOINT_COLUMNS}`),
   ]);
   const [row] = result.rows;
   if (!row) throw new Error("insert returned no endpoint");

@@ -31,7 +31,7 @@ export const getWebhookEndpoint = new OpenAPIHono<AppEnv>().openapi(getWebhookEn
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<EndpointRow>(sql`select ${sql.raw(ENDPOINT_COLUMNS)} from webhook_endpoints where id = ${id}`),
+    db.execute<EndpointRow>(sql`select ${ENDPOINT_COLUMNS} from webhook_endpoints where id = ${id}`),
   ]);
   const [row] = result.rows;
   if (!row) throw notFound();

@@ -45,7 +45,7 @@ export const listWebhookDeliveries = new OpenAPIHono<AppEnv>().openapi(listWebho
     results: [endpoint, result],
   } = await c.var.scoped.batch((db) => [
     db.execute(sql`select 1 from webhook_endpoints where id = ${id}`),
-    db.execute<DeliveryRow & { created_order: string }>(sql`select ${sql.raw(DELIVERY_COLUMNS)},
+    db.execute<DeliveryRow & { created_order: string }>(sql`select ${DELIVERY_COLUMNS},
         d.created_at::text as created_order
       from webhook_deliveries d join events ev on ev.id = d.event_id
       where ${sql.join(filters, sql` and `)}

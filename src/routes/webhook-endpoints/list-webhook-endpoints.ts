@@ -29,7 +29,7 @@ export const listWebhookEndpoints = new OpenAPIHono<AppEnv>().openapi(listWebhoo
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<EndpointRow>(sql`select ${sql.raw(ENDPOINT_COLUMNS)} from webhook_endpoints
+    db.execute<EndpointRow>(sql`select ${ENDPOINT_COLUMNS} from webhook_endpoints
       where ${after ? sql`(created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql`true`}
       order by created_at, id limit ${query.limit + 1}`),
   ]);

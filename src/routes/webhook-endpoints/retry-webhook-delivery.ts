@@ -42,7 +42,7 @@ export const retryWebhookDelivery = new OpenAPIHono<AppEnv>().openapi(retryWebho
          where id = ${delivery_id} and endpoint_id = ${id} and status in ('pending', 'failed')
         returning *
       )
-      select ${sql.raw(DELIVERY_COLUMNS)} from due d join events ev on ev.id = d.event_id`),
+      select ${DELIVERY_COLUMNS} from due d join events ev on ev.id = d.event_id`),
   ]);
   const [found] = before.rows;
   if (!found) throw new ApiError("not_found", "No delivery with that id for this endpoint.");

@@ -46,7 +46,7 @@ export const rotateWebhookSecret = new OpenAPIHono<AppEnv>().openapi(rotateWebho
     db.execute<EndpointRow>(sql`update webhook_endpoints set previous_secret = secret, secret = ${sealed},
         previous_secret_expires_at = now() + make_interval(hours => ${ROTATION_OVERLAP_HOURS})
       where id = ${id}
-      returning ${sql.raw(ENDPOINT_COLUMNS)}`),
+      returning ${ENDPOINT_COLUMNS}`),
   ]);
   const [row] = result.rows;
   if (!row) throw notFound();

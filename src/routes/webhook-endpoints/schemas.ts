@@ -1,11 +1,14 @@
 import { z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
+import { webhookDeliveries, webhookEndpoints } from "../../db/schema";
+import { type RowOf, selectList } from "../../db/selection";
 import { ApiError } from "../../errors/api-error";
 import { EVENT_TYPES } from "../../events/types";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
-import { DELIVERY_STATUSES, type DeliveryStatus } from "../../webhooks/delivery-status";
-import { eventIdSchema } from "../events/schemas";
+import { DELIVERY_STATUSES } from "../../webhooks/delivery-status";
+import { eventIdOf, eventIdSchema } from "../events/schemas";
 
 export const MAX_URL = 2048;
 const INT32_MAX = 2_147_483_647;
@@ -46,21 +49,24 @@ export const webhookEndpointWithSecretSchema = webhookEndpointSchema
 
 export type WebhookEndpointBody = z.infer<typeof webhookEndpointSchema>;
 
-export interface EndpointRow extends Record<string, unknown> {
-  id: string;
-  url: string;
-  description: string | null;
-  enabled_events: string[];
-  enabled: boolean;
-  disabled_reason: "gone" | "failing" | null;
-  failing_since: string | null;
-  previous_secret_expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** What the API shows of an endpoint: never the sealed secrets or the tenant. */
+export const endpointColumns = {
+  id: webhookEndpoints.id,
+  url: webhookEndpoints.url,
+  description: webhookEndpoints.description,
+  enabledEvents: webhookEndpoints.enabledEvents,
+  enabled: webhookEndpoints.enabled,
+  disabledReason: webhookEndpoints.disabledReason,
+  failingSince: webhookEndpoints.failingSince,
+  previousSecretExpiresAt: webhookEndpoints.previousSecretExpiresAt,
+  createdAt: webhookEndpoints.createdAt,
+  updatedAt: webhookEndpoints.updatedAt,
+};
 
-export const ENDPOINT_COLUMNS = `id, url, description, enabled_events, enabled, disabled_reason, failing_since::text,
-  previous_secret_expires_at::text, created_at::text, updated_at::text`;
+export type EndpointRow = RowOf<typeof endpointColumns>;
+
+/** The select list of `endpointColumns` (timestamps as text), for SELECT and RETURNING. */
+export const ENDPOINT_COLUMNS = selectList(endpointColumns);
 
 export function endpointBody(row: EndpointRow): WebhookEndpointBody {
   return {
@@ -93,25 +99,26 @@ export const webhookDeliverySchema = z
 
 export type WebhookDeliveryBody = z.infer<typeof webhookDeliverySchema>;
 
-export interface DeliveryRow extends Record<string, unknown> {
-  id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: string;
-  status: DeliveryStatus;
-  attempts: number;
-  response_status: number | null;
-  duration_ms: number | null;
-  last_error: string | null;
-  last_attempt_at: string | null;
-  next_attempt_at: string | null;
-  created_at: string;
-}
+// A delivery's own columns, before and after the two that come from its event.
+const deliveryHead = { id: webhookDeliveries.id, endpointId: webhookDeliveries.endpointId };
+const deliveryTail = {
+  status: webhookDeliveries.status,
+  attempts: webhookDeliveries.attempts,
+  responseStatus: webhookDeliveries.responseStatus,
+  durationMs: webhookDeliveries.durationMs,
+  lastError: webhookDeliveries.lastError,
+  lastAttemptAt: webhookDeliveries.lastAttemptAt,
+  nextAttemptAt: webhookDeliveries.nextAttemptAt,
+  createdAt: webhookDeliveries.createdAt,
+};
 
-/** Columns of `webhook_deliveries d join events ev`. */
-export const DELIVERY_COLUMNS = `d.id, d.endpoint_id, 'evt_' || ev.txid::text || '_' || ev.id::text as event_id,
-  ev.type as event_type, d.status, d.attempts, d.response_status, d.duration_ms, d.last_error,
-  d.last_attempt_at::text, d.next_attempt_at::text, d.created_at::text`;
+export type DeliveryRow = RowOf<typeof deliveryHead> & { event_id: string; event_type: string } & RowOf<
+    typeof deliveryTail
+  >;
+
+/** Columns of `webhook_deliveries d join events ev`: the public event id and type come from the event. */
+export const DELIVERY_COLUMNS = sql`${selectList(deliveryHead, "d")}, ${eventIdOf("ev")} as event_id,
+  ev.type as event_type, ${selectList(deliveryTail, "d")}`;
 
 export function deliveryBody(row: DeliveryRow): WebhookDeliveryBody {
   return {

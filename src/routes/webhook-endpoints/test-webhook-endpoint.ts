@@ -39,7 +39,7 @@ export const testWebhookEndpoint = new OpenAPIHono<AppEnv>().openapi(testWebhook
     db.execute<{ enabled: boolean }>(sql`select enabled from webhook_endpoints where id = ${id}`),
     db.execute(sql`select app.send_test_event(${id}::uuid)`),
     // Its own statement: rows the function wrote are visible from the next statement on.
-    db.execute<DeliveryRow>(sql`select ${sql.raw(DELIVERY_COLUMNS)}
+    db.execute<DeliveryRow>(sql`select ${DELIVERY_COLUMNS}
       from webhook_deliveries d join events ev on ev.id = d.event_id
       where d.txid = pg_current_xact_id_if_assigned() and d.endpoint_id = ${id} and ev.type = 'webhook.test'`),
   ]);

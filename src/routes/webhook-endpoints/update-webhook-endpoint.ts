@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { webhookEndpoints } from "../../db/schema";
+import { assignment } from "../../db/selection";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import { assertWebhookUrl } from "../../webhooks/url-guard";
@@ -53,14 +55,18 @@ export const updateWebhookEndpoint = new OpenAPIHono<AppEnv>().openapi(updateWeb
   const input = c.req.valid("json");
   if (input.url !== undefined) assertWebhookUrl(input.url, urlPolicy(c));
   const changes: SQL[] = [];
-  if (input.url !== undefined) changes.push(sql`url = ${input.url}`);
+  if (input.url !== undefined) changes.push(assignment(webhookEndpoints.url, input.url));
   if (input.enabled_events !== undefined) {
-    changes.push(sql`enabled_events = ${`{${input.enabled_events.join(",")}}`}::text[]`);
+    const events = `{${input.enabled_events.join(",")}}`;
+    changes.push(assignment(webhookEndpoints.enabledEvents, sql`${events}::text[]`));
   }
-  if (input.description !== undefined) changes.push(sql`description = ${input.description}`);
+  if (input.description !== undefined) changes.push(assignment(webhookEndpoints.description, input.description));
   if (input.enabled !== undefined) {
-    changes.push(sql`enabled = ${input.enabled}`);
-    if (input.enabled) changes.push(sql`disabled_reason = null, failing_since = null`);
+    changes.push(assignment(webhookEndpoints.enabled, input.enabled));
+    // Enabling by hand clears what automatic disabling left behind.
+    if (input.enabled) {
+      changes.push(assignment(webhookEndpoints.disabledReason, null), assignment(webhookEndpoints.failingSince, null));
+    }
   }
   if (changes.length === 0) {
     throw new ApiError("validation_failed", "Nothing to change.", {
@@ -71,7 +77,7 @@ export const updateWebhookEndpoint = new OpenAPIHono<AppEnv>().openapi(updateWeb
     results: [result],
   } = await c.var.scoped.batch((db) => [
     db.execute<EndpointRow>(sql`update webhook_endpoints set ${sql.join(changes, sql`, `)} where id = ${id}
-      returning ${sql.raw(ENDPOINT_COLUMNS)}`),
+      returning ${ENDPOINT_COLUMNS}`),
   ]);
   const [row] = result.rows;
   if (!row) throw notFound();

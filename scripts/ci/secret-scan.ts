@@ -36,6 +36,12 @@ const rules = {
         patterns: [
           // src/auth/api-keys.ts: dtk_<tenant, 22 base64url>_<secret, 43 base64url>.
           { name: "Detecktiv API key", patterns: ["/dtk_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}/"] },
+          // src/auth/operator-keys.ts: an operator key reaches every tenant through /internal.
+          { name: "Detecktiv operator key", patterns: ["/dop_[A-Za-z0-9_-]{43}/"] },
+          // src/invitations/token.ts: an unaccepted invitation joins whoever holds it to a tenant.
+          { name: "Detecktiv invitation token", patterns: ["/dti_[A-Za-z0-9_-]{43}/"] },
+          // src/webhooks/secrets.ts: an endpoint's signing secret forges our webhook signatures.
+          { name: "webhook signing secret", patterns: ["/whsec_[A-Za-z0-9+/]{43}=?/"] },
           // Wrangler's and dotenv's local secrets files are gitignored; committed, they leak.
           { name: "local secrets file", filePathGlobs: ["**/.dev.vars", "**/.env"] },
         ],

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, runCiScript } from "./run-script";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const BASE64URL = `${ALPHANUMERIC}-_`;
 const random = (length: number, alphabet = ALPHANUMERIC) =>
   Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join("");
 
@@ -26,6 +27,9 @@ const secrets = {
     .toString(),
   databaseUrl: `postgres${"ql"}://app_api:${random(24)}@ep-quiet-sky-123456.eu-west-2.aws.neon.tech/neondb`,
   apiKey: `dt${"k"}_${random(22)}_${random(43)}`,
+  operatorKey: `do${"p"}_${random(43, BASE64URL)}`,
+  invitation: `dt${"i"}_${random(43, BASE64URL)}`,
+  webhookSecret: `whse${"c"}_${randomBytes(32).toString("base64")}`,
 };
 
 const tempDirs: string[] = [];
@@ -69,6 +73,9 @@ describe("secret scan", () => {
         `export const githubToken = "${secrets.github}";`,
         `export const databaseUrl = "${secrets.databaseUrl}";`,
         `export const apiKey = "${secrets.apiKey}";`,
+        `export const operatorKey = "${secrets.operatorKey}";`,
+        `export const invitation = "${secrets.invitation}";`,
+        `export const webhookSecret = "${secrets.webhookSecret}";`,
       ].join("\n"),
     );
     repo.write("deploy/signing.pem", secrets.privateKey);
@@ -89,13 +96,19 @@ describe("secret scan", () => {
     }
     expect(run.output).toMatch(/deploy\/signing\.pem:1:1\n {2}@secretlint\/secretlint-rule-privatekey/);
     expect(run.output).toContain("@secretlint/secretlint-rule-pattern: found matching Detecktiv API key: ****");
-    expect(run.output).toMatch(/secret scan: 3 files, 0 history blobs; 7 findings, 0 allow-listed, 7 not/);
+    for (const name of ["Detecktiv operator key", "Detecktiv invitation token", "webhook signing secret"]) {
+      expect(run.output).toContain(`@secretlint/secretlint-rule-pattern: found matching ${name}: ****`);
+    }
+    expect(run.output).toMatch(/secret scan: 3 files, 0 history blobs; 10 findings, 0 allow-listed, 10 not/);
     for (const value of [
       secrets.awsKeyId,
       secrets.awsSecret,
       secrets.stripe,
       secrets.github,
       secrets.apiKey,
+      secrets.operatorKey,
+      secrets.invitation,
+      secrets.webhookSecret,
       secrets.databaseUrl,
     ]) {
       expect(run.output).not.toContain(value);

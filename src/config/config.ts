@@ -45,6 +45,8 @@ const configSchema = z.object({
   SECURITY_EVENTS_FLUSH_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   SECURITY_EVENTS_ADDRESS_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SECURITY_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  // At least 40: Stripe takes meter events up to 35 days old, and a report's id must outlive its resends.
+  USAGE_REPORTS_RETENTION_DAYS: z.coerce.number().int().min(40).max(3650).default(400),
   NEON_FETCH_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   // A request's whole database time; queue and cron work get it per round trip.
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

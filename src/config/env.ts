@@ -32,6 +32,7 @@ export interface Env {
   SECURITY_EVENTS_FLUSH_MS?: string;
   SECURITY_EVENTS_ADDRESS_RETENTION_DAYS?: string;
   SECURITY_EVENTS_RETENTION_DAYS?: string;
+  USAGE_REPORTS_RETENTION_DAYS?: string;
   /** Development and tests only: send the Neon HTTP driver to a local server instead of Neon. */
   NEON_FETCH_ENDPOINT?: string;
   DATABASE_TIMEOUT_MS?: string;

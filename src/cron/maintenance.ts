@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Env } from "../config/env";
+import { requeueUsageReports } from "../jobs/billing/sweep";
 import type { Logger } from "../observability/logger";
 import { sweepWebhookOutbox } from "../webhooks/sweep";
 import { DATA_CLASSES, purgeClass } from "./retention-purge";
@@ -67,13 +68,15 @@ export function revokeExpiredApiKeys(run: MaintenanceRun): Promise<number> {
 const IDEMPOTENCY_KEYS = DATA_CLASSES.filter((spec) => spec.dataClass === "idempotency_keys");
 
 /**
- * The 15-minute maintenance: stuck and forgotten scrape jobs, the webhook outbox, expired API keys, expired
- * idempotency records. (There are no denormalised counters to refresh yet.) True when all done.
+ * The 15-minute maintenance: stuck and forgotten scrape jobs, the webhook outbox, usage reports
+ * Stripe never got, expired API keys, expired idempotency records. (There are no denormalised counters to refresh yet.) True when all done.
  */
 export async function runMaintenance(env: Env, run: MaintenanceRun, batchSize: number, logger: Logger) {
   await requeueScrapeJobs(env, run, logger);
   if (!run.hasTime()) return false;
   await sweepWebhookOutbox(env, run, logger);
+  if (!run.hasTime()) return false;
+  await requeueUsageReports(env, run, logger);
   if (!run.hasTime()) return false;
   await revokeExpiredApiKeys(run);
   for (const spec of IDEMPOTENCY_KEYS) {

@@ -1,9 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Config } from "../config/config";
 import type { Logger } from "../observability/logger";
 import { RETENTION_SETTINGS, type RetentionSetting } from "../privacy/retention";
+import { type PlatformRetention, purgePlatformRetention } from "./platform-retention";
 import type { MaintenanceRun } from "./run";
-import { purgeSecurityEvents } from "./security-event-purge";
 import { purgeDeletedTenants } from "./tenant-purge";
 
 /** What one data class's purge deletes: rows of `table` whose `column` is past the period. */
@@ -122,7 +121,7 @@ export async function purgeExpired(
   run: MaintenanceRun,
   batchSize: number,
   logger: Logger,
-  config?: Pick<Config, "SECURITY_EVENTS_ADDRESS_RETENTION_DAYS" | "SECURITY_EVENTS_RETENTION_DAYS">,
+  config?: PlatformRetention,
 ): Promise<boolean> {
   const totals: Record<string, number> = {};
   let done = true;
@@ -134,8 +133,8 @@ export async function purgeExpired(
   }
   // Then offboarding: deleted tenants past their restore window go entirely.
   done = done && (await purgeDeletedTenants(run, batchSize, totals));
-  // Then the platform's security events: their addresses, later the events.
-  if (config) done = done && (await purgeSecurityEvents(run, batchSize, config, totals));
+  // Then what the platform's settings keep: security events (their addresses first) and usage reports.
+  if (config) done = done && (await purgePlatformRetention(run, batchSize, config, totals));
   if (!done) {
     logger.info("retention purge out of time; the next run carries on", { purged: totals });
     return false;

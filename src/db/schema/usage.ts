@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, date, index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { currentTenantId } from "./identity";
-import { appApi, appAuth, appPlatform } from "./roles";
+import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 import { purgePolicies, tenantId } from "./tenant-scoped";
 
 /**
@@ -46,18 +46,31 @@ export const usageReports = pgTable(
     stripeCustomerId: text("stripe_customer_id"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
     reportedAt: timestamp("reported_at", { withTimezone: true, mode: "string" }),
+    /** When the maintenance sweep last put an unreported report back on the billing queue. */
+    requeuedAt: timestamp("requeued_at", { withTimezone: true, mode: "string" }),
   },
   (t) => [
     index("usage_reports_unreported_idx")
       .on(t.createdAt)
       .where(sql`${t.reportedAt} is null and ${t.stripeCustomerId} is not null`),
     index("usage_reports_tenant_idx").on(t.tenantId),
+    // The retention purge takes the oldest reports first, whatever the tenant.
+    index("usage_reports_created_idx").on(t.createdAt),
     pgPolicy("usage_reports_api_select", {
       for: "select",
       to: appApi,
       using: sql`${t.tenantId} = ${currentTenantId}`,
     }),
     pgPolicy("usage_reports_auth_all", { for: "all", to: appAuth, using: sql`true`, withCheck: sql`true` }),
-    ...purgePolicies("usage_reports", t.tenantId),
+    // The maintenance cron sweeps unreported reports back onto the billing queue (requeued_at
+    // only) and deletes reports past USAGE_REPORTS_RETENTION_DAYS, whichever the tenant.
+    pgPolicy("usage_reports_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
+    pgPolicy("usage_reports_maintenance_update", {
+      for: "update",
+      to: appMaintenance,
+      using: sql`true`,
+      withCheck: sql`true`,
+    }),
+    pgPolicy("usage_reports_maintenance_delete", { for: "delete", to: appMaintenance, using: sql`true` }),
   ],
 ).enableRLS();

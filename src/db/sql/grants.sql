@@ -147,6 +147,7 @@ GRANT SELECT (plan) ON tenants TO app_auth;
 GRANT UPDATE (deleted_at, plan) ON tenants TO app_auth;
 GRANT UPDATE (plan, purge_started_at) ON tenants TO app_maintenance;
 GRANT UPDATE (plan, suspended_at, suspension_reason) ON tenants TO app_platform;
+GRANT UPDATE (requeued_at) ON usage_reports TO app_maintenance;
 GRANT UPDATE (email, name) ON users TO app_api;
 GRANT UPDATE (email, name) ON users TO app_auth;
 GRANT UPDATE (next_attempt_at, status) ON webhook_deliveries TO app_api;

@@ -619,15 +619,15 @@ CREATE POLICY usage_reports_auth_all ON usage_reports AS PERMISSIVE FOR ALL TO a
   USING (true)
   WITH CHECK (true);
 
-CREATE POLICY usage_reports_maintenance_purge_delete ON usage_reports AS PERMISSIVE FOR DELETE TO app_maintenance
-  USING ((tenant_id IN ( SELECT t.id
-   FROM tenants t
-  WHERE t.purge_started_at IS NOT NULL)));
+CREATE POLICY usage_reports_maintenance_delete ON usage_reports AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING (true);
 
-CREATE POLICY usage_reports_maintenance_purge_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_maintenance
-  USING ((tenant_id IN ( SELECT t.id
-   FROM tenants t
-  WHERE t.purge_started_at IS NOT NULL)));
+CREATE POLICY usage_reports_maintenance_select ON usage_reports AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY usage_reports_maintenance_update ON usage_reports AS PERMISSIVE FOR UPDATE TO app_maintenance
+  USING (true)
+  WITH CHECK (true);
 
 CREATE POLICY users_api_select ON users AS PERMISSIVE FOR SELECT TO app_api
   USING (id = (( SELECT app.user_id() AS user_id)) OR (id IN ( SELECT m.user_id

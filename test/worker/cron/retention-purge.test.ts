@@ -148,13 +148,14 @@ describe("retention purge cron", () => {
     const since = await databaseNow();
     const a = await signedIn("admin");
     for (let i = 0; i < 3; i++) await seed(a, { deleted: 45, results: 100, audit: 500 });
-    // One row per statement, twelve statements per run (a run with nothing left to do needs one
-    // per data class, the tenant purge's and the two security-event steps'): a run can look at
-    // every class once more than it has rows, so three tenants' worth of rows take several runs.
-    const budget = { RETENTION_BATCH_SIZE: "1", CRON_MAX_STATEMENTS: "12" };
+    // One row per statement, thirteen statements per run (a run with nothing left to do needs one
+    // per data class, the tenant purge's, the two security-event steps' and the usage reports'): a
+    // run can look at every class once more than it has rows, so three tenants' worth of rows take
+    // several runs.
+    const budget = { RETENTION_BATCH_SIZE: "1", CRON_MAX_STATEMENTS: "13" };
     await runCron("retentionPurge", budget);
     const [first] = await runsSince(since);
-    expect(first).toMatchObject({ completed: false, statements: 12 });
+    expect(first).toMatchObject({ completed: false, statements: 13 });
     for (let i = 0; i < 30 && !(await runsSince(since)).at(-1)?.completed; i++) {
       await runCron("retentionPurge", budget);
     }
@@ -162,6 +163,25 @@ describe("retention purge cron", () => {
     const left = await remaining(a);
     expect(left.companies.filter((n) => n === "Deleted long ago")).toEqual([]);
     expect(left.audit).toEqual(["seed.recent", "seed.recent", "seed.recent"]);
+  });
+
+  it("deletes usage reports past USAGE_REPORTS_RETENTION_DAYS, whatever the tenant, and keeps younger ones", async () => {
+    const a = await signedIn("admin");
+    const reports = (await owner().query(
+      `INSERT INTO usage_reports (id, tenant_id, metric, day, value, created_at) VALUES
+         (gen_random_uuid(), $1, 'api_requests', current_date - 401, 5, now() - interval '401 days'),
+         (gen_random_uuid(), $1, 'api_requests', current_date - 60, 6, now() - interval '60 days')
+       RETURNING id, value::int`,
+      [a.tenant.id],
+    )) as { id: string; value: number }[];
+    await runCron("retentionPurge");
+    const left = async () =>
+      (await owner().query("SELECT value::int FROM usage_reports WHERE id = any($1) ORDER BY value", [
+        reports.map((r) => r.id),
+      ])) as { value: number }[];
+    expect(await left()).toEqual([{ value: 6 }]);
+    await runCron("retentionPurge", { USAGE_REPORTS_RETENTION_DAYS: "45" });
+    expect(await left()).toEqual([]);
   });
 
   it("lets overlapping runs take turns: a run that finds the lease held purges nothing and says why", async () => {

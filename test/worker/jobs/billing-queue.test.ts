@@ -1,9 +1,11 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it, vi } from "vitest";
+import type { Env } from "../../../src/config/env";
 import worker from "../../../src/index";
 import type { BillingMessage } from "../../../src/jobs/billing/message";
 import { LOST_ANSWER_CUSTOMER } from "../../servers/fake-stripe";
+import { runCron } from "../cron";
 import { signedIn } from "../factories";
 import { sendAs, signedBegin, sqlAs } from "../harness";
 
@@ -98,5 +100,51 @@ describe("usage reports to Stripe's billing meter events", () => {
       member.tenant.id,
     ]);
     expect(reports).toEqual([{ value: 3 }]);
+  });
+});
+
+describe("the maintenance sweep of usage reports Stripe never got", () => {
+  /** The billing queue as the cron sees it, keeping what was sent. */
+  function capturingQueue() {
+    const sent: string[] = [];
+    const queue = {
+      async sendBatch(messages: Iterable<MessageSendRequest<BillingMessage>>) {
+        for (const message of messages) sent.push(message.body.reportId);
+      },
+    };
+    return { sent, BILLING_QUEUE: queue as unknown as Env["BILLING_QUEUE"] };
+  }
+
+  it("puts an overdue report back on the queue once per six hours; fresh, reported and too old ones stay", async () => {
+    const { member } = await tenantWithCustomer();
+    const [lost, fresh, reported, tooOld] = [
+      await flush(member.tenant.id, 7),
+      await flush(member.tenant.id, 1),
+      await flush(member.tenant.id, 2),
+      await flush(member.tenant.id, 3),
+    ];
+    const age = (id: string | undefined, interval: string) =>
+      owner().query("UPDATE usage_reports SET created_at = now() - $2::interval WHERE id = $1", [id, interval]);
+    await age(lost, "2 hours");
+    await age(reported, "2 hours");
+    await age(tooOld, "36 days");
+    await owner().query("UPDATE usage_reports SET reported_at = now() WHERE id = $1", [reported]);
+    const ours = [lost, fresh, reported, tooOld];
+
+    const queue = capturingQueue();
+    await runCron("maintenance", { BILLING_QUEUE: queue.BILLING_QUEUE });
+    expect(queue.sent.filter((id) => ours.includes(id))).toEqual([lost]);
+
+    // Not again at the next run: Stripe may be refusing, and the queue retries on its own.
+    await runCron("maintenance", { BILLING_QUEUE: queue.BILLING_QUEUE });
+    expect(queue.sent.filter((id) => ours.includes(id))).toEqual([lost]);
+    await owner().query("UPDATE usage_reports SET requeued_at = now() - interval '7 hours' WHERE id = $1", [lost]);
+    await runCron("maintenance", { BILLING_QUEUE: queue.BILLING_QUEUE });
+    expect(queue.sent.filter((id) => ours.includes(id))).toEqual([lost, lost]);
+
+    // The message it sent bills the report once, however often it arrives.
+    expect((await deliver(lost as string)).explicitAcks).toEqual(["m-1"]);
+    expect((await deliver(lost as string, 2)).explicitAcks).toEqual(["m-2"]);
+    expect((await stripeSaw(lost as string)).events).toHaveLength(1);
   });
 });

@@ -89,7 +89,7 @@ export interface paths {
         };
         /**
          * The current tenant
-         * @description The tenant the request acts for: from the token's tenant claim or `X-Tenant-Id`.
+         * @description The tenant the request acts for (from the token's tenant claim or `X-Tenant-Id`), with the modules it has now: those of its plan in force, plus modules an operator enabled for it, minus those an operator disabled.
          */
         get: operations["getTenant"];
         put?: never;
@@ -102,8 +102,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename the current tenant or change its slug
-         * @description Admins only. Slugs are unique: a taken one is a 409.
+         * Rename the current tenant, change its slug or its sector
+         * @description Admins only. Slugs are unique: a taken one is a 409. The sector (a lower-case id such as `it_services`) is the tenant's line of business; feature flags may target it.
          */
         patch: operations["updateTenant"];
         trace?: never;
@@ -612,6 +612,8 @@ export interface paths {
         /**
          * Import a company from Companies House
          * @description Fetches the profile, officers, persons with significant control, latest accounts filing, and (when the profile says there are any) charges and insolvency cases, then creates or updates the company (by number), its active officers and individual PSCs (as contacts, with lawful basis and provenance; erased people are skipped) and records what changed since the last fetch, in one transaction: nothing is written if anything fails. Counts one `companies_house_imports` against the plan's monthly quota (over it: 402, nothing written). Unknown number: 404; Companies House unavailable: 503 with Retry-After; unreadable data: 502.
+         *
+         *     Needs the `companies_house` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["importCompanyFromCompaniesHouse"];
         delete?: never;
@@ -632,6 +634,8 @@ export interface paths {
         /**
          * Add register companies to the book
          * @description Up to 1000 company numbers from the UK register (`GET /v1/register/companies`) become companies of this tenant in one request, with the register's name, status, category, dates, SIC codes and registered office. Repeating the request is harmless: companies already in the book are reported as `existed`.
+         *
+         *     Needs the `register` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["bulkAddCompanies"];
         delete?: never;
@@ -652,6 +656,8 @@ export interface paths {
         /**
          * Re-fetch a company from Companies House
          * @description Two database round trips, with the Companies House call between them: the first reads the company's number, the second writes the fresh data, records the changes since the last fetch (one transaction) and counts one `companies_house_imports` (over the quota: 402).
+         *
+         *     Needs the `companies_house` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["refreshCompanyFromCompaniesHouse"];
         delete?: never;
@@ -742,6 +748,8 @@ export interface paths {
         /**
          * What the latest successful scrape found
          * @description Technographics (each with evidence and confidence) and the web profile, with provenance.
+         *
+         *     Needs the `technographics` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         get: operations["getCompanySignals"];
         put?: never;
@@ -762,6 +770,8 @@ export interface paths {
         /**
          * Search the UK register
          * @description Every company in Companies House's monthly register file (shared reference data, the same for every tenant). Filters combine; pages are cursor-paginated in name order (best match first with `name_match=similar`). Add results to your book with `POST /v1/companies/bulk`.
+         *
+         *     Needs the `register` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         get: operations["listRegisterCompanies"];
         put?: never;
@@ -896,6 +906,8 @@ export interface paths {
         /**
          * Scrape the company's website
          * @description Queues a scrape of the company's website (robots.txt honoured). While a job for the company is queued or running, the request returns that job (200) instead of queueing another (202).
+         *
+         *     Needs the `web_scrape` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["createScrapeJob"];
         delete?: never;
@@ -914,6 +926,8 @@ export interface paths {
         /**
          * Scrape jobs, newest first
          * @description Filter by `status`, `company_id` or `workspace_id`; cursor-paginated.
+         *
+         *     Needs the `web_scrape` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         get: operations["listScrapeJobs"];
         put?: never;
@@ -934,6 +948,8 @@ export interface paths {
         /**
          * A scrape job, with the pages it saw
          * @description Status, attempts, why it failed, and every page it fetched or skipped.
+         *
+         *     Needs the `web_scrape` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         get: operations["getScrapeJob"];
         put?: never;
@@ -956,6 +972,8 @@ export interface paths {
         /**
          * Retry a failed scrape job
          * @description Only a failed job can be retried, and only while no other job for the company is live (else 409).
+         *
+         *     Needs the `web_scrape` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["retryScrapeJob"];
         delete?: never;
@@ -1038,6 +1056,8 @@ export interface paths {
         /**
          * The event feed, oldest first
          * @description Every change worth telling, in the order of the transactions that made them. Pass the last event's id as `after` to read on: an event never appears behind a cursor later (one whose transaction is still open is held back until it commits). Events are kept for the tenant's `events_days` (default 30).
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         get: operations["listEvents"];
         put?: never;
@@ -1058,12 +1078,16 @@ export interface paths {
         /**
          * The tenant's webhook endpoints, oldest first
          * @description Secrets are never listed.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         get: operations["listWebhookEndpoints"];
         put?: never;
         /**
          * Add a webhook endpoint
          * @description An https URL on a public address (the scraper's SSRF guard; no private, loopback or special addresses, default port only). The signing secret is in this response only.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -1082,6 +1106,8 @@ export interface paths {
         /**
          * A webhook endpoint
          * @description Its state (enabled, why it was disabled, failing since when); never its secret.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         get: operations["getWebhookEndpoint"];
         put?: never;
@@ -1089,6 +1115,8 @@ export interface paths {
         /**
          * Remove a webhook endpoint
          * @description Its pending deliveries go with it; the events stay in the feed.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
@@ -1096,6 +1124,8 @@ export interface paths {
         /**
          * Change a webhook endpoint
          * @description URL, event types, description, enabled. Enabling an endpoint that delivery disabled clears the reason; its pending deliveries resume.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;
@@ -1112,6 +1142,8 @@ export interface paths {
         /**
          * Rotate an endpoint's signing secret
          * @description A new secret (shown once). For 24 hours every delivery carries a signature with the old secret too, so the receiver can switch without losing one. Rotating again ends the old one's overlap.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["rotateWebhookEndpointSecret"];
         delete?: never;
@@ -1132,6 +1164,8 @@ export interface paths {
         /**
          * Send a test event to an endpoint
          * @description Records a `webhook.test` event for this endpoint alone and queues its delivery, signed like every other. A disabled endpoint: 409.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["sendWebhookTestEvent"];
         delete?: never;
@@ -1150,6 +1184,8 @@ export interface paths {
         /**
          * An endpoint's deliveries, newest first
          * @description Status, the last response code and duration, attempts so far and the next retry.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -1172,6 +1208,8 @@ export interface paths {
         /**
          * Send a delivery again now
          * @description A failed delivery, or a pending one waiting for its next retry, is due at once (its attempts count on). A delivered one: 409. Retrying does not re-enable a disabled endpoint.
+         *
+         *     Needs the `webhooks` module (see `GET /v1/tenant`): a tenant without it gets 403 `module_disabled`.
          */
         post: operations["retryWebhookDelivery"];
         delete?: never;
@@ -1300,6 +1338,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/internal/tenants/{tenantId}/modules/{module}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Switch a module on or off for one tenant
+         * @description Over what the tenant's plan includes, from its next request on (a route of a module it lacks answers 403 `module_disabled`). Recorded in the platform audit log (`tenant.module_override_set`, with the previous decision and the reason).
+         */
+        put: operations["setTenantModule"];
+        post?: never;
+        /**
+         * Let the plan decide a tenant's module again
+         * @description Removes the operator's override; recorded in the platform audit log (`tenant.module_override_removed`). 404 if there was none.
+         */
+        delete: operations["deleteTenantModule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/stats": {
         parameters: {
             query?: never;
@@ -1355,6 +1417,99 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's feature flags, evaluated
+         * @description Every feature flag with the value it has for this tenant and why: an operator's `override`, `targeting` (plan in force, sector), `rollout` (a stable bucket of tenant and flag) or `default`. Evaluated in Postgres inside the request's one round trip.
+         */
+        get: operations["getFeatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every feature flag
+         * @description Ordered by key, each with its targeting, rollout and per-tenant overrides.
+         */
+        get: operations["listFeatureFlags"];
+        put?: never;
+        /**
+         * Create a feature flag
+         * @description Recorded in the platform audit log (`flag.created`). A taken key is 409; a target plan that does not exist is 422. Tenants see the flag from their next request on (`GET /v1/features`).
+         */
+        post: operations["createFeatureFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One feature flag */
+        get: operations["getFeatureFlag"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a feature flag
+         * @description With its per-tenant overrides; recorded in the platform audit log (`flag.deleted`, with the flag as it was).
+         */
+        delete: operations["deleteFeatureFlag"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a feature flag
+         * @description Changes the fields given; recorded in the platform audit log (`flag.updated`, with before and after). Raising the rollout keeps every tenant already in it.
+         */
+        patch: operations["updateFeatureFlag"];
+        trace?: never;
+    };
+    "/internal/flags/{key}/tenants/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Fix a flag's value for one tenant
+         * @description Wins over targeting and rollout from the tenant's next request on. Recorded in the platform audit log (`flag.override_set`, with the previous value). 404 if the flag or the tenant does not exist.
+         */
+        put: operations["setFeatureFlagOverride"];
+        post?: never;
+        /**
+         * Remove a tenant's override of a flag
+         * @description The tenant falls back to targeting, rollout and default. Recorded in the platform audit log (`flag.override_removed`). 404 if there was no override.
+         */
+        delete: operations["deleteFeatureFlagOverride"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1460,6 +1615,8 @@ export interface components {
              * @example pro
              */
             plan: string;
+            /** @example it_services */
+            sector: string | null;
             /**
              * Format: date-time
              * @example 2026-11-23T13:06:41.123Z
@@ -1477,11 +1634,20 @@ export interface components {
             /** @example Acme Sales */
             name: string;
         };
+        CurrentTenant: components["schemas"]["Tenant"] & {
+            /** @description The modules the tenant has now: its plan's, with any operator's overrides applied */
+            modules: ("companies_house" | "register" | "web_scrape" | "technographics" | "exports" | "webhooks")[];
+        };
         UpdateTenant: {
             /** @example acme-sales */
             slug?: string;
             /** @example Acme Sales */
             name?: string;
+            /**
+             * @description The tenant's line of business; null clears it
+             * @example it_services
+             */
+            sector?: string | null;
         };
         TransferOwnership: {
             /**
@@ -2712,6 +2878,34 @@ export interface components {
                 exported_rows: number;
             };
         };
+        TenantModules: {
+            /** Format: uuid */
+            tenant_id: string;
+            /**
+             * @description The plan in force
+             * @example pro
+             */
+            plan: string;
+            /** @description The modules the tenant has now */
+            modules: ("companies_house" | "register" | "web_scrape" | "technographics" | "exports" | "webhooks")[];
+            overrides: {
+                /** @enum {string} */
+                module: "companies_house" | "register" | "web_scrape" | "technographics" | "exports" | "webhooks";
+                enabled: boolean;
+                reason: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-23T13:06:41.123Z
+                 */
+                updated_at: string;
+            }[];
+        };
+        ModuleOverride: {
+            /** @description true: the tenant has the module whatever its plan; false: it has not */
+            enabled: boolean;
+            /** @example Trial of scraping agreed with sales */
+            reason: string;
+        };
         PlatformStats: {
             tenants: {
                 /**
@@ -2771,6 +2965,131 @@ export interface components {
              * @example 2026-11-23T13:06:41.123Z
              */
             created_at: string;
+        };
+        Features: {
+            flags: {
+                [key: string]: {
+                    value: components["schemas"]["FlagValue"];
+                    /**
+                     * @description `override`: an operator fixed it for this tenant; `targeting`: the tenant matches a fully rolled-out targeted flag; `rollout`: the tenant is in the rollout; `default`: none of these
+                     * @enum {string}
+                     */
+                    reason: "override" | "targeting" | "rollout" | "default";
+                    description: string;
+                };
+            };
+        };
+        /** @example true */
+        FlagValue: boolean | number | string | {
+            [key: string]: unknown;
+        };
+        FeatureFlag: {
+            /** @example new_company_list */
+            key: string;
+            description: string;
+            default_value: components["schemas"]["FlagValue"];
+            value: components["schemas"]["FlagValue"];
+            rollout_percentage: number;
+            target_plans: string[];
+            /**
+             * @description Tenant attributes the flag targets, each with the values that match; empty: every tenant
+             * @example {
+             *       "sector": [
+             *         "it_services",
+             *         "telecoms"
+             *       ]
+             *     }
+             */
+            target_attributes: {
+                sector?: string[];
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-23T13:06:41.123Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T13:06:41.123Z
+             */
+            updated_at: string;
+            overrides: {
+                /** Format: uuid */
+                tenant_id: string;
+                value: components["schemas"]["FlagValue"];
+                reason: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-23T13:06:41.123Z
+                 */
+                updated_at: string;
+            }[];
+        };
+        CreateFeatureFlag: {
+            /** @example new_company_list */
+            key: string;
+            description?: string;
+            default_value?: components["schemas"]["FlagValue"] & unknown;
+            value?: components["schemas"]["FlagValue"] & unknown;
+            /**
+             * @description Percentage of targeted tenants that get `value` (two decimals). A tenant is in when the first 32 bits of md5(`key:tenant_id`) mod 10000 are under percentage × 100: stable, and a tenant in at 25 stays in at 50.
+             * @example 25
+             */
+            rollout_percentage?: number;
+            /** @description Plans (in force) the flag targets; empty: every plan */
+            target_plans?: string[];
+            /**
+             * @description Tenant attributes the flag targets, each with the values that match; empty: every tenant
+             * @example {
+             *       "sector": [
+             *         "it_services",
+             *         "telecoms"
+             *       ]
+             *     }
+             */
+            target_attributes?: {
+                sector?: string[];
+            };
+        };
+        UpdateFeatureFlag: {
+            description?: string;
+            default_value?: components["schemas"]["FlagValue"] & unknown;
+            value?: components["schemas"]["FlagValue"] & unknown;
+            /**
+             * @description Percentage of targeted tenants that get `value` (two decimals). A tenant is in when the first 32 bits of md5(`key:tenant_id`) mod 10000 are under percentage × 100: stable, and a tenant in at 25 stays in at 50.
+             * @example 25
+             */
+            rollout_percentage?: number;
+            /** @description Plans (in force) the flag targets; empty: every plan */
+            target_plans?: string[];
+            /**
+             * @description Tenant attributes the flag targets, each with the values that match; empty: every tenant
+             * @example {
+             *       "sector": [
+             *         "it_services",
+             *         "telecoms"
+             *       ]
+             *     }
+             */
+            target_attributes?: {
+                sector?: string[];
+            };
+        };
+        EvaluatedFeatureFlag: {
+            /** @example new_company_list */
+            key: string;
+            value: components["schemas"]["FlagValue"];
+            /**
+             * @description `override`: an operator fixed it for this tenant; `targeting`: the tenant matches a fully rolled-out targeted flag; `rollout`: the tenant is in the rollout; `default`: none of these
+             * @enum {string}
+             */
+            reason: "override" | "targeting" | "rollout" | "default";
+            description: string;
+        };
+        FeatureFlagOverride: {
+            value: components["schemas"]["FlagValue"];
+            /** @example Beta tester for the new list */
+            reason: string;
         };
         StripeWebhookReceipt: {
             /** @enum {boolean} */
@@ -3186,7 +3505,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Tenant"];
+                    "application/json": components["schemas"]["CurrentTenant"];
                 };
             };
             /** @description Bad request */
@@ -13715,6 +14034,246 @@ export interface operations {
             };
         };
     };
+    setTenantModule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                tenantId: string;
+                module: "companies_house" | "register" | "web_scrape" | "technographics" | "exports" | "webhooks";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModuleOverride"];
+            };
+        };
+        responses: {
+            /** @description The tenant's modules after the change */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantModules"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body exceeds the configured size limit */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTenantModule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                tenantId: string;
+                module: "companies_house" | "register" | "web_scrape" | "technographics" | "exports" | "webhooks";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's modules after the change */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantModules"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPlatformStats: {
         parameters: {
             query?: {
@@ -13964,6 +14523,973 @@ export interface operations {
                         items: components["schemas"]["SecurityEvent"][];
                         next_cursor: string | null;
                     };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFeatures: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+                /** @description The tenant to act in, for tokens without a tenant claim and for API keys (which may only name their own). A token's claim and this header must agree. */
+                "X-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flags, by key */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Features"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFeatureFlags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flags */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FeatureFlag"][];
+                    };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createFeatureFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFeatureFlag"];
+            };
+        };
+        responses: {
+            /** @description The flag */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlag"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body exceeds the configured size limit */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFeatureFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flag */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlag"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteFeatureFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateFeatureFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFeatureFlag"];
+            };
+        };
+        responses: {
+            /** @description The flag */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlag"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body exceeds the configured size limit */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setFeatureFlagOverride: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                key: string;
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeatureFlagOverride"];
+            };
+        };
+        responses: {
+            /** @description The flag as the tenant now sees it */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatedFeatureFlag"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body exceeds the configured size limit */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteFeatureFlagOverride: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed back and logged; ignored unless 8-128 of `A-Za-z0-9._:-`. */
+                "X-Request-Id"?: string;
+            };
+            path: {
+                key: string;
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flag as the tenant now sees it */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatedFeatureFlag"];
                 };
             };
             /** @description Bad request */

@@ -21,6 +21,7 @@ import { changeRoutes } from "./routes/changes";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
 import { eventRoutes } from "./routes/events";
+import { featureFlagRoutes } from "./routes/feature-flags";
 import { invitationRoutes } from "./routes/invitations";
 import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
@@ -85,6 +86,7 @@ export function createApp() {
   app.route("/", webhookEndpointRoutes);
   app.route("/", maintenanceRoutes);
   app.route("/", operatorRoutes);
+  app.route("/", featureFlagRoutes);
   app.route("/", stripeWebhook);
 
   registerComponents(app);

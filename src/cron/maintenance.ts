@@ -33,6 +33,8 @@ export async function requeueScrapeJobs(env: Env, run: MaintenanceRun, logger: L
             or (status = 'queued' and coalesce(retry_at, updated_at) < now() - ${FORGOTTEN_AFTER}::interval))
            -- A suspended tenant's jobs wait; lifting the suspension sends them again.
            and not app.tenant_is_suspended(tenant_id)
+           -- So do those of a tenant that lost the web_scrape module, until it has it again.
+           and app.tenant_has_module(tenant_id, 'web_scrape')
          order by updated_at
          limit ${JOBS_PER_STATEMENT}
          for update skip locked

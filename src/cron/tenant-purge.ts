@@ -33,6 +33,8 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: "suppressed_subjects" },
   { table: "erasure_receipts" },
   { table: "retention_policies" },
+  { table: "tenant_modules" },
+  { table: "tenant_feature_flags" },
   { table: "usage_reports" },
   { table: "usage" },
   { table: "invoices" },

@@ -125,6 +125,13 @@ export function toApiError(error: unknown): ApiError | undefined {
         "This tenant is suspended; its members and keys cannot use the API until an operator lifts the suspension.",
         { cause: error },
       );
+    case "DTMOD":
+      // app.refuse_disabled_module, inside the request's own batch (app.begin_request); DETAIL is the module.
+      return new ApiError(
+        "module_disabled",
+        `This tenant's plan does not include the ${pg.detail} module; upgrade the plan or ask us to enable it.`,
+        { cause: error, extensions: { module: pg.detail } },
+      );
     case "DT401":
       return invalidCredentials(undefined, error);
     case "DT402":

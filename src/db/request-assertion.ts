@@ -18,6 +18,8 @@ export type AssertionClaims = (
       scope: string | null;
       read_only: boolean;
       request_id: string;
+      /** The module the route belongs to (its `x-module`): app.refuse_disabled_module checks the tenant has it. */
+      module?: string;
       /** An identity provider's organisation the token names (issue 15): app.external_tenant resolves it. */
       org_issuer?: string;
       org_id?: string;

@@ -1,6 +1,7 @@
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import type { Access } from "../auth/access";
 import type { Principal } from "../auth/principal";
+import type { ModuleId } from "../billing/catalogue";
 import type { BucketPolicy } from "../rate-limit/policy";
 import { ownDeliveries } from "../webhooks/outbox";
 import type { ApiDatabaseClient, Database } from "./client";
@@ -34,6 +35,8 @@ export interface ScopeOptions {
   access: Access;
   readOnly: boolean;
   requestId: string;
+  /** The route's module, if it belongs to one (absent: no module check at all). */
+  module?: ModuleId;
   /** Told who the caller is once the first batch has run. */
   onIdentity?: (identity: RequestIdentity) => void;
   /** Told the webhook deliveries a committed read-write batch created (to queue them). */
@@ -68,6 +71,7 @@ export function createScopedDatabase(database: ApiDatabaseClient, options: Scope
         scope: access.scope,
         read_only: readOnly,
         request_id: requestId,
+        ...(options.module ? { module: options.module } : {}),
         ...(user?.organization && access.role !== null
           ? { org_issuer: user.organization.issuer, org_id: user.organization.id, org_role: user.organization.role }
           : {}),

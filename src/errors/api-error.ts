@@ -6,6 +6,7 @@ export const PROBLEMS = {
   quota_exceeded: { status: 402, title: "Quota exceeded" },
   forbidden: { status: 403, title: "Forbidden" },
   tenant_suspended: { status: 403, title: "Tenant suspended" },
+  module_disabled: { status: 403, title: "Module disabled" },
   not_found: { status: 404, title: "Not found" },
   method_not_allowed: { status: 405, title: "Method not allowed" },
   conflict: { status: 409, title: "Conflict" },

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import type { Access } from "../auth/access";
+import type { ModuleId } from "../billing/catalogue";
 import { sha256Hex } from "../crypto/sha256";
 import { createScopedDatabase } from "../db/scoped-database";
 import { ApiError } from "../errors/api-error";
@@ -22,7 +23,7 @@ export const tenantNotFound = () =>
  * starts with app.begin_request for this caller, tenant, role and scope. The tenant comes from
  * the token's tenant claim or, for tokens without one and for API keys, from X-Tenant-Id.
  */
-export function authorize(access: Access, options: { privilegedRead?: boolean } = {}) {
+export function authorize(access: Access, options: { privilegedRead?: boolean; module?: ModuleId } = {}) {
   return createMiddleware<AppEnv>(async function authorizeMiddleware(c, next) {
     const principal = c.get("principal");
     const headerValue = c.req.header(TENANT_HEADER)?.trim() || null;
@@ -58,6 +59,7 @@ export function authorize(access: Access, options: { privilegedRead?: boolean } 
         access,
         readOnly,
         requestId: c.get("requestId"),
+        ...(options.module ? { module: options.module } : {}),
         onIdentity: (identity) => c.set("identity", identity),
         onDeliveries: (ids) => c.executionCtx.waitUntil(sendDeliveries(c.env, ids, c.get("logger"))),
       }),

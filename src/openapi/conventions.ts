@@ -7,6 +7,8 @@ import { headerRef } from "./headers";
 
 /** Marks an operation whose requests pass the rate limiter (set by `v1Access`). */
 export const RATE_LIMIT_COST = "x-rate-limit-cost";
+/** The product module an operation needs (set by `v1Access`); a tenant without it gets 403 `module_disabled`. */
+export const MODULE = "x-module";
 /** Marks an operation whose tenant may be named by `X-Tenant-Id` (set by `v1Access`). */
 export const TENANT_SCOPED = "x-tenant-scoped";
 
@@ -95,6 +97,12 @@ function describeOperation(operation: OperationObject): void {
   if (!headerNames.has(REQUEST_ID_HEADER.toLowerCase())) parameters.push(requestIdHeader);
   if (operation[TENANT_SCOPED] === true && !headerNames.has(TENANT_HEADER.toLowerCase())) parameters.push(tenantHeader);
   if (parameters.length === 0) delete operation.parameters;
+
+  const module = operation[MODULE];
+  if (typeof module === "string") {
+    const note = `Needs the \`${module}\` module (see \`GET /v1/tenant\`): a tenant without it gets 403 \`module_disabled\`.`;
+    operation.description = operation.description ? `${operation.description}\n\n${note}` : note;
+  }
 
   if (operation.requestBody) {
     responses["413"] ??= problem(413, "The request body exceeds the configured size limit");

@@ -1,9 +1,10 @@
 import type { Access } from "../auth/access";
+import type { ModuleId } from "../billing/catalogue";
 import { problemResponses } from "../errors/problem";
 import { authenticate } from "../middleware/authenticate";
 import { authorize } from "../middleware/authorize";
 import { rateLimit } from "../middleware/rate-limit";
-import { RATE_LIMIT_COST, TENANT_SCOPED } from "../openapi/conventions";
+import { MODULE, RATE_LIMIT_COST, TENANT_SCOPED } from "../openapi/conventions";
 
 /**
  * What makes a `/v1` route: authenticated at the edge, then authorised by Postgres in the
@@ -17,10 +18,12 @@ import { RATE_LIMIT_COST, TENANT_SCOPED } from "../openapi/conventions";
  * `privilegedRead`: a GET that records itself in the audit log needs a read-write transaction.
  * `cost`: tokens the request takes from the tenant's rate-limit bucket (default 1; imports and
  * scrape requests cost more).
+ * `module`: the product module the route belongs to (`x-module`); app.begin_request refuses a
+ * tenant without it (403 `module_disabled`) in the same round trip. Routes of no module pay nothing.
  */
 const SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKey: [] }];
 
-export function v1Access(access: Access, options: { privilegedRead?: boolean; cost?: number } = {}) {
+export function v1Access(access: Access, options: { privilegedRead?: boolean; cost?: number; module?: ModuleId } = {}) {
   return {
     security: SECURITY,
     middleware: [authenticate(), authorize(access, options), rateLimit(options.cost ?? 1)],
@@ -28,6 +31,7 @@ export function v1Access(access: Access, options: { privilegedRead?: boolean; co
     [RATE_LIMIT_COST]: options.cost ?? 1,
     [TENANT_SCOPED]: access.role !== null,
     ...(access.scope ? { "x-api-key-scope": access.scope } : {}),
+    ...(options.module ? { [MODULE]: options.module } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export async function sweepWebhookOutbox(env: Env, run: MaintenanceRun, logger: 
           join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
           -- A suspended tenant's deliveries wait in Postgres; this sends them once it is lifted.
           join tenants t on t.id = d.tenant_id and t.deleted_at is null and t.suspended_at is null
+           -- So do those of a tenant without the webhooks module, until it has it again.
+           and app.tenant_has_module(t.id, 'webhooks')
          where d.status = 'pending' and d.next_attempt_at < now() - ${OVERDUE_AFTER}::interval
            and d.next_attempt_at >= ${after}::timestamptz
            and (d.lease_expires_at is null or d.lease_expires_at < now())

@@ -5,15 +5,21 @@ export type Role = "owner" | "admin" | "editor" | "viewer";
 
 const unique = () => crypto.randomUUID().slice(0, 8);
 
-/** Fixtures are written as the owner role (which bypasses RLS), as an operator would seed. */
-export async function createTenant(overrides: { name?: string; plan?: string } = {}) {
+/**
+ * Fixtures are written as the owner role (which bypasses RLS), as an operator would seed. Tenants
+ * are on `free` and, unless `modules: "plan"`, have every module (as by an operator's overrides),
+ * so a test of a module's routes need not care about plans; module tests ask for the plan's.
+ */
+export async function createTenant(overrides: { name?: string; plan?: string; modules?: "all" | "plan" } = {}) {
   const sql = sqlAs("owner");
   const slug = `tenant-${unique()}`;
-  const [row] = await sql.query("INSERT INTO tenants (slug, name, plan) VALUES ($1, $2, $3) RETURNING id, slug", [
-    slug,
-    overrides.name ?? `Tenant ${slug}`,
-    overrides.plan ?? "free",
-  ]);
+  const [row] = await sql.query(
+    `WITH tenant AS (INSERT INTO tenants (slug, name, plan) VALUES ($1, $2, $3) RETURNING id, slug),
+          granted AS (INSERT INTO tenant_modules (tenant_id, module, enabled, reason)
+                      SELECT tenant.id, m.id, true, 'test fixture: every module' FROM tenant, modules m WHERE $4)
+     SELECT id, slug FROM tenant`,
+    [slug, overrides.name ?? `Tenant ${slug}`, overrides.plan ?? "free", (overrides.modules ?? "all") === "all"],
+  );
   return row as { id: string; slug: string };
 }
 

@@ -28,6 +28,8 @@ export const tenants = pgTable(
     /** Set by an operator (POST /internal/tenants/{id}/suspend): every request answers 403 tenant_suspended. */
     suspendedAt: timestamp("suspended_at", { withTimezone: true, mode: "string" }),
     suspensionReason: text("suspension_reason"),
+    /** The tenant's own line of business, set by its admins; feature flags may target it. */
+    sector: text("sector"),
   },
   (t) => [
     uniqueIndex("tenants_slug_key").on(t.slug),
@@ -73,6 +75,7 @@ export const tenants = pgTable(
       using: sql`true`,
       withCheck: sql`true`,
     }),
+    check("tenants_sector_format", sql`${t.sector} is null or ${t.sector} ~ '^[a-z][a-z0-9_]{0,39}$'`),
     check("tenants_suspension_reason", sql`(${t.suspendedAt} is null) = (${t.suspensionReason} is null)`),
     // Operators, through the app.operator_* functions only (owned by app_platform).
     pgPolicy("tenants_platform_select", { for: "select", to: appPlatform, using: sql`true` }),

@@ -477,6 +477,7 @@ BEGIN
       FROM app.entitlements(v_tenant_id) e;
   END IF;
   PERFORM app.refuse_suspended_tenant(v_tenant_id);
+  PERFORM app.refuse_disabled_module(v_tenant_id, v_plan, c ->> 'module');
   PERFORM app.seal_identity(v_tenant_id, v_user_id, v_key_id, v_role,
     CASE WHEN v_key_id IS NOT NULL THEN 'api_key' ELSE 'user' END, coalesce(v_key_id, v_user_id), v_request_id);
   IF (c ->> 'read_only')::boolean THEN
@@ -518,6 +519,26 @@ END
 $function$
 ;
 ALTER FUNCTION app.check_contact_company() OWNER TO CURRENT_USER;
+
+CREATE OR REPLACE FUNCTION app.check_flag_plans(p_plans text[])
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_unknown text;
+BEGIN
+  SELECT x INTO v_unknown FROM unnest(p_plans) x WHERE NOT EXISTS (SELECT 1 FROM public.plans p WHERE p.id = x) LIMIT 1;
+  IF v_unknown IS NOT NULL THEN
+    RAISE EXCEPTION 'there is no plan "%"', v_unknown USING ERRCODE = 'DT422';
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.check_flag_plans(text[]) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.check_flag_plans(text[]) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.check_flag_plans(text[]) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.claim_idempotency_key(p_key text, p_request_hash text)
  RETURNS void
@@ -564,6 +585,7 @@ BEGIN
      AND (j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < now()))
      AND EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = j.tenant_id AND t.deleted_at IS NULL)
      AND NOT app.tenant_is_suspended(j.tenant_id)
+     AND app.tenant_has_module(j.tenant_id, 'web_scrape')
   RETURNING j.id, j.tenant_id, j.company_id, j.url, j.attempts;
 END
 $function$
@@ -594,6 +616,7 @@ BEGIN
        -- A suspended tenant's deliveries wait, pending (the consumer acknowledges the message; the
        -- outbox sweep sends them again once the suspension is lifted).
        AND NOT app.tenant_is_suspended(d.tenant_id)
+       AND app.tenant_has_module(d.tenant_id, 'webhooks')
     RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.attempts
   )
   SELECT c.id, c.tenant_id, c.endpoint_id, e.url, e.secret,
@@ -686,6 +709,19 @@ ALTER FUNCTION app.create_tenant(text,text) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.create_tenant(text,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.create_tenant(text,text) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.current_tenant_modules()
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT CASE WHEN app.tenant_id() IS NOT NULL THEN app.tenant_module_ids(app.tenant_id()) END
+$function$
+;
+ALTER FUNCTION app.current_tenant_modules() OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.current_tenant_modules() TO app_api;
+REVOKE EXECUTE ON FUNCTION app.current_tenant_modules() FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.effective_plan(p_plan text, p_status text, p_grace_ends_at timestamp with time zone, p_period_end timestamp with time zone)
  RETURNS text
  LANGUAGE sql
@@ -754,6 +790,44 @@ GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_maintenance;
 GRANT EXECUTE ON FUNCTION app.entitlements(uuid) TO app_platform;
 REVOKE EXECUTE ON FUNCTION app.entitlements(uuid) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.evaluate_flags(p_tenant_id uuid)
+ RETURNS TABLE(key text, value jsonb, reason text, description text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  WITH tenant AS (
+    SELECT t.id, e.plan, jsonb_build_object('sector', t.sector) AS attributes
+      FROM public.tenants t, app.entitlements(t.id) e
+     WHERE t.id = p_tenant_id
+  ), judged AS (
+    SELECT f.key, f.description, f.value, f.default_value, o.value AS override_value, o.tenant_id IS NOT NULL AS overridden,
+           (cardinality(f.target_plans) = 0 OR t.plan = ANY (f.target_plans))
+             AND NOT EXISTS (SELECT 1 FROM jsonb_each(f.target_attributes) a
+                              WHERE NOT coalesce(a.value ? (t.attributes ->> a.key), false)) AS targeted,
+           cardinality(f.target_plans) > 0 OR f.target_attributes <> '{}'::jsonb AS has_targeting,
+           f.rollout_percentage,
+           app.flag_bucket(f.key, t.id) < (f.rollout_percentage * 100)::integer AS in_rollout
+      FROM tenant t
+     CROSS JOIN public.feature_flags f
+      LEFT JOIN public.tenant_feature_flags o ON o.tenant_id = t.id AND o.flag_key = f.key
+  )
+  SELECT j.key,
+         CASE WHEN j.overridden THEN j.override_value WHEN j.targeted AND j.in_rollout THEN j.value ELSE j.default_value END,
+         CASE WHEN j.overridden THEN 'override'
+              WHEN j.targeted AND j.in_rollout AND j.has_targeting AND j.rollout_percentage = 100 THEN 'targeting'
+              WHEN j.targeted AND j.in_rollout THEN 'rollout'
+              ELSE 'default' END,
+         j.description
+    FROM judged j
+   ORDER BY j.key
+$function$
+;
+ALTER FUNCTION app.evaluate_flags(uuid) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.evaluate_flags(uuid) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.evaluate_flags(uuid) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.evaluate_flags(uuid) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.external_tenant(c jsonb, p_tenant_id uuid, p_user_id uuid)
  RETURNS uuid
  LANGUAGE plpgsql
@@ -805,6 +879,20 @@ $function$
 ALTER FUNCTION app.fail_dead_scrape_job(uuid,text) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.fail_dead_scrape_job(uuid,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.fail_dead_scrape_job(uuid,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.flag_bucket(p_flag_key text, p_tenant_id uuid)
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT (('x' || left(md5(p_flag_key || ':' || p_tenant_id::text), 8))::bit(32)::bigint % 10000)::integer
+$function$
+;
+ALTER FUNCTION app.flag_bucket(text,uuid) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.flag_bucket(text,uuid) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.flag_bucket(text,uuid) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.flag_bucket(text,uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.guard_membership_change()
  RETURNS trigger
@@ -962,6 +1050,24 @@ ALTER FUNCTION app.meter(text,bigint) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.meter(text,bigint) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.meter(text,bigint) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.module_enabled(p_tenant_id uuid, p_plan text, p_module text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce(
+    (SELECT o.enabled FROM public.tenant_modules o WHERE o.tenant_id = p_tenant_id AND o.module = p_module),
+    (SELECT p_module = ANY (p.modules) FROM public.plans p WHERE p.id = p_plan),
+    false)
+$function$
+;
+ALTER FUNCTION app.module_enabled(uuid,text,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.module_enabled(uuid,text,text) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.module_enabled(uuid,text,text) TO app_platform;
+GRANT EXECUTE ON FUNCTION app.module_enabled(uuid,text,text) TO app_maintenance;
+REVOKE EXECUTE ON FUNCTION app.module_enabled(uuid,text,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.operator_audit_log(p_tenant_id uuid, p_before_created timestamp with time zone, p_before_id uuid, p_limit integer)
  RETURNS SETOF jsonb
  LANGUAGE plpgsql
@@ -985,6 +1091,36 @@ ALTER FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer
 GRANT EXECUTE ON FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.operator_audit_log(uuid,timestamp with time zone,uuid,integer) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.operator_create_flag(p_flag jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_flag public.feature_flags;
+BEGIN
+  PERFORM app.require_operator();
+  PERFORM app.check_flag_plans(ARRAY(SELECT jsonb_array_elements_text(coalesce(p_flag -> 'target_plans', '[]'))));
+  INSERT INTO public.feature_flags AS f (key, description, default_value, value, rollout_percentage, target_plans, target_attributes)
+  VALUES (p_flag ->> 'key', coalesce(p_flag ->> 'description', ''), coalesce(p_flag -> 'default_value', 'false'),
+          coalesce(p_flag -> 'value', 'true'), coalesce((p_flag ->> 'rollout_percentage')::numeric, 0),
+          ARRAY(SELECT jsonb_array_elements_text(coalesce(p_flag -> 'target_plans', '[]'))),
+          coalesce(p_flag -> 'target_attributes', '{}'))
+  ON CONFLICT (key) DO NOTHING
+  RETURNING * INTO v_flag;
+  IF v_flag.key IS NULL THEN
+    RAISE EXCEPTION 'a flag "%" already exists', p_flag ->> 'key' USING ERRCODE = 'DT409';
+  END IF;
+  PERFORM app.platform_audit('flag.created', NULL, jsonb_build_object('flag', v_flag.key, 'after', to_jsonb(v_flag)));
+  RETURN app.operator_flag_json(v_flag);
+END
+$function$
+;
+ALTER FUNCTION app.operator_create_flag(jsonb) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_create_flag(jsonb) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_create_flag(jsonb) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.operator_day_usage(p_day date, p_metric text)
  RETURNS bigint
  LANGUAGE sql
@@ -998,6 +1134,88 @@ $function$
 ALTER FUNCTION app.operator_day_usage(date,text) OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.operator_day_usage(date,text) TO app_platform;
 REVOKE EXECUTE ON FUNCTION app.operator_day_usage(date,text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_delete_flag(p_key text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_flag public.feature_flags;
+BEGIN
+  PERFORM app.require_operator();
+  DELETE FROM public.feature_flags f WHERE f.key = p_key RETURNING * INTO v_flag;
+  IF v_flag.key IS NULL THEN
+    RETURN false;
+  END IF;
+  PERFORM app.platform_audit('flag.deleted', NULL, jsonb_build_object('flag', p_key, 'before', to_jsonb(v_flag)));
+  RETURN true;
+END
+$function$
+;
+ALTER FUNCTION app.operator_delete_flag(text) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_delete_flag(text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_delete_flag(text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_delete_flag_override(p_key text, p_tenant_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_before jsonb;
+BEGIN
+  PERFORM app.require_operator();
+  DELETE FROM public.tenant_feature_flags o WHERE o.tenant_id = p_tenant_id AND o.flag_key = p_key RETURNING o.value INTO v_before;
+  IF v_before IS NULL THEN
+    RETURN NULL;
+  END IF;
+  PERFORM app.platform_audit('flag.override_removed', p_tenant_id, jsonb_build_object('flag', p_key, 'previous', v_before));
+  RETURN (SELECT e.r FROM (SELECT to_jsonb(x) AS r FROM app.evaluate_flags(p_tenant_id) x WHERE x.key = p_key) e);
+END
+$function$
+;
+ALTER FUNCTION app.operator_delete_flag_override(text,uuid) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_delete_flag_override(text,uuid) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_delete_flag_override(text,uuid) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_flag_json(p_flag feature_flags)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT jsonb_build_object(
+    'key', p_flag.key, 'description', p_flag.description, 'default_value', p_flag.default_value,
+    'value', p_flag.value, 'rollout_percentage', p_flag.rollout_percentage,
+    'target_plans', to_jsonb(p_flag.target_plans), 'target_attributes', p_flag.target_attributes,
+    'created_at', p_flag.created_at, 'updated_at', p_flag.updated_at,
+    'overrides', coalesce((SELECT jsonb_agg(jsonb_build_object('tenant_id', o.tenant_id, 'value', o.value,
+                                  'reason', o.reason, 'updated_at', o.updated_at) ORDER BY o.updated_at DESC, o.tenant_id)
+                             FROM public.tenant_feature_flags o WHERE o.flag_key = p_flag.key), '[]'::jsonb))
+$function$
+;
+ALTER FUNCTION app.operator_flag_json(feature_flags) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.operator_flag_json(feature_flags) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.operator_flag_json(feature_flags) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_get_flag(p_key text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.require_operator();
+  RETURN (SELECT app.operator_flag_json(f) FROM public.feature_flags f WHERE f.key = p_key);
+END
+$function$
+;
+ALTER FUNCTION app.operator_get_flag(text) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_get_flag(text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_get_flag(text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.operator_get_tenant(p_tenant_id uuid)
  RETURNS jsonb
@@ -1029,6 +1247,22 @@ CREATE OR REPLACE FUNCTION app.operator_id()
 AS $function$ SELECT CASE WHEN i[5] = 'operator' THEN nullif(i[6], '')::uuid END FROM (SELECT app.identity() AS i) s $function$
 ;
 ALTER FUNCTION app.operator_id() OWNER TO CURRENT_USER;
+
+CREATE OR REPLACE FUNCTION app.operator_list_flags()
+ RETURNS SETOF jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  PERFORM app.require_operator();
+  RETURN QUERY SELECT app.operator_flag_json(f) FROM public.feature_flags f ORDER BY f.key;
+END
+$function$
+;
+ALTER FUNCTION app.operator_list_flags() OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_list_flags() TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_list_flags() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.operator_list_tenants(p_query text, p_plan text, p_status text, p_after_created timestamp with time zone, p_after_id uuid, p_limit integer)
  RETURNS SETOF jsonb
@@ -1099,6 +1333,35 @@ ALTER FUNCTION app.operator_security_events(uuid,text,timestamp with time zone,u
 GRANT EXECUTE ON FUNCTION app.operator_security_events(uuid,text,timestamp with time zone,uuid,integer) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.operator_security_events(uuid,text,timestamp with time zone,uuid,integer) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.operator_set_flag_override(p_key text, p_tenant_id uuid, p_value jsonb, p_reason text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_before jsonb;
+BEGIN
+  PERFORM app.require_operator();
+  IF NOT EXISTS (SELECT 1 FROM public.feature_flags f WHERE f.key = p_key)
+     OR NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = p_tenant_id AND t.deleted_at IS NULL) THEN
+    RETURN NULL;
+  END IF;
+  SELECT o.value INTO v_before FROM public.tenant_feature_flags o WHERE o.tenant_id = p_tenant_id AND o.flag_key = p_key;
+  INSERT INTO public.tenant_feature_flags AS o (flag_key, tenant_id, value, reason, operator_id)
+  VALUES (p_key, p_tenant_id, p_value, p_reason, app.operator_id())
+  ON CONFLICT (tenant_id, flag_key) DO UPDATE
+    SET value = excluded.value, reason = excluded.reason, operator_id = excluded.operator_id, updated_at = now();
+  PERFORM app.platform_audit('flag.override_set', p_tenant_id,
+    jsonb_build_object('flag', p_key, 'value', p_value, 'previous', v_before, 'reason', p_reason));
+  RETURN (SELECT e.r FROM (SELECT to_jsonb(x) AS r FROM app.evaluate_flags(p_tenant_id) x WHERE x.key = p_key) e);
+END
+$function$
+;
+ALTER FUNCTION app.operator_set_flag_override(text,uuid,jsonb,text) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_set_flag_override(text,uuid,jsonb,text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_set_flag_override(text,uuid,jsonb,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.operator_set_plan(p_tenant_id uuid, p_plan text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1166,6 +1429,54 @@ ALTER FUNCTION app.operator_set_suspension(uuid,boolean,text) OWNER TO app_platf
 GRANT EXECUTE ON FUNCTION app.operator_set_suspension(uuid,boolean,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.operator_set_suspension(uuid,boolean,text) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.operator_set_tenant_module(p_tenant_id uuid, p_module text, p_enabled boolean, p_reason text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_before boolean;
+  v_found boolean;
+BEGIN
+  PERFORM app.require_operator();
+  IF NOT EXISTS (SELECT 1 FROM public.modules m WHERE m.id = p_module) THEN
+    RAISE EXCEPTION 'there is no module "%"', p_module USING ERRCODE = 'DT404';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM public.tenants t WHERE t.id = p_tenant_id AND t.deleted_at IS NULL) THEN
+    RETURN NULL;
+  END IF;
+  SELECT o.enabled INTO v_before FROM public.tenant_modules o WHERE o.tenant_id = p_tenant_id AND o.module = p_module FOR UPDATE;
+  v_found := FOUND;
+  IF p_enabled IS NULL THEN
+    IF NOT v_found THEN
+      RETURN NULL;
+    END IF;
+    DELETE FROM public.tenant_modules o WHERE o.tenant_id = p_tenant_id AND o.module = p_module;
+    PERFORM app.platform_audit('tenant.module_override_removed', p_tenant_id,
+      jsonb_build_object('module', p_module, 'previous', v_before));
+  ELSE
+    INSERT INTO public.tenant_modules AS o (tenant_id, module, enabled, reason, operator_id)
+    VALUES (p_tenant_id, p_module, p_enabled, p_reason, app.operator_id())
+    ON CONFLICT (tenant_id, module) DO UPDATE
+      SET enabled = excluded.enabled, reason = excluded.reason, operator_id = excluded.operator_id, updated_at = now();
+    PERFORM app.platform_audit('tenant.module_override_set', p_tenant_id,
+      jsonb_build_object('module', p_module, 'enabled', p_enabled, 'previous', v_before, 'reason', p_reason));
+  END IF;
+  RETURN jsonb_build_object(
+    'tenant_id', p_tenant_id,
+    'plan', (SELECT e.plan FROM app.entitlements(p_tenant_id) e),
+    'modules', to_jsonb(app.tenant_module_ids(p_tenant_id)),
+    'overrides', coalesce((SELECT jsonb_agg(jsonb_build_object('module', o.module, 'enabled', o.enabled, 'reason', o.reason,
+                                  'updated_at', o.updated_at) ORDER BY o.module)
+                             FROM public.tenant_modules o WHERE o.tenant_id = p_tenant_id), '[]'::jsonb));
+END
+$function$
+;
+ALTER FUNCTION app.operator_set_tenant_module(uuid,text,boolean,text) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_set_tenant_module(uuid,text,boolean,text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_set_tenant_module(uuid,text,boolean,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.operator_stats(p_days integer)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1229,6 +1540,47 @@ $function$
 ALTER FUNCTION app.operator_tenant_json(tenants) OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.operator_tenant_json(tenants) TO app_platform;
 REVOKE EXECUTE ON FUNCTION app.operator_tenant_json(tenants) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.operator_update_flag(p_key text, p_changes jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_before public.feature_flags;
+  v_flag public.feature_flags;
+BEGIN
+  PERFORM app.require_operator();
+  IF p_changes ? 'target_plans' THEN
+    PERFORM app.check_flag_plans(ARRAY(SELECT jsonb_array_elements_text(p_changes -> 'target_plans')));
+  END IF;
+  SELECT * INTO v_before FROM public.feature_flags f WHERE f.key = p_key FOR UPDATE;
+  IF v_before.key IS NULL THEN
+    RETURN NULL;
+  END IF;
+  UPDATE public.feature_flags f SET
+    description = CASE WHEN p_changes ? 'description' THEN p_changes ->> 'description' ELSE f.description END,
+    default_value = CASE WHEN p_changes ? 'default_value' THEN p_changes -> 'default_value' ELSE f.default_value END,
+    value = CASE WHEN p_changes ? 'value' THEN p_changes -> 'value' ELSE f.value END,
+    rollout_percentage = CASE WHEN p_changes ? 'rollout_percentage' THEN (p_changes ->> 'rollout_percentage')::numeric
+                              ELSE f.rollout_percentage END,
+    target_plans = CASE WHEN p_changes ? 'target_plans'
+                        THEN ARRAY(SELECT jsonb_array_elements_text(p_changes -> 'target_plans')) ELSE f.target_plans END,
+    target_attributes = CASE WHEN p_changes ? 'target_attributes' THEN p_changes -> 'target_attributes'
+                             ELSE f.target_attributes END,
+    updated_at = now()
+   WHERE f.key = p_key
+  RETURNING * INTO v_flag;
+  PERFORM app.platform_audit('flag.updated', NULL,
+    jsonb_build_object('flag', p_key, 'before', to_jsonb(v_before), 'after', to_jsonb(v_flag)));
+  RETURN app.operator_flag_json(v_flag);
+END
+$function$
+;
+ALTER FUNCTION app.operator_update_flag(text,jsonb) OWNER TO app_platform;
+GRANT EXECUTE ON FUNCTION app.operator_update_flag(text,jsonb) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.operator_update_flag(text,jsonb) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.platform_audit(p_action text, p_tenant_id uuid, p_metadata jsonb)
  RETURNS void
@@ -1616,6 +1968,24 @@ ALTER FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,in
 GRANT EXECUTE ON FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.record_webhook_attempt(uuid,uuid,text,integer,integer,text,integer) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.refuse_disabled_module(p_tenant_id uuid, p_plan text, p_module text)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF p_module IS NOT NULL AND p_tenant_id IS NOT NULL AND NOT app.module_enabled(p_tenant_id, p_plan, p_module) THEN
+    RAISE EXCEPTION 'this tenant''s plan does not include the % module', p_module
+      USING ERRCODE = 'DTMOD', DETAIL = p_module;
+  END IF;
+END
+$function$
+;
+ALTER FUNCTION app.refuse_disabled_module(uuid,text,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.refuse_disabled_module(uuid,text,text) TO app_auth;
+REVOKE EXECUTE ON FUNCTION app.refuse_disabled_module(uuid,text,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.refuse_suppressed_contact()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1892,6 +2262,34 @@ $function$
 ;
 ALTER FUNCTION app.subject_hash(uuid,text,text) OWNER TO CURRENT_USER;
 
+CREATE OR REPLACE FUNCTION app.tenant_features()
+ RETURNS TABLE(key text, value jsonb, reason text, description text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT * FROM app.evaluate_flags(app.tenant_id()) WHERE app.tenant_id() IS NOT NULL
+$function$
+;
+ALTER FUNCTION app.tenant_features() OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.tenant_features() TO app_api;
+REVOKE EXECUTE ON FUNCTION app.tenant_features() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.tenant_has_module(p_tenant_id uuid, p_module text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT app.module_enabled(p_tenant_id, (SELECT e.plan FROM app.entitlements(p_tenant_id) e), p_module)
+$function$
+;
+ALTER FUNCTION app.tenant_has_module(uuid,text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.tenant_has_module(uuid,text) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.tenant_has_module(uuid,text) TO app_platform;
+GRANT EXECUTE ON FUNCTION app.tenant_has_module(uuid,text) TO app_maintenance;
+REVOKE EXECUTE ON FUNCTION app.tenant_has_module(uuid,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.tenant_id()
  RETURNS uuid
  LANGUAGE sql
@@ -1915,6 +2313,22 @@ AS $function$
 $function$
 ;
 ALTER FUNCTION app.tenant_is_suspended(uuid) OWNER TO CURRENT_USER;
+
+CREATE OR REPLACE FUNCTION app.tenant_module_ids(p_tenant_id uuid)
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  SELECT coalesce(array_agg(m.id ORDER BY m.position, m.id), '{}'::text[])
+    FROM public.modules m, (SELECT e.plan FROM app.entitlements(p_tenant_id) e) e
+   WHERE app.module_enabled(p_tenant_id, e.plan, m.id)
+$function$
+;
+ALTER FUNCTION app.tenant_module_ids(uuid) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.tenant_module_ids(uuid) TO app_auth;
+GRANT EXECUTE ON FUNCTION app.tenant_module_ids(uuid) TO app_platform;
+REVOKE EXECUTE ON FUNCTION app.tenant_module_ids(uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.touch_updated_at()
  RETURNS trigger

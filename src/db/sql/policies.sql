@@ -19,6 +19,8 @@ ALTER TABLE erasure_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE events FORCE ROW LEVEL SECURITY;
+ALTER TABLE feature_flags ENABLE ROW LEVEL SECURITY;
+ALTER TABLE feature_flags FORCE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
 ALTER TABLE invitations ENABLE ROW LEVEL SECURITY;
@@ -33,6 +35,8 @@ ALTER TABLE maintenance_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE maintenance_runs FORCE ROW LEVEL SECURITY;
 ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
+ALTER TABLE modules ENABLE ROW LEVEL SECURITY;
+ALTER TABLE modules FORCE ROW LEVEL SECURITY;
 ALTER TABLE operators ENABLE ROW LEVEL SECURITY;
 ALTER TABLE operators FORCE ROW LEVEL SECURITY;
 ALTER TABLE plans ENABLE ROW LEVEL SECURITY;
@@ -63,8 +67,12 @@ ALTER TABLE subscriptions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE subscriptions FORCE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE suppressed_subjects FORCE ROW LEVEL SECURITY;
+ALTER TABLE tenant_feature_flags ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenant_feature_flags FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenant_identity_providers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant_identity_providers FORCE ROW LEVEL SECURITY;
+ALTER TABLE tenant_modules ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenant_modules FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tenant_purge_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
@@ -265,6 +273,13 @@ CREATE POLICY events_maintenance_delete ON events AS PERMISSIVE FOR DELETE TO ap
 CREATE POLICY events_maintenance_select ON events AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
 
+CREATE POLICY feature_flags_auth_select ON feature_flags AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY feature_flags_platform_all ON feature_flags AS PERMISSIVE FOR ALL TO app_platform
+  USING (true)
+  WITH CHECK (true);
+
 CREATE POLICY idempotency_keys_api_all ON idempotency_keys AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -355,6 +370,15 @@ CREATE POLICY memberships_maintenance_purge_select ON memberships AS PERMISSIVE 
   WHERE t.purge_started_at IS NOT NULL)));
 
 CREATE POLICY memberships_platform_select ON memberships AS PERMISSIVE FOR SELECT TO app_platform
+  USING (true);
+
+CREATE POLICY modules_api_select ON modules AS PERMISSIVE FOR SELECT TO app_api
+  USING (true);
+
+CREATE POLICY modules_auth_select ON modules AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY modules_platform_select ON modules AS PERMISSIVE FOR SELECT TO app_platform
   USING (true);
 
 CREATE POLICY operators_auth_all ON operators AS PERMISSIVE FOR ALL TO app_auth
@@ -528,6 +552,23 @@ CREATE POLICY suppressed_subjects_maintenance_purge_select ON suppressed_subject
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
 
+CREATE POLICY tenant_feature_flags_auth_select ON tenant_feature_flags AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY tenant_feature_flags_maintenance_purge_delete ON tenant_feature_flags AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_feature_flags_maintenance_purge_select ON tenant_feature_flags AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_feature_flags_platform_all ON tenant_feature_flags AS PERMISSIVE FOR ALL TO app_platform
+  USING (true)
+  WITH CHECK (true);
+
 CREATE POLICY tenant_identity_providers_api_all ON tenant_identity_providers AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
@@ -544,6 +585,21 @@ CREATE POLICY tenant_identity_providers_maintenance_purge_select ON tenant_ident
   USING ((tenant_id IN ( SELECT t.id
    FROM tenants t
   WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_modules_auth_select ON tenant_modules AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY tenant_modules_maintenance_purge_delete ON tenant_modules AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY tenant_modules_maintenance_select ON tenant_modules AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY tenant_modules_platform_all ON tenant_modules AS PERMISSIVE FOR ALL TO app_platform
+  USING (true)
+  WITH CHECK (true);
 
 CREATE POLICY tenant_purge_receipts_maintenance_all ON tenant_purge_receipts AS PERMISSIVE FOR ALL TO app_maintenance
   USING (true)

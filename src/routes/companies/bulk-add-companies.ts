@@ -41,7 +41,7 @@ export const bulkAddCompaniesRoute = createRoute({
     `Up to ${MAX_BULK_COMPANIES} company numbers from the UK register (\`GET /v1/register/companies\`) become ` +
     "companies of this tenant in one request, with the register's name, status, category, dates, SIC codes and " +
     "registered office. Repeating the request is harmless: companies already in the book are reported as `existed`.",
-  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: 10 }),
+  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: 10, module: "register" }),
   request: {
     body: { required: true, content: { "application/json": { schema: bulkAddCompaniesBodySchema } } },
   },

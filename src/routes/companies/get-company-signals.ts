@@ -62,7 +62,7 @@ export const getCompanySignalsRoute = createRoute({
   tags: ["Companies"],
   summary: "What the latest successful scrape found",
   description: "Technographics (each with evidence and confidence) and the web profile, with provenance.",
-  ...v1Access({ role: "viewer", scope: "companies:read" }),
+  ...v1Access({ role: "viewer", scope: "companies:read" }, { module: "technographics" }),
   request: { params: companyIdParamSchema },
   responses: {
     ...V1_PROBLEMS,

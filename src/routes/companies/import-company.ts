@@ -20,7 +20,7 @@ export const importCompanyRoute = createRoute({
     "records what changed since the last fetch, in one transaction: nothing is written if anything fails. Counts one `companies_house_imports` " +
     "against the plan's monthly quota (over it: 402, nothing written). Unknown number: 404; Companies House " +
     "unavailable: 503 with Retry-After; unreadable data: 502.",
-  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
+  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST, module: "companies_house" }),
   request: {
     headers: idempotencyHeaderSchema,
     body: {

@@ -18,7 +18,7 @@ export const refreshCompanyRoute = createRoute({
     "Two database round trips, with the Companies House call between them: the first reads the company's number, " +
     "the second writes the fresh data, records the changes since the last fetch (one transaction) and counts one " +
     "`companies_house_imports` (over the quota: 402).",
-  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST }),
+  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: IMPORT_COST, module: "companies_house" }),
   request: { params: companyIdParamSchema },
   responses: { ...importResponses, ...problemResponses(422) },
 });

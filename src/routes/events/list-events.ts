@@ -19,7 +19,7 @@ export const listEventsRoute = createRoute({
     "Every change worth telling, in the order of the transactions that made them. Pass the last event's id as " +
     "`after` to read on: an event never appears behind a cursor later (one whose transaction is still open is " +
     "held back until it commits). Events are kept for the tenant's `events_days` (default 30).",
-  ...v1Access({ role: "viewer", scope: "events:read" }),
+  ...v1Access({ role: "viewer", scope: "events:read" }, { module: "webhooks" }),
   request: {
     query: z.object({
       after: eventIdSchema.optional().openapi({

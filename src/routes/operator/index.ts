@@ -7,6 +7,7 @@ import { listPlatformSecurityEvents } from "./list-security-events";
 import { listTenants } from "./list-tenants";
 import { setPlan } from "./set-plan";
 import { suspendTenant, unsuspendTenant } from "./suspend-tenant";
+import { deleteTenantModule, setTenantModule } from "./tenant-modules";
 
 /** Outside /v1: platform operators (and the billing system), each with an operator key or operator JWT. */
 export const operatorRoutes = new OpenAPIHono<AppEnv>()
@@ -15,6 +16,8 @@ export const operatorRoutes = new OpenAPIHono<AppEnv>()
   .route("/", setPlan)
   .route("/", suspendTenant)
   .route("/", unsuspendTenant)
+  .route("/", setTenantModule)
+  .route("/", deleteTenantModule)
   .route("/", getStats)
   .route("/", listAuditLog)
   .route("/", listPlatformSecurityEvents);

@@ -80,7 +80,7 @@ export const listRegisterCompaniesRoute = createRoute({
     "Every company in Companies House's monthly register file (shared reference data, the same for every tenant). " +
     "Filters combine; pages are cursor-paginated in name order (best match first with `name_match=similar`). " +
     "Add results to your book with `POST /v1/companies/bulk`.",
-  ...v1Access({ role: "viewer", scope: "companies:read" }),
+  ...v1Access({ role: "viewer", scope: "companies:read" }, { module: "register" }),
   request: { query: listRegisterCompaniesQuerySchema },
   responses: {
     ...V1_PROBLEMS,

@@ -19,7 +19,7 @@ export const createScrapeJobRoute = createRoute({
   description:
     "Queues a scrape of the company's website (robots.txt honoured). While a job for the company is queued or " +
     "running, the request returns that job (200) instead of queueing another (202).",
-  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: SCRAPE_COST }),
+  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: SCRAPE_COST, module: "web_scrape" }),
   request: { params: companyIdParamSchema },
   responses: {
     ...V1_PROBLEMS,

@@ -21,7 +21,7 @@ export const getScrapeJobRoute = createRoute({
   tags: ["Scrape jobs"],
   summary: "A scrape job, with the pages it saw",
   description: "Status, attempts, why it failed, and every page it fetched or skipped.",
-  ...v1Access({ role: "viewer", scope: "companies:read" }),
+  ...v1Access({ role: "viewer", scope: "companies:read" }, { module: "web_scrape" }),
   request: { params: scrapeJobIdParamSchema },
   responses: {
     ...V1_PROBLEMS,

@@ -14,7 +14,7 @@ export const listScrapeJobsRoute = createRoute({
   tags: ["Scrape jobs"],
   summary: "Scrape jobs, newest first",
   description: "Filter by `status`, `company_id` or `workspace_id`; cursor-paginated.",
-  ...v1Access({ role: "viewer", scope: "companies:read" }),
+  ...v1Access({ role: "viewer", scope: "companies:read" }, { module: "web_scrape" }),
   request: {
     query: pageQuerySchema.extend({
       status: z.enum(SCRAPE_JOB_STATUSES).optional(),

@@ -21,7 +21,7 @@ export const retryScrapeJobRoute = createRoute({
   tags: ["Scrape jobs"],
   summary: "Retry a failed scrape job",
   description: "Only a failed job can be retried, and only while no other job for the company is live (else 409).",
-  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: SCRAPE_COST }),
+  ...v1Access({ role: "editor", scope: "companies:write" }, { cost: SCRAPE_COST, module: "web_scrape" }),
   request: { params: scrapeJobIdParamSchema },
   responses: {
     ...V1_PROBLEMS,

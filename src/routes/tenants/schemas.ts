@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MODULES } from "../../billing/catalogue";
 import { type Tenant, tenants } from "../../db/schema/tenants";
 import { type RowOf, selectList } from "../../db/selection";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
@@ -10,6 +11,12 @@ export const slugSchema = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "lower-case letters, digits and inner hyphens; 1-63 characters")
   .openapi({ example: "acme-sales" });
 export const tenantNameSchema = z.string().trim().min(1).max(200).openapi({ example: "Acme Sales" });
+/** The tenant's line of business (its own words, as an id); feature flags may target it. */
+export const sectorSchema = z
+  .string()
+  .max(40)
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, "a lower-case id: letters, digits and underscores, starting with a letter")
+  .openapi({ example: "it_services" });
 
 export const tenantSchema = z
   .object({
@@ -17,6 +24,7 @@ export const tenantSchema = z
     slug: z.string().max(63),
     name: z.string().max(200),
     plan: planIdSchema,
+    sector: sectorSchema.nullable(),
     created_at: timestampSchema,
     updated_at: timestampSchema,
   })
@@ -30,6 +38,7 @@ const tenantColumns = {
   slug: tenants.slug,
   name: tenants.name,
   plan: tenants.plan,
+  sector: tenants.sector,
   createdAt: tenants.createdAt,
   updatedAt: tenants.updatedAt,
 };
@@ -44,13 +53,26 @@ export const TENANT_COLUMNS = selectList(tenantColumns);
 export const tenantRowBody = (row: TenantRow): TenantBody =>
   tenantBody({ ...row, createdAt: row.created_at, updatedAt: row.updated_at });
 
-export function tenantBody(row: Pick<Tenant, "id" | "slug" | "name" | "plan" | "createdAt" | "updatedAt">): TenantBody {
+export function tenantBody(
+  row: Pick<Tenant, "id" | "slug" | "name" | "plan" | "sector" | "createdAt" | "updatedAt">,
+): TenantBody {
   return {
     id: row.id,
     slug: row.slug,
     name: row.name,
     plan: row.plan,
+    sector: row.sector,
     created_at: isoTimestamp(row.createdAt),
     updated_at: isoTimestamp(row.updatedAt),
   };
 }
+
+/** GET /v1/tenant: the tenant with the modules it has now (its plan's, with operators' overrides). */
+export const currentTenantSchema = tenantSchema
+  .extend({
+    modules: z
+      .array(z.enum(MODULES))
+      .max(MODULES.length)
+      .openapi({ description: "The modules the tenant has now: its plan's, with any operator's overrides applied" }),
+  })
+  .openapi("CurrentTenant");

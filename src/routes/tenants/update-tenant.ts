@@ -4,12 +4,19 @@ import type { AppEnv } from "../../app-env";
 import { tenants } from "../../db/schema/tenants";
 import { problemResponses } from "../../errors/problem";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { slugSchema, tenantBody, tenantNameSchema, tenantSchema } from "./schemas";
+import { sectorSchema, slugSchema, tenantBody, tenantNameSchema, tenantSchema } from "./schemas";
 
 export const updateTenantBodySchema = z
-  .object({ slug: slugSchema.optional(), name: tenantNameSchema.optional() })
+  .object({
+    slug: slugSchema.optional(),
+    name: tenantNameSchema.optional(),
+    sector: sectorSchema
+      .nullable()
+      .optional()
+      .openapi({ description: "The tenant's line of business; null clears it" }),
+  })
   .strict()
-  .refine((body) => body.slug !== undefined || body.name !== undefined, "give at least one of slug, name")
+  .refine((body) => Object.values(body).some((value) => value !== undefined), "give at least one of slug, name, sector")
   .openapi("UpdateTenant");
 
 export const updateTenantRoute = createRoute({
@@ -17,8 +24,10 @@ export const updateTenantRoute = createRoute({
   path: "/v1/tenant",
   operationId: "updateTenant",
   tags: ["Tenants"],
-  summary: "Rename the current tenant or change its slug",
-  description: "Admins only. Slugs are unique: a taken one is a 409.",
+  summary: "Rename the current tenant, change its slug or its sector",
+  description:
+    "Admins only. Slugs are unique: a taken one is a 409. The sector (a lower-case id such as `it_services`) " +
+    "is the tenant's line of business; feature flags may target it.",
   ...v1Access({ role: "admin", scope: "tenant:write" }),
   request: { body: { required: true, content: { "application/json": { schema: updateTenantBodySchema } } } },
   responses: {

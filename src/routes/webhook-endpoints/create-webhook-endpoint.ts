@@ -36,7 +36,7 @@ export const createWebhookEndpointRoute = createRoute({
   description:
     "An https URL on a public address (the scraper's SSRF guard; no private, loopback or special addresses, " +
     "default port only). The signing secret is in this response only.",
-  ...v1Access({ role: "admin", scope: "webhooks:write" }),
+  ...v1Access({ role: "admin", scope: "webhooks:write" }, { module: "webhooks" }),
   request: {
     body: { required: true, content: { "application/json": { schema: createWebhookEndpointBodySchema } } },
   },

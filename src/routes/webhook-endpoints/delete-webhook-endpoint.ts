@@ -11,7 +11,7 @@ export const deleteWebhookEndpointRoute = createRoute({
   tags: ["Webhooks"],
   summary: "Remove a webhook endpoint",
   description: "Its pending deliveries go with it; the events stay in the feed.",
-  ...v1Access({ role: "admin", scope: "webhooks:write" }),
+  ...v1Access({ role: "admin", scope: "webhooks:write" }, { module: "webhooks" }),
   request: { params: endpointIdParamSchema },
   responses: { ...V1_PROBLEMS, 204: { description: "Removed" } },
 });

@@ -18,7 +18,7 @@ export const getWebhookEndpointRoute = createRoute({
   tags: ["Webhooks"],
   summary: "A webhook endpoint",
   description: "Its state (enabled, why it was disabled, failing since when); never its secret.",
-  ...v1Access({ role: "admin", scope: "webhooks:read" }),
+  ...v1Access({ role: "admin", scope: "webhooks:read" }, { module: "webhooks" }),
   request: { params: endpointIdParamSchema },
   responses: {
     ...V1_PROBLEMS,

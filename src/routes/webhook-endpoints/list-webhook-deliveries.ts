@@ -20,7 +20,7 @@ export const listWebhookDeliveriesRoute = createRoute({
   tags: ["Webhooks"],
   summary: "An endpoint's deliveries, newest first",
   description: "Status, the last response code and duration, attempts so far and the next retry.",
-  ...v1Access({ role: "admin", scope: "webhooks:read" }),
+  ...v1Access({ role: "admin", scope: "webhooks:read" }, { module: "webhooks" }),
   request: {
     params: endpointIdParamSchema,
     query: pageQuerySchema.extend({ status: z.enum(DELIVERY_STATUSES).optional() }),

@@ -12,7 +12,7 @@ export const listWebhookEndpointsRoute = createRoute({
   tags: ["Webhooks"],
   summary: "The tenant's webhook endpoints, oldest first",
   description: "Secrets are never listed.",
-  ...v1Access({ role: "admin", scope: "webhooks:read" }),
+  ...v1Access({ role: "admin", scope: "webhooks:read" }, { module: "webhooks" }),
   request: { query: pageQuerySchema },
   responses: {
     ...V1_PROBLEMS,

@@ -16,7 +16,7 @@ export const retryWebhookDeliveryRoute = createRoute({
   description:
     "A failed delivery, or a pending one waiting for its next retry, is due at once (its attempts count on). " +
     "A delivered one: 409. Retrying does not re-enable a disabled endpoint.",
-  ...v1Access({ role: "admin", scope: "webhooks:write" }),
+  ...v1Access({ role: "admin", scope: "webhooks:write" }, { module: "webhooks" }),
   request: {
     params: z.object({
       id: z.uuid().openapi({ param: { name: "id", in: "path" } }),

@@ -25,7 +25,7 @@ export const rotateWebhookSecretRoute = createRoute({
   description:
     `A new secret (shown once). For ${ROTATION_OVERLAP_HOURS} hours every delivery carries a signature with the ` +
     "old secret too, so the receiver can switch without losing one. Rotating again ends the old one's overlap.",
-  ...v1Access({ role: "admin", scope: "webhooks:write" }),
+  ...v1Access({ role: "admin", scope: "webhooks:write" }, { module: "webhooks" }),
   request: { params: endpointIdParamSchema },
   responses: {
     ...V1_PROBLEMS,

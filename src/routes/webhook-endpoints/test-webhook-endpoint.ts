@@ -22,7 +22,7 @@ export const testWebhookEndpointRoute = createRoute({
   description:
     "Records a `webhook.test` event for this endpoint alone and queues its delivery, signed like every other. " +
     "A disabled endpoint: 409.",
-  ...v1Access({ role: "admin", scope: "webhooks:write" }),
+  ...v1Access({ role: "admin", scope: "webhooks:write" }, { module: "webhooks" }),
   request: { params: endpointIdParamSchema },
   responses: {
     ...V1_PROBLEMS,

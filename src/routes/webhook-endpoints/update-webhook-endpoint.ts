@@ -38,7 +38,7 @@ export const updateWebhookEndpointRoute = createRoute({
   description:
     "URL, event types, description, enabled. Enabling an endpoint that delivery disabled clears the reason; " +
     "its pending deliveries resume.",
-  ...v1Access({ role: "admin", scope: "webhooks:write" }),
+  ...v1Access({ role: "admin", scope: "webhooks:write" }, { module: "webhooks" }),
   request: {
     params: endpointIdParamSchema,
     body: { required: true, content: { "application/json": { schema: updateWebhookEndpointBodySchema } } },

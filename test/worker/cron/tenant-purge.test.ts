@@ -119,6 +119,13 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
     "INSERT INTO usage_reports (id, tenant_id, metric, day, value) VALUES (gen_random_uuid(), $1, 'api_requests', current_date, 9)",
     [tenant],
   );
+  // An operator's feature-flag override (the factory's tenants already have module overrides).
+  const flag = `purge_${crypto.randomUUID().slice(0, 8)}`;
+  await sql.query("INSERT INTO feature_flags (key) VALUES ($1)", [flag]);
+  await sql.query(
+    "INSERT INTO tenant_feature_flags (flag_key, tenant_id, value, reason) VALUES ($1, $2, 'true', 'pilot')",
+    [flag, tenant],
+  );
   await sql.query(
     `INSERT INTO invoices (id, tenant_id, status, amount_due, amount_paid, currency, created_at, stripe_state_at)
      VALUES ($1, $2, 'paid', 4900, 4900, 'gbp', now(), now())`,
@@ -165,6 +172,7 @@ describe("deleted tenants in the retention cron", () => {
     expect(TENANT_TABLES.map((spec) => spec.table).sort()).toEqual(await tenantTables());
   });
 
+  // Dozens of bounded cron runs against PGlite: slower than the default 30 s on a busy machine.
   it("purges every table of a tenant past its own window, in bounded runs, leaving counts only", async () => {
     const since = await databaseNow();
     // Past its own 7-day window (the default would keep it another three weeks).
@@ -218,7 +226,7 @@ describe("deleted tenants in the retention cron", () => {
 
     // Gone for good: its owner's restore is now a 404.
     expect((await sendAs(doomed, "POST", `/v1/tenants/${doomed.tenant.id}/restore`)).status).toBe(404);
-  });
+  }, 90_000);
 
   it("refuses to restore a tenant whose purge has begun, and finishes it on later runs", async () => {
     const since = await databaseNow();

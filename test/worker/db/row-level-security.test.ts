@@ -177,7 +177,7 @@ async function ownerEndpoint(tenantId: string): Promise<string> {
 }
 
 /** Platform tables that name a tenant but are none of its data: app_api has no privilege on them at all. */
-const PLATFORM_TABLES = ["platform_audit_log"];
+const PLATFORM_TABLES = ["platform_audit_log", "tenant_modules", "tenant_feature_flags"];
 
 const TENANT_TABLES: Record<
   string,

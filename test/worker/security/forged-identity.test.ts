@@ -478,6 +478,35 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: () => ["SELECT * FROM app.operator_security_events(NULL, NULL, NULL, NULL, 10)", []],
       code: "DT403",
     },
+    // Feature flags and modules: without a sealed tenant the tenant's views are empty, operators' functions refuse.
+    "tenant_features()": {
+      call: () => ["SELECT count(*) FROM app.tenant_features() HAVING count(*) = 0", []],
+      code: "ok",
+    },
+    "current_tenant_modules()": { call: () => ["SELECT app.current_tenant_modules() IS NULL AS none", []], code: "ok" },
+    "operator_list_flags()": { call: () => ["SELECT * FROM app.operator_list_flags()", []], code: "DT403" },
+    "operator_get_flag(text)": { call: () => ["SELECT app.operator_get_flag('x')", []], code: "DT403" },
+    "operator_create_flag(jsonb)": {
+      call: () => [`SELECT app.operator_create_flag('{"key": "forged"}')`, []],
+      code: "DT403",
+    },
+    "operator_update_flag(text,jsonb)": {
+      call: () => [`SELECT app.operator_update_flag('forged', '{"rollout_percentage": 100}')`, []],
+      code: "DT403",
+    },
+    "operator_delete_flag(text)": { call: () => ["SELECT app.operator_delete_flag('forged')", []], code: "DT403" },
+    "operator_set_flag_override(text,uuid,jsonb,text)": {
+      call: (ids) => ["SELECT app.operator_set_flag_override('forged', $1, 'true', 'x')", [ids.tenant]],
+      code: "DT403",
+    },
+    "operator_delete_flag_override(text,uuid)": {
+      call: (ids) => ["SELECT app.operator_delete_flag_override('forged', $1)", [ids.tenant]],
+      code: "DT403",
+    },
+    "operator_set_tenant_module(uuid,text,boolean,text)": {
+      call: (ids) => ["SELECT app.operator_set_tenant_module($1, 'web_scrape', true, 'x')", [ids.tenant]],
+      code: "DT403",
+    },
     "record_security_events(jsonb)": {
       call: (ids) => [
         `SELECT app.record_security_events(jsonb_build_array(jsonb_build_object('tenant_id', $1::text,

@@ -56,6 +56,21 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "GET /v1/tenant": async (f) => {
     expect((await call("/v1/tenant", { headers: bInA(f) })).status).toBe(404);
   },
+  "GET /v1/features": async (f) => {
+    expect((await call("/v1/features", { headers: bInA(f) })).status).toBe(404);
+    // An override for A is A's alone: B's evaluation never shows it.
+    const key = `iso_${crypto.randomUUID().slice(0, 8)}`;
+    await sqlAs("owner").query("INSERT INTO feature_flags (key) VALUES ($1)", [key]);
+    await sqlAs("owner").query(
+      "INSERT INTO tenant_feature_flags (flag_key, tenant_id, value, reason) VALUES ($1, $2, '\"a-only\"', 'isolation')",
+      [key, f.a.tenant.id],
+    );
+    const own = (await (await call("/v1/features", { headers: f.b.headers })).json()) as {
+      flags: Record<string, { value: unknown; reason: string }>;
+    };
+    expect(own.flags[key]).toEqual({ value: false, reason: "default", description: "" });
+    await sqlAs("owner").query("DELETE FROM feature_flags WHERE key = $1", [key]);
+  },
   "GET /v1/tenant/usage": async (f) => {
     expect((await call("/v1/tenant/usage", { headers: bInA(f) })).status).toBe(404);
   },

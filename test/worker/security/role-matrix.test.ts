@@ -29,6 +29,7 @@ interface Action {
 /** Every privileged action of the API, with the least role that may do it. */
 const ACTIONS: Action[] = [
   { name: "read the tenant", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/tenant" }) },
+  { name: "read feature flags", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/features" }) },
   { name: "list members", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/members" }) },
   { name: "read usage", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/tenant/usage" }) },
   {

@@ -23,6 +23,7 @@ describe("database round trips per request", () => {
     const requests: [string, string, unknown?][] = [
       ["GET", "/v1/me"],
       ["GET", "/v1/tenant"],
+      ["GET", "/v1/features"],
       ["PATCH", "/v1/tenant", { name: "Round trip" }],
       ["GET", "/v1/members"],
       ["POST", "/v1/members", { email: `rt-${crypto.randomUUID()}@example.test`, role: "viewer" }],

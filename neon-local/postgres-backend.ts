@@ -17,10 +17,13 @@ function asError(error: unknown): Error {
 /** Hands every value back as the raw text Postgres sent (pg's typings cannot express the identity parser). */
 const rawText = { getTypeParser: () => (value: string) => value } as unknown as CustomTypesConfig;
 
+/** Connections per user unless told otherwise: how many of a role's requests run at once. */
+export const DEFAULT_CONNECTIONS_PER_USER = 5;
+
 export interface PostgresBackendOptions {
   /** e.g. postgres://postgres@127.0.0.1:5432/detecktiv_test */
   databaseUrl: string;
-  /** Connections per user (default 5). */
+  /** Connections per user (default DEFAULT_CONNECTIONS_PER_USER). */
   maxConnectionsPerUser?: number;
 }
 
@@ -32,7 +35,7 @@ export class PostgresBackend implements Backend {
 
   constructor(options: PostgresBackendOptions) {
     this.#url = new URL(options.databaseUrl);
-    this.#max = options.maxConnectionsPerUser ?? 5;
+    this.#max = options.maxConnectionsPerUser ?? DEFAULT_CONNECTIONS_PER_USER;
   }
 
   /** pg lets the connection string override explicit user/password, so they go in the URL. */

@@ -85,24 +85,54 @@ export async function replayWithPgbench(options: ReplayOptions): Promise<ReplayR
       "--protocol=extended",
       `--client=${options.clients}`,
       "--jobs=1",
-      `--time=${options.warmupSeconds + options.seconds + 1}`,
+      // Ends well after the window (which starts once all clients are seen connected).
+      `--time=${options.warmupSeconds + options.seconds + 4}`,
       `--file=${scriptPath}`,
       "--log",
       `--log-prefix=${join(dir, "tx")}`,
       ...Object.entries(options.script.variables).map(([name, value]) => `--define=${name}=${value}`),
       options.url,
     ];
-    const running = run(PGBENCH, args, { cwd: dir, env: { ...process.env, PGAPPNAME: "pgbench-replay" } });
-    await sleep(options.warmupSeconds * 1000);
-    const pids = await pgbenchBackends(options.monitor);
-    if (pids.length !== options.clients) throw new Error(`pgbench: ${pids.length} backends of ${options.clients}`);
-    const cpu = () => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
-    const cpuBefore = cpu();
-    const from = Date.now() * 1000;
-    await sleep(options.seconds * 1000);
-    const cpuAfter = cpu();
-    const to = Date.now() * 1000;
-    const { stdout } = await running;
+    // An application name of this run's own: backends of an earlier run may still be leaving.
+    const application = `pgbench-replay-${process.pid}-${Date.now()}`;
+    const controller = new AbortController();
+    const running = run(PGBENCH, args, {
+      cwd: dir,
+      env: { ...process.env, PGAPPNAME: application },
+      signal: controller.signal,
+    });
+    // Settled here so that an early throw below cannot leave it rejecting unheard.
+    let done = false;
+    const finished = running.then(
+      ({ stdout }) => ({ stdout, error: undefined }),
+      (error: unknown) => ({ stdout: "", error }),
+    );
+    void finished.then(() => {
+      done = true;
+    });
+    let cpuBefore: number;
+    let cpuAfter: number;
+    let from: number;
+    let to: number;
+    try {
+      await sleep(options.warmupSeconds * 1000);
+      const pids = await pgbenchBackends(options.monitor, application, options.clients);
+      const cpu = () => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+      cpuBefore = cpu();
+      from = Date.now() * 1000;
+      await sleep(options.seconds * 1000);
+      cpuAfter = cpu();
+      to = Date.now() * 1000;
+      // Its backends' CPU reads 0 once they are gone: the window must end inside the run.
+      if (done) throw new Error("pgbench ended before the measured window did");
+    } catch (error) {
+      controller.abort();
+      await finished;
+      throw error;
+    }
+    const outcome = await finished;
+    if (outcome.error) throw outcome.error;
+    const { stdout } = outcome;
     if (!/number of failed transactions: 0\b/.test(stdout) && /failed/.test(stdout))
       throw new Error(`pgbench reported failures:\n${stdout}`);
     const transactions = countCompleted(dir, from, to);
@@ -117,11 +147,17 @@ export async function replayWithPgbench(options: ReplayOptions): Promise<ReplayR
   }
 }
 
-async function pgbenchBackends(monitor: pg.Client): Promise<number[]> {
-  const { rows } = await monitor.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgbench-replay'`,
-  );
-  return rows.map((row) => row.pid);
+/** pgbench's backends, once all its clients are connected (a loaded machine connects slowly). */
+async function pgbenchBackends(monitor: pg.Client, application: string, clients: number): Promise<number[]> {
+  for (let attempt = 0; ; attempt++) {
+    const { rows } = await monitor.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
+      [application],
+    );
+    if (rows.length === clients) return rows.map((row) => row.pid);
+    if (attempt >= 50) throw new Error(`pgbench: ${rows.length} backends of ${clients} after its warm-up`);
+    await sleep(100);
+  }
 }
 
 /** Transactions of pgbench's logs (`client tx latency script epoch_s epoch_us`) that ended in [from, to] µs. */

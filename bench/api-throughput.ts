@@ -16,9 +16,18 @@
  * - neon_local: the local Neon server, in a process of its own;
  * - postgres: the backends of the bench's database (other databases' backends are not counted);
  * - wrangler_node: the bench's own process, where wrangler reads workerd's log output.
+ *
+ * Postgres against pgbench (point 4): each round, one get and one list are recorded by the local
+ * Neon server as Postgres received them (BEGIN, app.begin_request with its real signed assertion,
+ * the route's select, COMMIT) and replayed by pgbench on as many connections as the local server
+ * keeps per role (bench/pgbench-replay.ts says how and why -M extended); the ratio is our Postgres
+ * CPU per request over pgbench's per transaction. The gap is what the path adds: the local
+ * server's session reset after each request, and how its pool reuses connections.
  */
 import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
+import { DEFAULT_CONNECTIONS_PER_USER } from "../neon-local/postgres-backend";
+import type { RecordedRequest } from "../neon-local/stats";
 import { mintDevToken } from "../scripts/lib/jwt";
 import { COMPANY_COLUMNS } from "../src/routes/companies/schemas";
 import { measureBundle } from "./bundle";
@@ -30,6 +39,7 @@ import { freshPostgres } from "./fresh-postgres";
 import { assertWrkInstalled, type LoadResult, load } from "./load";
 import { type LocalWorker, startFloorWorker, startLocalWorker } from "./local-workers";
 import { startNeonLocalProcess } from "./neon-local-process";
+import { pgbenchScript, type ReplayResult, replayWithPgbench } from "./pgbench-replay";
 import { processCpuMs, threadCpuMs } from "./process-cpu";
 import { seedCompanies, seedOwner } from "./seed-companies";
 import { startWorker } from "./worker-harness";
@@ -61,9 +71,18 @@ interface Run extends LoadResult {
   cpu_ms: Record<Process, number>;
 }
 
+type Bundle = Awaited<ReturnType<typeof measureBundle>> | { error: string };
+
+/** The replayed requests: our target whose Postgres CPU is compared, and the path replayed. */
+const REPLAYS = { get: "get", list: "list" } as const;
+type Replayed = keyof typeof REPLAYS;
+
 export async function apiThroughputScenario(): Promise<Record<string, unknown>> {
   assertWrkInstalled();
-  const bundle = await measureBundle();
+  // wrangler's start-up profile gives up after 10 s on a loaded machine: the throughput still counts.
+  const bundle: Bundle = await measureBundle().catch((error: unknown) => ({
+    error: String(error instanceof Error ? error.message : error).split("\n")[0] ?? "failed",
+  }));
   const { databaseUrl, database, drop } = await freshPostgres("throughput");
   const stops: (() => Promise<void>)[] = [];
   const monitor = new pg.Client({ connectionString: databaseUrl });
@@ -84,7 +103,7 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
       `\napi throughput — ${TENANTS * PER_TENANT} companies in ${TENANTS} tenants seeded in ${seedSeconds.toFixed(1)} s`,
     );
 
-    const neonLocal = await startNeonLocalProcess(databaseUrl);
+    const neonLocal = await startNeonLocalProcess(databaseUrl, { record: true });
     stops.push(neonLocal.stop);
     const ours = (limiter: boolean) => () =>
       startWorker({
@@ -123,23 +142,37 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
 
     for (const target of targets) await measure(target, WARMUP_SECONDS * 2, neonLocal.pid, monitor);
     const runs: Record<string, Run[]> = Object.fromEntries(targets.map((target) => [target.name, []]));
+    const replays: Record<Replayed, ReplayResult[]> = { get: [], list: [] };
+    const replay = replayer(workers.on, neonLocal.fetchEndpoint, databaseUrl, monitor, {
+      get: `/v1/companies/${ids[0]}`,
+      list: LIST_PATH,
+    });
     for (let round = 0; round < ROUNDS; round++) {
       for (const target of targets) {
         await measure(target, WARMUP_SECONDS, neonLocal.pid, monitor);
         runs[target.name]?.push(await measure(target, SECONDS, neonLocal.pid, monitor));
       }
+      for (const name of Object.keys(REPLAYS) as Replayed[]) replays[name].push(await replay(name, round, auth));
       console.log(`  round ${round + 1}/${ROUNDS} done`);
     }
 
     const summary = Object.fromEntries(targets.map((target) => [target.name, summariseRuns(runs[target.name] ?? [])]));
-    const ratios = ratiosOf((name) => summary[name]);
-    const ratiosByRound = Array.from({ length: ROUNDS }, (_, round) =>
-      ratiosOf((name) => {
-        const run = runs[name]?.[round];
-        return run ? summariseRuns([run]) : undefined;
-      }),
-    );
-    report(summary, ratios, ratiosByRound, bundle);
+    const pgbench = {
+      get: summariseReplays(replays.get),
+      list: summariseReplays(replays.list),
+    };
+    const ratios = ratiosOf((name) => summary[name], pgbench);
+    const ratiosByRound = Array.from({ length: ROUNDS }, (_, round) => {
+      const replayed = (name: Replayed) => summariseReplays(replays[name].slice(round, round + 1));
+      return ratiosOf(
+        (name) => {
+          const run = runs[name]?.[round];
+          return run ? summariseRuns([run]) : undefined;
+        },
+        { get: replayed("get"), list: replayed("list") },
+      );
+    });
+    report(summary, pgbench, ratios, ratiosByRound, bundle);
     return {
       rows: TENANTS * PER_TENANT,
       tenants: TENANTS,
@@ -148,9 +181,22 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
       cpu_source:
         "kernel utime+stime per process over each measured run (/proc/<pid>/stat); workerd reports cpuTime 0 locally",
       targets: summary,
+      pgbench: {
+        mode: "extended",
+        clients: DEFAULT_CONNECTIONS_PER_USER,
+        seconds_per_run: SECONDS,
+        rounds: ROUNDS,
+        ...pgbench,
+      },
       ratios,
       ratios_by_round: ratiosByRound,
-      goals: { health_vs_constant: 1.2, get_vs_floor: 1.25, list_vs_floor: 1.1 },
+      goals: {
+        health_vs_constant: 1.2,
+        get_vs_floor: 1.25,
+        list_vs_floor: 1.1,
+        postgres_get_vs_pgbench: 1.2,
+        postgres_list_vs_pgbench: 1.2,
+      },
       bundle,
     };
   } finally {
@@ -209,6 +255,54 @@ function buildTargets(
       check: items(51),
     },
   ];
+}
+
+/**
+ * Sends one request of a replayed kind through our Worker with a request id of its own, takes
+ * the statements the local Neon server recorded for it and replays them with pgbench (freshly
+ * signed each round: begin_request refuses assertions older than a minute).
+ */
+function replayer(
+  worker: LocalWorker,
+  fetchEndpoint: string,
+  databaseUrl: string,
+  monitor: pg.Client,
+  paths: Record<Replayed, string>,
+) {
+  // The role the API's statements run as, straight to Postgres.
+  const url = Object.assign(new URL(databaseUrl), { username: "app_api", password: "" }).toString();
+  return async (name: Replayed, round: number, auth: Record<string, string>): Promise<ReplayResult> => {
+    const requestId = `bench-replay-${name}-${round}-${Date.now()}`;
+    const response = await fetch(`${worker.url}${paths[name]}`, { headers: { ...auth, "X-Request-Id": requestId } });
+    if (response.status !== 200) throw new Error(`replay ${name}: HTTP ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+    const recorded = await fetch(new URL(`/__recorded?request_id=${requestId}`, fetchEndpoint));
+    if (recorded.status !== 200) throw new Error(`replay ${name}: nothing recorded for ${requestId}`);
+    return replayWithPgbench({
+      url,
+      script: pgbenchScript((await recorded.json()) as RecordedRequest),
+      clients: DEFAULT_CONNECTIONS_PER_USER,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      monitor,
+    });
+  };
+}
+
+export interface ReplaySummary {
+  transactions: number;
+  transactions_per_second: number;
+  postgres_cpu_ms_per_transaction: number;
+}
+
+function summariseReplays(replays: ReplayResult[]): ReplaySummary {
+  const transactions = replays.reduce((sum, replay) => sum + replay.transactions, 0);
+  const cpu = replays.reduce((sum, replay) => sum + replay.postgres_cpu_ms, 0);
+  return {
+    transactions,
+    transactions_per_second: round(transactions / (replays.length * SECONDS), 1),
+    postgres_cpu_ms_per_transaction: round(cpu / transactions, 3),
+  };
 }
 
 async function checkTarget(target: Target): Promise<void> {
@@ -289,9 +383,17 @@ function summariseRuns(runs: Run[]): TargetSummary {
   };
 }
 
-/** The issue's ratios: Worker CPU per request (workerd: isolate and Durable Object together). */
-function ratiosOf(of: (name: string) => TargetSummary | undefined): Record<string, number> {
+/**
+ * The issue's ratios: Worker CPU per request (workerd: isolate and Durable Object together), and
+ * Postgres CPU per request against pgbench's per transaction of the same statements.
+ */
+function ratiosOf(
+  of: (name: string) => TargetSummary | undefined,
+  pgbench: Record<Replayed, ReplaySummary>,
+): Record<string, number> {
   const cpu = (name: string) => of(name)?.cpu_ms_per_request.workerd ?? Number.NaN;
+  const postgres = (name: Replayed) =>
+    (of(REPLAYS[name])?.cpu_ms_per_request.postgres ?? Number.NaN) / pgbench[name].postgres_cpu_ms_per_transaction;
   const rps = (name: string) => of(name)?.requests_per_second ?? Number.NaN;
   const p50 = (name: string) => of(name)?.p50_ms ?? Number.NaN;
   return {
@@ -306,21 +408,24 @@ function ratiosOf(of: (name: string) => TargetSummary | undefined): Record<strin
     list_limiter_on_vs_off_rps: round(rps("list") / rps("list_limiter_off"), 2),
     get_limiter_on_vs_off_p50: round(p50("get") / p50("get_limiter_off"), 2),
     list_limiter_on_vs_off_p50: round(p50("list") / p50("list_limiter_off"), 2),
+    postgres_get_vs_pgbench: round(postgres("get"), 2),
+    postgres_list_vs_pgbench: round(postgres("list"), 2),
   };
 }
 
 function report(
   summary: Record<string, TargetSummary>,
+  pgbench: Record<Replayed, ReplaySummary>,
   ratios: Record<string, number>,
   byRound: Record<string, number>[],
-  bundle: Awaited<ReturnType<typeof measureBundle>>,
+  bundle: Bundle,
 ) {
   console.log(
     `  ${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s per target; CPU ms per request (kernel accounting, /proc)`,
   );
   console.table(
-    Object.fromEntries(
-      Object.entries(summary).map(([name, s]) => [
+    Object.fromEntries([
+      ...Object.entries(summary).map(([name, s]) => [
         name,
         {
           "req/s": s.requests_per_second,
@@ -333,7 +438,11 @@ function report(
           "wrangler (node)": s.cpu_ms_per_request.wrangler_node,
         },
       ]),
-    ),
+      ...Object.entries(pgbench).map(([name, replay]) => [
+        `pgbench: ${name}`,
+        { "req/s": replay.transactions_per_second, postgres: replay.postgres_cpu_ms_per_transaction },
+      ]),
+    ]),
   );
   const spread = (name: string) => {
     const values = byRound.map((ratios) => ratios[name] ?? Number.NaN);
@@ -342,8 +451,10 @@ function report(
   console.log("  ratios (whole run; min–max over rounds):");
   for (const [name, value] of Object.entries(ratios)) console.log(`    ${name.padEnd(28)} ${value}  (${spread(name)})`);
   console.log(
-    `  bundle ${bundle.gzip_kib} KiB gzip -9 (wrangler: ${bundle.wrangler_gzip_kib} KiB gzip; ${bundle.bytes} bytes), ` +
-      `start-up ${bundle.startup_ms} ms CPU (wrangler check startup)`,
+    "error" in bundle
+      ? `  bundle not measured: ${bundle.error}`
+      : `  bundle ${bundle.gzip_kib} KiB gzip -9 (wrangler: ${bundle.wrangler_gzip_kib} KiB gzip; ${bundle.bytes} bytes), ` +
+          `start-up ${bundle.startup_ms} ms CPU (wrangler check startup)`,
   );
 }
 

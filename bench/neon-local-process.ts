@@ -12,11 +12,25 @@ export interface NeonLocalProcess {
 /**
  * The local Neon server (neon-local/) in a process of its own over `databaseUrl`, so that
  * its CPU can be told apart from the bench's and wrangler's (which share the bench's process).
+ * `record`: it keeps the latest requests' statements for `GET /__recorded?request_id=X`.
  */
-export async function startNeonLocalProcess(databaseUrl: string): Promise<NeonLocalProcess> {
+export async function startNeonLocalProcess(
+  databaseUrl: string,
+  options: { record?: boolean } = {},
+): Promise<NeonLocalProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(ROOT, "neon-local/main.ts"), "--database-url", databaseUrl, "--port", "0", "--quiet"],
+    [
+      "--import",
+      "tsx",
+      join(ROOT, "neon-local/main.ts"),
+      "--database-url",
+      databaseUrl,
+      "--port",
+      "0",
+      "--quiet",
+      ...(options.record ? ["--record"] : []),
+    ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );
   const fetchEndpoint = await new Promise<string>((resolve, reject) => {

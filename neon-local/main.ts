@@ -19,12 +19,13 @@ async function main(): Promise<void> {
       "data-dir": { type: "string" },
       "database-url": { type: "string" },
       quiet: { type: "boolean", default: false },
+      record: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
     console.log(
-      "usage: tsx neon-local/main.ts [--port 4444] [--host 127.0.0.1] [--data-dir DIR] [--database-url URL] [--quiet]",
+      "usage: tsx neon-local/main.ts [--port 4444] [--host 127.0.0.1] [--data-dir DIR] [--database-url URL] [--quiet] [--record]",
     );
     return;
   }
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     backend,
     port,
     host: values.host,
+    record: values.record,
     ...(values.quiet ? {} : { log: (line: string) => console.log(line) }),
   });
   const where = databaseUrl ? new URL(databaseUrl).host : (dataDir ?? "in-memory");

@@ -17,10 +17,33 @@ function asError(error: unknown): Error {
 /** Hands every value back as the raw text Postgres sent (pg's typings cannot express the identity parser). */
 const rawText = { getTypeParser: () => (value: string) => value } as unknown as CustomTypesConfig;
 
+/**
+ * DISCARD ALL without its DISCARD PLANS (PostgreSQL's documented equivalent, one round trip).
+ * Neon's HTTP proxy resets nothing: it hands an idle connection to the next request as it is,
+ * session state and plan caches included (proxy/src/serverless/conn_pool_lib.rs, `put`). The
+ * reset here is stricter than Neon about state a request could see, but keeps the plans: DISCARD
+ * PLANS would re-plan every statement of every PL/pgSQL function (app.begin_request and the
+ * policies' helpers) on every request, work Neon's connections never do. Cached plans are not
+ * visible state: Postgres re-plans them itself when a table, function or role changes.
+ */
+const SESSION_RESET = [
+  "CLOSE ALL",
+  "SET SESSION AUTHORIZATION DEFAULT",
+  "RESET ALL",
+  "DEALLOCATE ALL",
+  "UNLISTEN *",
+  "SELECT pg_advisory_unlock_all()",
+  "DISCARD TEMP",
+  "DISCARD SEQUENCES",
+].join("; ");
+
+/** Connections per user unless told otherwise: how many of a role's requests run at once. */
+export const DEFAULT_CONNECTIONS_PER_USER = 5;
+
 export interface PostgresBackendOptions {
   /** e.g. postgres://postgres@127.0.0.1:5432/detecktiv_test */
   databaseUrl: string;
-  /** Connections per user (default 5). */
+  /** Connections per user (default DEFAULT_CONNECTIONS_PER_USER). */
   maxConnectionsPerUser?: number;
 }
 
@@ -32,7 +55,7 @@ export class PostgresBackend implements Backend {
 
   constructor(options: PostgresBackendOptions) {
     this.#url = new URL(options.databaseUrl);
-    this.#max = options.maxConnectionsPerUser ?? 5;
+    this.#max = options.maxConnectionsPerUser ?? DEFAULT_CONNECTIONS_PER_USER;
   }
 
   /** pg lets the connection string override explicit user/password, so they go in the URL. */
@@ -136,7 +159,7 @@ export class PostgresBackend implements Backend {
 
   /**
    * Returns the connection to the pool as a fresh session: rolls back any
-   * transaction left open (a failed batch, or a single BEGIN) and DISCARDs
+   * transaction left open (a failed batch, or a single BEGIN) and resets
    * session state (SET, SET ROLE, temp tables...), so that, as with the
    * PGlite backend, nothing a request does is seen by the next one. Returns an
    * error (= "destroy this connection") if that fails.
@@ -144,7 +167,7 @@ export class PostgresBackend implements Backend {
   static async #settle(client: PoolClient): Promise<Error | undefined> {
     try {
       if (client.getTransactionStatus() !== "I") await client.query("ROLLBACK");
-      await client.query("DISCARD ALL");
+      await client.query(SESSION_RESET);
       return undefined;
     } catch (error) {
       return asError(error);

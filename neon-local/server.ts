@@ -6,6 +6,7 @@
  * Routes:
  *   POST /sql        the Neon protocol (see protocol.ts)
  *   GET  /__stats    request counters for tests (?request_id=X)
+ *   GET  /__recorded the statements a request sent (?request_id=X; only with `record`)
  *   GET  /__health   liveness, for scripts waiting on start-up
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -13,7 +14,7 @@ import type { AddressInfo } from "node:net";
 import type { Backend } from "./backend";
 import { proxyErrorBody, ResponseBody, ResponseTooLargeError, tooManyParameters } from "./limits";
 import { batchResponseHeaders, PgError, ProtocolError, parseSqlRequest, type SqlRequest } from "./protocol";
-import { RequestStats } from "./stats";
+import { RequestRecorder, RequestStats } from "./stats";
 
 /** Neon's proxy rejects bodies above 10 MiB as well. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -27,6 +28,11 @@ export interface NeonLocalOptions {
   host?: string;
   /** Receives one line per request (never parameter values: they may hold personal data). */
   log?: (line: string) => void;
+  /**
+   * Keeps the latest requests' statements, parameters included, for `GET /__recorded` (the
+   * throughput bench replays them with pgbench). Off by default: parameters may hold personal data.
+   */
+  record?: boolean;
 }
 
 export interface NeonLocalServer {
@@ -103,6 +109,7 @@ export async function startNeonLocal(options: NeonLocalOptions): Promise<NeonLoc
   const { backend, log } = options;
   const host = options.host ?? "127.0.0.1";
   const stats = new RequestStats();
+  const recorder = options.record ? new RequestRecorder() : undefined;
 
   /** Returns [status, query count] for the log line. */
   async function handleSql(req: IncomingMessage, res: ServerResponse): Promise<[number, number]> {
@@ -122,6 +129,7 @@ export async function startNeonLocal(options: NeonLocalOptions): Promise<NeonLoc
       throw error;
     }
     stats.countQuery(request.queries[0]?.query);
+    recorder?.record(request);
 
     const encodingError = tooManyParameters(request.queries);
     if (encodingError) {
@@ -174,6 +182,10 @@ export async function startNeonLocal(options: NeonLocalOptions): Promise<NeonLoc
       } else if (url.pathname === "/__stats" && req.method === "GET") {
         status = 200;
         send(res, status, stats.snapshot(url.searchParams.get("request_id") ?? undefined));
+      } else if (url.pathname === "/__recorded" && req.method === "GET" && recorder) {
+        const recorded = recorder.get(url.searchParams.get("request_id") ?? "");
+        status = recorded ? 200 : 404;
+        send(res, status, recorded ?? { message: "no such request recorded" });
       } else if (url.pathname === "/__health" && req.method === "GET") {
         status = 200;
         send(res, status, { ok: true, backend: backend.name });

@@ -6,8 +6,12 @@
  * this exact while other test files hit the same server concurrently.
  */
 
+import { beginStatement, type QueryInput, type SqlRequest } from "./protocol";
+
 /** How many distinct request ids are remembered; the oldest are forgotten first. */
 const MAX_TRACKED_IDS = 10_000;
+/** How many requests' statements `RequestRecorder` keeps. */
+const MAX_RECORDED = 100;
 
 const LEADING_COMMENT = /^\s*\/\*(.*?)\*\//s;
 const REQUEST_ID = /(?:^|,)\s*request_id\s*=\s*'((?:[^'\\]|\\.)*)'/;
@@ -58,5 +62,31 @@ export class RequestStats {
       requests: this.#requests,
       byRequestId: requestId === undefined ? 0 : (this.#byId.get(requestId) ?? 0),
     };
+  }
+}
+
+/** What one request made Postgres run: the transaction's BEGIN (null for a single statement) and its statements. */
+export interface RecordedRequest {
+  begin: string | null;
+  queries: QueryInput[];
+}
+
+/** The latest requests' statements by request id (`--record`), for replaying them elsewhere. */
+export class RequestRecorder {
+  readonly #byId = new Map<string, RecordedRequest>();
+
+  record(request: SqlRequest): void {
+    const id = request.queries[0] && requestIdOf(request.queries[0].query);
+    if (id === undefined) return;
+    this.#byId.delete(id);
+    this.#byId.set(id, { begin: request.batch ? beginStatement(request) : null, queries: request.queries });
+    if (this.#byId.size > MAX_RECORDED) {
+      const oldest = this.#byId.keys().next();
+      if (!oldest.done) this.#byId.delete(oldest.value);
+    }
+  }
+
+  get(requestId: string): RecordedRequest | undefined {
+    return this.#byId.get(requestId);
   }
 }

@@ -8,7 +8,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Decision } from "../../src/rate-limit/decision";
 
-export { default, HostThrottle, TenantRateLimiter } from "../../src/index";
+export { default, HostThrottle, SecurityEventSink, TenantRateLimiter } from "../../src/index";
 
 const ADMITTED: Decision = {
   allowed: true,

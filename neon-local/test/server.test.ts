@@ -7,7 +7,7 @@ import { sql as dsql, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-http";
 import { integer, jsonb, pgTable, serial, text, timestamp } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestIdOf } from "../stats";
+import { RequestRecorder, requestIdOf } from "../stats";
 import { backendCases, type Harness, startHarness } from "./harness";
 
 describe("requestIdOf", () => {
@@ -17,6 +17,37 @@ describe("requestIdOf", () => {
     expect(requestIdOf("SELECT 1 /* request_id='late' */")).toBeUndefined();
     expect(requestIdOf("/* other='x' */ SELECT 1")).toBeUndefined();
     expect(requestIdOf("/* request_id='it\\'s' */ SELECT 1")).toBe("it's");
+  });
+});
+
+describe("RequestRecorder (--record)", () => {
+  const request = (id: string, batch: boolean) => ({
+    user: "app_api",
+    queries: [{ query: `/* request_id='${id}' */ SELECT $1`, params: ["v"] }],
+    batch,
+    readOnly: true,
+    arrayMode: false,
+  });
+
+  it("keeps what a request sent by its id: the transaction's BEGIN and the statements with parameters", () => {
+    const recorder = new RequestRecorder();
+    recorder.record(request("batch-1", true));
+    recorder.record(request("single-1", false));
+    recorder.record({ ...request("x", true), queries: [{ query: "SELECT 1", params: [] }] });
+    expect(recorder.get("batch-1")).toEqual({
+      begin: "BEGIN READ ONLY",
+      queries: [{ query: "/* request_id='batch-1' */ SELECT $1", params: ["v"] }],
+    });
+    expect(recorder.get("single-1")?.begin).toBeNull();
+    expect(recorder.get("x")).toBeUndefined();
+  });
+
+  it("forgets the oldest beyond its latest 100", () => {
+    const recorder = new RequestRecorder();
+    for (let i = 0; i < 101; i++) recorder.record(request(`r-${i}`, true));
+    expect(recorder.get("r-0")).toBeUndefined();
+    expect(recorder.get("r-1")).toBeDefined();
+    expect(recorder.get("r-100")).toBeDefined();
   });
 });
 

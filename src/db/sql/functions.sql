@@ -726,7 +726,6 @@ CREATE OR REPLACE FUNCTION app.effective_plan(p_plan text, p_status text, p_grac
  RETURNS text
  LANGUAGE sql
  STABLE PARALLEL SAFE
- SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
   SELECT CASE
     WHEN p_status IS NULL OR p_status IN ('active', 'trialing') THEN p_plan
@@ -772,15 +771,18 @@ REVOKE EXECUTE ON FUNCTION app.emit_event(uuid,text,text,text,jsonb) FROM PUBLIC
 
 CREATE OR REPLACE FUNCTION app.entitlements(p_tenant uuid)
  RETURNS TABLE(plan text, rate_per_minute integer, rate_burst integer, seat_limit integer, quotas jsonb)
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
+BEGIN
+  RETURN QUERY
   SELECT p.id, p.rate_per_minute, p.rate_burst, p.seat_limit, p.quotas
     FROM public.tenants t
     LEFT JOIN public.subscriptions s ON s.tenant_id = t.id
     JOIN public.plans p ON p.id = app.effective_plan(t.plan, s.status, s.grace_ends_at, s.current_period_end)
-   WHERE t.id = p_tenant
+   WHERE t.id = p_tenant;
+END
 $function$
 ;
 ALTER FUNCTION app.entitlements(uuid) OWNER TO CURRENT_USER;
@@ -2292,9 +2294,9 @@ REVOKE EXECUTE ON FUNCTION app.tenant_has_module(uuid,text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.tenant_id()
  RETURNS uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
-AS $function$ SELECT nullif((app.identity())[1], '')::uuid $function$
+AS $function$ BEGIN RETURN nullif((app.identity())[1], '')::uuid; END $function$
 ;
 ALTER FUNCTION app.tenant_id() OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.tenant_id() TO PUBLIC;
@@ -2305,11 +2307,13 @@ GRANT EXECUTE ON FUNCTION app.tenant_id() TO app_search;
 
 CREATE OR REPLACE FUNCTION app.tenant_is_suspended(p_tenant_id uuid)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-  SELECT coalesce((SELECT t.suspended_at IS NOT NULL FROM public.tenants t WHERE t.id = p_tenant_id), false)
+BEGIN
+  RETURN coalesce((SELECT t.suspended_at IS NOT NULL FROM public.tenants t WHERE t.id = p_tenant_id), false);
+END
 $function$
 ;
 ALTER FUNCTION app.tenant_is_suspended(uuid) OWNER TO CURRENT_USER;
@@ -2364,9 +2368,9 @@ REVOKE EXECUTE ON FUNCTION app.usage_report(uuid) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.user_id()
  RETURNS uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
-AS $function$ SELECT nullif((app.identity())[2], '')::uuid $function$
+AS $function$ BEGIN RETURN nullif((app.identity())[2], '')::uuid; END $function$
 ;
 ALTER FUNCTION app.user_id() OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.user_id() TO PUBLIC;
@@ -2411,19 +2415,30 @@ REVOKE EXECUTE ON FUNCTION app.verify_assertion(text,text,text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.workspace_ids()
  RETURNS uuid[]
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-  SELECT CASE
-    WHEN i.user_id IS NULL THEN NULL
-    WHEN m.role IS NULL THEN '{}'::uuid[]
-    WHEN m.role IN ('owner', 'admin') OR m.workspace_scope = 'all' THEN NULL
-    ELSE ARRAY(SELECT wm.workspace_id FROM public.workspace_members wm
-                WHERE wm.tenant_id = m.tenant_id AND wm.user_id = m.user_id)
-  END
-  FROM (SELECT app.tenant_id() AS tenant_id, app.user_id() AS user_id) i
-  LEFT JOIN public.memberships m ON m.tenant_id = i.tenant_id AND m.user_id = i.user_id
+DECLARE
+  v_identity text[] := app.identity();
+  v_tenant_id uuid := nullif(v_identity[1], '')::uuid;
+  v_user_id uuid := nullif(v_identity[2], '')::uuid;
+  v_role text;
+  v_scope text;
+BEGIN
+  IF v_user_id IS NULL THEN
+    RETURN NULL;
+  END IF;
+  SELECT m.role, m.workspace_scope INTO v_role, v_scope
+    FROM public.memberships m WHERE m.tenant_id = v_tenant_id AND m.user_id = v_user_id;
+  IF v_role IS NULL THEN
+    RETURN '{}'::uuid[];
+  ELSIF v_role IN ('owner', 'admin') OR v_scope = 'all' THEN
+    RETURN NULL;
+  END IF;
+  RETURN ARRAY(SELECT wm.workspace_id FROM public.workspace_members wm
+                WHERE wm.tenant_id = v_tenant_id AND wm.user_id = v_user_id);
+END
 $function$
 ;
 ALTER FUNCTION app.workspace_ids() OWNER TO CURRENT_USER;

@@ -73,14 +73,17 @@ export async function registerScenario(): Promise<Record<string, unknown>> {
           load = await loadRegister({ file, connectionString: db.database.ownerUrl, progressEveryMs: 15_000 });
         } catch (error) {
           if (++interruptions > 50) throw error;
-          console.log(`register: load interrupted (${String((error as Error).cause ?? error)}), resuming`);
+          const causes: string[] = [];
+          for (let e: unknown = error; e instanceof Error; e = e.cause) causes.push(`${e.name}: ${e.message}`);
+          console.log(`register: load interrupted (${causes.join(" ← ")}), resuming`);
         }
       }
       const loadSeconds = (performance.now() - started) / 1000;
       loaded = {
         generate_seconds: Number(generateSeconds.toFixed(1)),
         load_seconds: Number(loadSeconds.toFixed(1)),
-        load_rows_per_second: Math.round(rows / loadSeconds),
+        // Rows this run loaded (a resumed kept database had some already).
+        load_rows_per_second: Math.round((rows - present.n) / loadSeconds),
         load_interruptions: interruptions,
       };
     } else {

@@ -152,7 +152,9 @@ export const registerCompanies = pgTable(
     index("register_companies_name_idx").on(NAME_C, t.companyNumber),
     // Similar names: a whole-name trigram index (GiST KNN or GIN with `%`) walks posting lists or
     // signatures that nearly every name shares (README, "The UK register"); words are selective.
-    index("register_companies_name_words_idx").using("gin", NAME_WORDS),
+    // fastupdate off: a bulk load would otherwise leave thousands of entries in GIN's pending
+    // list, which every search reads through until a vacuum (at 1 M rows: 13 ms against 60 ms).
+    index("register_companies_name_words_idx").using("gin", NAME_WORDS).with({ fastupdate: false }),
     index("register_companies_status_name_idx").on(t.status, NAME_C, t.companyNumber),
     index("register_companies_category_name_idx").on(t.category, NAME_C, t.companyNumber),
     index("register_companies_area_name_idx").on(t.postcodeArea, NAME_C, t.companyNumber),

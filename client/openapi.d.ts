@@ -9572,7 +9572,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Company names starting with this (or, with `name_match=similar`, names like it) */
                 name?: string;
-                /** @description `prefix` (default): names starting with `name`, in name order. `similar`: trigram similarity, best first */
+                /** @description `prefix` (default): names starting with `name`, in name order. `similar`: names with, for every word of `name` (legal forms such as `limited` and `the`, `and`, `of` aside), that word or one of its 16 nearest spellings in the register (trigram similarity), best whole-name trigram similarity first */
                 name_match?: "prefix" | "similar";
                 /** @description Comma-separated SIC codes; any of them */
                 sic?: string;

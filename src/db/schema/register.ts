@@ -98,6 +98,14 @@ export type RegisterAddress = RegisteredOffice;
 
 const NAME_C = sql`name_key collate "C"`;
 
+/**
+ * The words of a register name (name_key split at anything not a letter or digit): what
+ * similar-name search matches word by word. The route's conditions use this same expression, so
+ * the planner matches them to the GIN index on it; the fill trigger of register_name_words
+ * (migration 0054) repeats it in SQL.
+ */
+export const NAME_WORDS = sql`array_remove(regexp_split_to_array(name_key, '[^[:alnum:]]+'), '')`;
+
 export const registerCompanies = pgTable(
   "register_companies",
   {
@@ -142,9 +150,11 @@ export const registerCompanies = pgTable(
     // Every list is in name order (name_key in "C" order, then number): each filter on a column
     // of its own has an index that reads in that order, so a page stops after `limit` rows.
     index("register_companies_name_idx").on(NAME_C, t.companyNumber),
-    // GiST, not GIN: similar names come best first (KNN on `<->`), so a page reads ~limit rows
-    // however many names share trigrams like "limited".
-    index("register_companies_name_trgm_idx").using("gist", sql`${t.nameKey} gist_trgm_ops`),
+    // Similar names: a whole-name trigram index (GiST KNN or GIN with `%`) walks posting lists or
+    // signatures that nearly every name shares (README, "The UK register"); words are selective.
+    // fastupdate off: a bulk load would otherwise leave thousands of entries in GIN's pending
+    // list, which every search reads through until a vacuum (README, "The UK register").
+    index("register_companies_name_words_idx").using("gin", NAME_WORDS).with({ fastupdate: false }),
     index("register_companies_status_name_idx").on(t.status, NAME_C, t.companyNumber),
     index("register_companies_category_name_idx").on(t.category, NAME_C, t.companyNumber),
     index("register_companies_area_name_idx").on(t.postcodeArea, NAME_C, t.companyNumber),
@@ -160,5 +170,24 @@ export const registerCompanies = pgTable(
       using: sql`true`,
       withCheck: sql`true`,
     }),
+  ],
+).enableRLS();
+
+/**
+ * Every distinct word of register names (NAME_WORDS), kept by a trigger on register_companies:
+ * similar-name search finds the words near each word of the query here (short strings, where a
+ * trigram index is selective), then the names holding one of them for every query word. Words
+ * are never removed: one whose companies are all gone just finds no live name.
+ */
+export const registerNameWords = pgTable(
+  "register_name_words",
+  {
+    word: text("word").primaryKey(),
+  },
+  (t) => [
+    // GiST for KNN (`<->`): the nearest spellings of a query word first.
+    index("register_name_words_trgm_idx").using("gist", sql`${t.word} gist_trgm_ops`),
+    pgPolicy("register_name_words_read", { for: "select", to: [appApi, appRegister], using: sql`true` }),
+    pgPolicy("register_name_words_loader_insert", { for: "insert", to: appRegister, withCheck: sql`true` }),
   ],
 ).enableRLS();

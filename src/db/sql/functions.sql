@@ -2029,6 +2029,32 @@ ALTER FUNCTION app.refuse_suspended_tenant(uuid) OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.refuse_suspended_tenant(uuid) TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.refuse_suspended_tenant(uuid) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.register_name_words_add()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO public.register_name_words (word)
+    SELECT DISTINCT w
+      FROM new_rows n JOIN old_rows o USING (company_number),
+           unnest(array_remove(regexp_split_to_array(n.name_key, '[^[:alnum:]]+'), '')) w
+     WHERE n.name_key IS DISTINCT FROM o.name_key
+    ON CONFLICT DO NOTHING;
+  ELSE
+    INSERT INTO public.register_name_words (word)
+    SELECT DISTINCT w
+      FROM new_rows n, unnest(array_remove(regexp_split_to_array(n.name_key, '[^[:alnum:]]+'), '')) w
+    ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END
+$function$
+;
+ALTER FUNCTION app.register_name_words_add() OWNER TO CURRENT_USER;
+REVOKE EXECUTE ON FUNCTION app.register_name_words_add() FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.remember_idempotent_response(p_key text, p_status integer, p_body jsonb)
  RETURNS void
  LANGUAGE sql

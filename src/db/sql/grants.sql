@@ -80,6 +80,8 @@ GRANT SELECT ON register_companies TO app_api;
 GRANT INSERT, SELECT, UPDATE ON register_companies TO app_register;
 GRANT INSERT, SELECT ON register_load_errors TO app_register;
 GRANT INSERT, SELECT, UPDATE ON register_loads TO app_register;
+GRANT SELECT ON register_name_words TO app_api;
+GRANT INSERT, SELECT ON register_name_words TO app_register;
 GRANT INSERT, SELECT, UPDATE ON retention_policies TO app_api;
 GRANT SELECT ON retention_policies TO app_auth;
 GRANT DELETE, SELECT ON retention_policies TO app_maintenance;

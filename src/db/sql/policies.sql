@@ -49,6 +49,8 @@ ALTER TABLE register_load_errors ENABLE ROW LEVEL SECURITY;
 ALTER TABLE register_load_errors FORCE ROW LEVEL SECURITY;
 ALTER TABLE register_loads ENABLE ROW LEVEL SECURITY;
 ALTER TABLE register_loads FORCE ROW LEVEL SECURITY;
+ALTER TABLE register_name_words ENABLE ROW LEVEL SECURITY;
+ALTER TABLE register_name_words FORCE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies FORCE ROW LEVEL SECURITY;
 ALTER TABLE scrape_jobs ENABLE ROW LEVEL SECURITY;
@@ -421,6 +423,12 @@ CREATE POLICY register_load_errors_loader_all ON register_load_errors AS PERMISS
 CREATE POLICY register_loads_loader_all ON register_loads AS PERMISSIVE FOR ALL TO app_register
   USING (true)
   WITH CHECK (true);
+
+CREATE POLICY register_name_words_loader_insert ON register_name_words AS PERMISSIVE FOR INSERT TO app_register
+  WITH CHECK (true);
+
+CREATE POLICY register_name_words_read ON register_name_words AS PERMISSIVE FOR SELECT TO app_api, app_register
+  USING (true);
 
 CREATE POLICY retention_policies_api_all ON retention_policies AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))

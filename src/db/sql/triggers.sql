@@ -41,6 +41,10 @@ CREATE TRIGGER memberships_touch_updated_at BEFORE UPDATE ON memberships FOR EAC
 
 CREATE TRIGGER plans_touch_updated_at BEFORE UPDATE ON plans FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
+CREATE TRIGGER register_companies_words_insert AFTER INSERT ON register_companies REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.register_name_words_add();
+
+CREATE TRIGGER register_companies_words_update AFTER UPDATE ON register_companies REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.register_name_words_add();
+
 CREATE TRIGGER retention_policies_audit AFTER INSERT OR UPDATE ON retention_policies FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('retention_policy');
 
 CREATE TRIGGER retention_policies_touch_updated_at BEFORE UPDATE ON retention_policies FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();

@@ -1,10 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { NAME_WORDS } from "../../db/schema";
 import { ApiError } from "../../errors/api-error";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { SIC_SECTION_LETTERS } from "../../reference/sic-2007";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
+import { MAX_NAME_WORDS, NAME_STOP_WORDS, NEAR_SPELLINGS, queryWords } from "./name-words";
 import { REGISTER_COLUMNS, type RegisterCompanyRow, registerCompanyBody, registerCompanySchema } from "./schemas";
 
 const list = (item: z.ZodType<string, string>, max: number) =>
@@ -31,10 +33,15 @@ export const listRegisterCompaniesQuerySchema = pageQuerySchema.extend({
     description: "Company names starting with this (or, with `name_match=similar`, names like it)",
     example: "bright",
   }),
-  name_match: z.enum(["prefix", "similar"]).default("prefix").openapi({
-    description:
-      "`prefix` (default): names starting with `name`, in name order. `similar`: trigram similarity, best first",
-  }),
+  name_match: z
+    .enum(["prefix", "similar"])
+    .default("prefix")
+    .openapi({
+      description:
+        "`prefix` (default): names starting with `name`, in name order. `similar`: names with, for every word of " +
+        "`name` (legal forms such as `limited` and `the`, `and`, `of` aside), that word or one of its 16 nearest " +
+        "spellings in the register (trigram similarity), best whole-name trigram similarity first",
+    }),
   sic: list(z.string().regex(/^\d{5}$/, "five-digit SIC codes"), 20)
     .optional()
     .openapi({ description: "Comma-separated SIC codes; any of them", example: "62012,62020" }),
@@ -114,13 +121,29 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
     });
   }
   const name = query.name?.toLowerCase() ?? null;
+  const words = similar && name ? queryWords(name) : [];
+  if (similar && (words.length === 0 || words.length > MAX_NAME_WORDS)) {
+    const message =
+      words.length === 0
+        ? "a word other than a legal form (limited, ltd, plc, llp…) or the, and, of"
+        : `at most ${MAX_NAME_WORDS} distinct words with name_match=similar`;
+    throw new ApiError("validation_failed", `Similar-name search needs ${message}.`, {
+      errors: [{ field: "query.name", message }],
+    });
+  }
   const key: (keyof ListedRow)[] = similar ? ["distance", "lname", "company_number"] : ["lname", "company_number"];
   const after = decodeCursor(query.cursor, key.length);
 
   const filters: SQL[] = [];
   if (!query.include_gone) filters.push(sql`gone_at is null`);
-  if (name && similar) filters.push(sql`name_key % ${name}`);
-  else if (name) filters.push(startsWith(NAME_KEY, name));
+  // Similar: each word of the query, or a near spelling of it, is one of the name's words (the
+  // GIN index on NAME_WORDS, one condition per word, ANDed as bitmaps).
+  for (const word of words) {
+    filters.push(sql`${NAME_WORDS} && array(select word from register_name_words
+      where word % ${word} and word <> all(${textArray(NAME_STOP_WORDS)})
+      order by word <-> ${word} limit ${NEAR_SPELLINGS})`);
+  }
+  if (name && !similar) filters.push(startsWith(NAME_KEY, name));
   if (query.sic) filters.push(sql`sic_codes && ${textArray(query.sic)}`);
   if (query.sic_section) filters.push(sql`sic_sections && ${textArray(query.sic_section)}`);
   if (query.postcode_area) filters.push(sql`postcode_area = ${query.postcode_area}`);
@@ -130,7 +153,7 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
   if (query.category) filters.push(sql`category = ${query.category}`);
   if (query.incorporated_from) filters.push(sql`incorporation_date >= ${query.incorporated_from}::date`);
   if (query.incorporated_to) filters.push(sql`incorporation_date <= ${query.incorporated_to}::date`);
-  // Trigram distance (1 - similarity): the GiST index returns rows nearest first (KNN).
+  // Trigram distance of the whole name (1 - similarity), computed for every candidate and sorted.
   const distance = similar ? sql`(name_key <-> ${name})` : sql`0::real`;
   if (after) {
     // The row value compares like the index's key, so a page starts where the last one ended.
@@ -142,16 +165,9 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
   }
   const where = filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`;
   const columns = sql`${REGISTER_COLUMNS}, ${NAME_KEY} as lname, ${distance} as distance`;
-  // Similar names: the GiST index hands rows out nearest first (KNN) only when the order is the
-  // distance alone, so the inner query takes the nearest rows WITH TIES (no tie is cut in half)
-  // and the outer one puts them in the full keyset order.
-  const statement = similar
-    ? sql`select * from (
-        select ${columns} from register_companies where ${where}
-         order by ${distance} fetch first ${query.limit + 1} rows with ties
-      ) nearest order by distance, lname, company_number limit ${query.limit + 1}`
-    : sql`select ${columns} from register_companies where ${where}
-         order by ${NAME_KEY}, company_number limit ${query.limit + 1}`;
+  const order = similar ? sql`distance, lname, company_number` : sql`${NAME_KEY}, company_number`;
+  const statement = sql`select ${columns} from register_companies where ${where}
+    order by ${order} limit ${query.limit + 1}`;
 
   const {
     results: [result],

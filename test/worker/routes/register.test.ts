@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { signedIn } from "../factories";
-import { call, databaseRoundTrips, newRequestId, problemOf } from "../harness";
+import { call, databaseRoundTrips, newRequestId, problemOf, sqlAs } from "../harness";
 import { seedRegister } from "../register";
 
 type Page = {
@@ -126,12 +126,40 @@ describe("GET /v1/register/companies", () => {
     expect(seen).not.toContain("SC900006");
   });
 
+  it("matches every word of a similar name, or a near spelling of it, leaving legal forms aside", async () => {
+    const similar = async (name: string) => {
+      const response = await call(`/v1/register/companies?name=${encodeURIComponent(name)}&name_match=similar`, {
+        headers: viewer.headers,
+      });
+      expect(response.status, name).toBe(200);
+      return numbers((await response.json()) as Page);
+    };
+    expect(await similar("zzreg beta propertys")).toEqual(["SC900002"]);
+    expect(await similar("The ZZREG Alpha Software Limited")).toEqual(["SC900001"]);
+    // Alpha and properties are words of two different companies: none has both.
+    expect(await similar("zzreg alpha properties")).toEqual([]);
+  });
+
+  it("finds a renamed company by the words of its new name", async () => {
+    await seedRegister([{ company_number: "SC900007", name: "ZZREG KAPPA FOODS LTD", postcode: "EC1A 3AA" }]);
+    await sqlAs("owner").query(
+      "update register_companies set name = 'ZZREG KAPPA QUIXOTIC LTD' where company_number = $1",
+      ["SC900007"],
+    );
+    const response = await call("/v1/register/companies?name=zzreg%20quixotik&name_match=similar", {
+      headers: viewer.headers,
+    });
+    expect(numbers((await response.json()) as Page)).toEqual(["SC900007"]);
+  });
+
   it("refuses bad filters with a 400 that names them", async () => {
     for (const query of [
       "sic=6201",
       "sic_section=Z",
       "postcode_area=E1",
       "name=ab&name_match=similar",
+      "name=the%20limited&name_match=similar",
+      "name=a1%20b2%20c3%20d4%20e5%20f6%20g7%20h8%20i9&name_match=similar",
       "incorporated_from=2024-01-01&incorporated_to=2023-01-01",
     ]) {
       const response = await call(`/v1/register/companies?${query}`, { headers: viewer.headers });

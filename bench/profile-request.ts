@@ -4,7 +4,9 @@
  * PostgreSQL (PG_URL) behind the local Neon server, with an always-admitting limiter in place of
  * the Durable Object. Prints the top functions by self time, leaving out the local Neon server,
  * pg and idle time (which share the process), and writes the .cpuprofile to .bench/ for
- * Chrome DevTools or speedscope.
+ * Chrome DevTools or speedscope. BENCH_PROFILE_REPLAY=1 answers every round trip with the bytes
+ * the local Neon server gave the warm-up's last one, so the profile holds the Worker's code
+ * alone (driver, app, Hono), without the server and pg sharing the process.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -114,6 +116,17 @@ async function main() {
     if (response.status !== 200) throw new Error(`${kind}: ${response.status} ${await response.text()}`);
     await response.arrayBuffer();
   };
+  const replay = process.env.BENCH_PROFILE_REPLAY === "1";
+  const realFetch = globalThis.fetch;
+  let recorded: { body: ArrayBuffer; status: number; headers: [string, string][] } | undefined;
+  globalThis.fetch = async (input, init) => {
+    if (!String(input).startsWith(database.fetchEndpoint)) return realFetch(input, init);
+    if (replay && recorded) return new Response(recorded.body, { status: recorded.status, headers: recorded.headers });
+    const response = await realFetch(input, init);
+    const body = await response.arrayBuffer();
+    recorded = { body, status: response.status, headers: [...response.headers] };
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
   const log = console.log;
   console.log = () => {}; // the access log line is built (its cost counts) but not printed
   try {
@@ -127,6 +140,7 @@ async function main() {
     for (let i = 0; i < REQUESTS; i++) await send();
     const elapsed = performance.now() - started;
     const { profile } = await session.post("Profiler.stop");
+    globalThis.fetch = realFetch;
     session.disconnect();
     console.log = log;
     mkdirSync(BENCH_DIR, { recursive: true });
@@ -145,6 +159,14 @@ async function main() {
     );
     console.log("top self time outside the local Neon server and idle (ms per request):");
     for (const [key, hits] of ours.slice(0, 30)) console.log(`  ${msPerRequest(hits).padStart(7)}  ${key}`);
+    const byFile = new Map<string, number>();
+    for (const [key, hits] of ours) {
+      const where = key.slice(key.lastIndexOf(" ") + 1).replace(/:\d+$/, "");
+      byFile.set(where, (byFile.get(where) ?? 0) + hits);
+    }
+    console.log("self time by file (ms per request):");
+    for (const [where, hits] of [...byFile.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20))
+      console.log(`  ${msPerRequest(hits).padStart(7)}  ${where}`);
     console.log(`profile: ${file}`);
   } finally {
     console.log = log;

@@ -3,9 +3,11 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors/api-error";
 import { ifNoneMatchHeaderSchema } from "../../http/etag";
+import { jsonText } from "../../http/json-text";
 import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { COMPANY_COLUMNS, type CompanyRow, companyBody, companyIdParamSchema, companySchema, etagOf } from "./schemas";
+import { COMPANY_JSON_COLUMNS, type CompanyJsonRow, companyJson } from "./company-json";
+import { type CompanyBody, companyIdParamSchema, companySchema, etagOf } from "./schemas";
 
 export const getCompanyRoute = createRoute({
   method: "get",
@@ -32,7 +34,9 @@ export const getCompany = new OpenAPIHono<AppEnv>().openapi(getCompanyRoute, asy
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<CompanyRow>(sql`select ${COMPANY_COLUMNS} from companies where id = ${id}`),
+    db.execute<CompanyJsonRow & { id: string; version: number }>(
+      sql`select id, version, ${COMPANY_JSON_COLUMNS} from companies where id = ${id}`,
+    ),
   ]);
   const [row] = result.rows;
   if (!row) throw new ApiError("not_found", "No company with that id in this tenant.");
@@ -45,5 +49,6 @@ export const getCompany = new OpenAPIHono<AppEnv>().openapi(getCompanyRoute, asy
       .some((tag) => tag.trim() === etag)
   )
     return c.body(null, 304);
-  return c.json(companyBody(row), 200);
+  // The body as Postgres wrote it (company-json.ts); c.json would parse nothing but serialise again.
+  return jsonText<CompanyBody, 200>(c, companyJson(row), 200);
 });

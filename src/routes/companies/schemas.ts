@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { getTableColumns } from "drizzle-orm";
 import { addressSchema, MAX_SIC_CODES } from "../../companies-house/upstream";
+import { type JsonShape, shapeValues } from "../../db/json-text";
 import { COMPANY_SOURCES, companies } from "../../db/schema/companies";
 import { omitColumns, type RowOf, selectList } from "../../db/selection";
-import { isoTimestamp, timestampSchema } from "../../http/timestamps";
+import { timestampSchema } from "../../http/timestamps";
 import { sicEntries, sicEntrySchema } from "../register/schemas";
 
 /**
@@ -166,45 +167,58 @@ export type CompanyRow = RowOf<typeof companyColumns>;
 /** The select list of `companyColumns` (dates and timestamps as text). */
 export const COMPANY_COLUMNS = selectList(companyColumns);
 
+/**
+ * A company's API body around its two computed members (`sic`, `registered_office`): key order,
+ * nesting and columns, shared by `companyBody` and the JSON Postgres writes (company-json.ts).
+ */
+export const COMPANY_BODY_HEAD = {
+  id: companyColumns.id,
+  name: companyColumns.name,
+  company_number: companyColumns.companyNumber,
+  status: companyColumns.status,
+  type: companyColumns.type,
+  date_of_creation: companyColumns.dateOfCreation,
+  date_of_cessation: companyColumns.dateOfCessation,
+  jurisdiction: companyColumns.jurisdiction,
+  sic_codes: companyColumns.sicCodes,
+} satisfies JsonShape;
+
+export const COMPANY_BODY_TAIL = {
+  website: companyColumns.website,
+  domain: companyColumns.domain,
+  tags: companyColumns.tags,
+  accounts: {
+    made_up_to: companyColumns.accountsMadeUpTo,
+    next_due: companyColumns.accountsNextDue,
+    overdue: companyColumns.accountsOverdue,
+    last_filed_on: companyColumns.lastAccountsFiledOn,
+  },
+  confirmation_statement: {
+    next_due: companyColumns.confirmationStatementNextDue,
+    overdue: companyColumns.confirmationStatementOverdue,
+  },
+  charges: { total: companyColumns.chargesTotal, outstanding: companyColumns.chargesOutstanding },
+  insolvency: { status: companyColumns.insolvencyStatus },
+  provenance: {
+    source: companyColumns.source,
+    source_ref: companyColumns.sourceRef,
+    fetched_at: companyColumns.fetchedAt,
+    checked_at: companyColumns.checkedAt,
+  },
+  version: companyColumns.version,
+  created_at: companyColumns.createdAt,
+  updated_at: companyColumns.updatedAt,
+  deleted_at: companyColumns.deletedAt,
+} satisfies JsonShape;
+
 export function companyBody(row: CompanyRow): CompanyBody {
+  // companySchema is the contract; the shapes above are checked against it by the routes' tests.
   return {
-    id: row.id,
-    name: row.name,
-    company_number: row.company_number,
-    status: row.status,
-    type: row.type,
-    date_of_creation: row.date_of_creation,
-    date_of_cessation: row.date_of_cessation,
-    jurisdiction: row.jurisdiction,
-    sic_codes: row.sic_codes,
+    ...shapeValues(COMPANY_BODY_HEAD, row),
     sic: sicEntries(row.sic_codes),
     registered_office: row.registered_office,
-    website: row.website,
-    domain: row.domain,
-    tags: row.tags,
-    accounts: {
-      made_up_to: row.accounts_made_up_to,
-      next_due: row.accounts_next_due,
-      overdue: row.accounts_overdue,
-      last_filed_on: row.last_accounts_filed_on,
-    },
-    confirmation_statement: {
-      next_due: row.confirmation_statement_next_due,
-      overdue: row.confirmation_statement_overdue,
-    },
-    charges: { total: row.charges_total, outstanding: row.charges_outstanding },
-    insolvency: { status: row.insolvency_status },
-    provenance: {
-      source: row.source,
-      source_ref: row.source_ref,
-      fetched_at: isoTimestamp(row.fetched_at),
-      checked_at: isoTimestamp(row.checked_at),
-    },
-    version: row.version,
-    created_at: isoTimestamp(row.created_at),
-    updated_at: isoTimestamp(row.updated_at),
-    deleted_at: isoTimestamp(row.deleted_at),
-  };
+    ...shapeValues(COMPANY_BODY_TAIL, row),
+  } as CompanyBody;
 }
 
 export { etagOf } from "../../http/etag";

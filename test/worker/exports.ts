@@ -6,16 +6,33 @@ import worker from "../../src/index";
 import type { ExportMessage } from "../../src/jobs/exports/message";
 import { type ExportBody, exportSchema } from "../../src/routes/exports/schemas";
 import type { signedIn } from "./factories";
-import { call, sendAs, sqlAs } from "./harness";
+import { call, callWithEnv, sendAs, sqlAs } from "./harness";
 
 type Member = Awaited<ReturnType<typeof signedIn>>;
 
 export const EXPORT_QUEUE = "detecktiv-exports";
 export const EXPORT_DLQ = "detecktiv-exports-dlq";
 
-/** POST /v1/exports as `member`; the 202 body, parsed with the route's own schema. */
-export async function requestExport(member: Member, body: Record<string, unknown>): Promise<ExportBody> {
-  const response = await sendAs(member, "POST", "/v1/exports", body);
+/** An export queue that keeps its messages: the test decides when (and how often) the consumer sees them. */
+const heldQueue = { send: async () => {}, sendBatch: async () => {} } as unknown as Env["EXPORT_QUEUE"];
+
+/**
+ * POST /v1/exports as `member`; the 202 body, parsed with the route's own schema. Its message is
+ * held back unless `viaQueue`: deliverExports() then plays the queue.
+ */
+export async function requestExport(
+  member: Member,
+  body: Record<string, unknown>,
+  { viaQueue = false } = {},
+): Promise<ExportBody> {
+  const init = {
+    method: "POST",
+    headers: { ...member.headers, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const response = viaQueue
+    ? await sendAs(member, "POST", "/v1/exports", body)
+    : await callWithEnv({ EXPORT_QUEUE: heldQueue }, "/v1/exports", init);
   expect(response.status, await response.clone().text()).toBe(202);
   return exportSchema.parse(await response.json());
 }
@@ -72,4 +89,14 @@ export async function exportedRows(tenantId: string): Promise<number> {
     [tenantId],
   )) as { used: number | string }[];
   return Number(rows[0]?.used ?? 0);
+}
+
+/** The export once it has finished, polling while the real queue's consumer works. */
+export async function settledExport(member: Member, id: string): Promise<ExportBody> {
+  for (let i = 0; i < 100; i++) {
+    const job = await exportOf(member, id);
+    if (job.status === "succeeded" || job.status === "failed") return job;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return exportOf(member, id);
 }

@@ -4,7 +4,16 @@ import { signDownload } from "../../../src/exports/download-link";
 import { exportColumnsOf } from "../../../src/exports/records";
 import { exportSchema } from "../../../src/routes/exports/schemas";
 import { TEST_EXPORT_SIGNING_SECRET } from "../constants";
-import { deliverExports, download, EXPORT_DLQ, exportedRows, exportFile, exportOf, requestExport } from "../exports";
+import {
+  deliverExports,
+  download,
+  EXPORT_DLQ,
+  exportedRows,
+  exportFile,
+  exportOf,
+  requestExport,
+  settledExport,
+} from "../exports";
 import { signedIn } from "../factories";
 import { call, problemOf, sendAs, sqlAs } from "../harness";
 
@@ -251,6 +260,15 @@ describe("POST /v1/exports and the export file", () => {
     // One row fits.
     expect((await requestExport(editor, { format: "csv", q: "one" })).row_count).toBe(1);
     expect(await exportedRows(editor.tenant.id)).toBe(1000);
+  });
+
+  it("sends the export to its queue, whose consumer writes the file", async () => {
+    const editor = await signedIn("editor");
+    const queued = await company(editor, { name: "Queued Ltd" });
+    const requested = await requestExport(editor, { format: "ndjson" }, { viaQueue: true });
+    const done = await settledExport(editor, requested.id);
+    expect(done).toMatchObject({ status: "succeeded", rows_written: 1 });
+    expect(ndjsonRecords(await (await download(done)).text()).map((r) => r.id)).toEqual([queued.id]);
   });
 
   it("an Idempotency-Key replays the export instead of counting it again", async () => {

@@ -2453,6 +2453,7 @@ export interface components {
              * @description Rows in the finished file (companies deleted since the request are left out)
              */
             rows_written: number | null;
+            /** Format: int64 */
             bytes: number | null;
             /** Format: int32 */
             attempts: number;

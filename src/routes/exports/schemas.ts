@@ -49,15 +49,15 @@ export const exportSchema = z
     rows_written: z.number().int().min(0).max(EXPORT_MAX_ROWS).nullable().openapi({
       description: "Rows in the finished file (companies deleted since the request are left out)",
     }),
-    bytes: z.number().int().min(0).nullable(),
+    bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
     attempts: z.number().int().min(0).max(INT32_MAX),
     error: z.string().max(1000).nullable().openapi({ description: "Why it failed, or why the last attempt stopped" }),
     created_at: timestampSchema,
     started_at: timestampSchema.nullable(),
     finished_at: timestampSchema.nullable(),
     links: z.object({
-      self: z.string(),
-      download: z.string().nullable().openapi({
+      self: z.string().max(100),
+      download: z.string().max(2048).nullable().openapi({
         description: "When succeeded: a signed link to the file, valid until `download_expires_at`",
       }),
       download_expires_at: timestampSchema.nullable(),

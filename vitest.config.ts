@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 import {
   TEST_CORS_ORIGIN,
   TEST_DATABASE_ASSERTION_KEY,
+  TEST_EXPORT_SIGNING_SECRET,
   TEST_JWT_AUDIENCE,
   TEST_JWT_ISSUER,
   TEST_JWT_SECRET,
@@ -78,7 +79,10 @@ export default defineConfig({
                 WEBHOOK_SECRETS_KEY: TEST_WEBHOOK_SECRETS_KEY,
                 // The local receivers answer at once; the timeout test waits this long.
                 WEBHOOK_TIMEOUT_MS: "1000",
+                EXPORT_SIGNING_SECRET: TEST_EXPORT_SIGNING_SECRET,
               },
+              // Also in wrangler.toml; named here so the suite's R2 bucket never depends on it.
+              r2Buckets: ["EXPORTS_BUCKET"],
             },
           })),
         ],

@@ -1,7 +1,7 @@
 /**
  * npm run dev — the one command a developer runs:
- *   1. creates .dev.vars from .dev.vars.example (with a random JWT_SECRET and
- *      DATABASE_ASSERTION_KEY) if it is missing;
+ *   1. creates .dev.vars from .dev.vars.example (with a random JWT_SECRET,
+ *      DATABASE_ASSERTION_KEY and EXPORT_SIGNING_SECRET) if it is missing;
  *   2. starts the local Neon server on 127.0.0.1:4444 over PGlite in .data/pglite (data survives
  *      restarts), or over the Postgres in DATABASE_URL;
  *   3. applies migrations, installs the assertion key and seeds a demo tenant with an owner;
@@ -38,7 +38,7 @@ function wantsFakeCompaniesHouse(): boolean {
 }
 
 /** Secrets `npm run dev` fills with random values when .dev.vars lacks them or has the placeholder. */
-const GENERATED_SECRETS = ["JWT_SECRET", "DATABASE_ASSERTION_KEY"];
+const GENERATED_SECRETS = ["JWT_SECRET", "DATABASE_ASSERTION_KEY", "EXPORT_SIGNING_SECRET"];
 const PLACEHOLDER = /^change-me/;
 
 function ensureDevVars(): Record<string, string> {

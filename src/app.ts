@@ -21,6 +21,7 @@ import { changeRoutes } from "./routes/changes";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
 import { eventRoutes } from "./routes/events";
+import { exportRoutes } from "./routes/exports";
 import { featureFlagRoutes } from "./routes/feature-flags";
 import { invitationRoutes } from "./routes/invitations";
 import { maintenanceRoutes } from "./routes/maintenance";
@@ -81,6 +82,7 @@ export function createApp() {
   app.route("/", contactRoutes);
   app.route("/", changeRoutes);
   app.route("/", scrapeJobRoutes);
+  app.route("/", exportRoutes);
   app.route("/", privacyRoutes);
   app.route("/", eventRoutes);
   app.route("/", webhookEndpointRoutes);

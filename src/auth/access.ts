@@ -21,6 +21,8 @@ export const SCOPES = [
   "events:read",
   "webhooks:read",
   "webhooks:write",
+  "exports:read",
+  "exports:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

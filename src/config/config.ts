@@ -150,6 +150,10 @@ const configSchema = z.object({
   WEBHOOK_SECRETS_KEY: z.string().refine(isSecretsKey, "must be base64 of 32 bytes").optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
   WEBHOOK_USER_AGENT: z.string().min(1).default("Detecktiv-Webhooks/1.0 (+https://detecktiv.co.uk/docs/webhooks)"),
+  // Unset: exports cannot be requested (503) and no download link is given.
+  EXPORT_SIGNING_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // Short: whoever holds a link may download until it expires; GET /v1/exports/{id} gives a fresh one.
+  EXPORT_LINK_TTL_S: z.coerce.number().int().min(60).max(3600).default(900),
 });
 
 export type Config = z.output<typeof configSchema>;

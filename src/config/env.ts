@@ -1,4 +1,5 @@
 import type { BillingMessage } from "../jobs/billing/message";
+import type { ExportMessage } from "../jobs/exports/message";
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
 import type { HostThrottle } from "../scrape/host-throttle";
@@ -12,6 +13,10 @@ export interface Env {
   /** Usage reports for Stripe's billing meter events (sent by the tenants' rate limiters). */
   BILLING_QUEUE: Queue<BillingMessage>;
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
+  /** Export jobs (POST /v1/exports): the consumer writes each file to EXPORTS_BUCKET. */
+  EXPORT_QUEUE: Queue<ExportMessage>;
+  /** R2: the export files, under `exports/<tenant id>/<export id>.<csv|ndjson>`. */
+  EXPORTS_BUCKET: R2Bucket;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
   /** Aggregates security events and writes them in batches (src/security-events). */
   SECURITY_EVENTS: DurableObjectNamespace<SecurityEventSink>;
@@ -88,4 +93,8 @@ export interface Env {
   WEBHOOK_SECRETS_KEY?: string;
   WEBHOOK_TIMEOUT_MS?: string;
   WEBHOOK_USER_AGENT?: string;
+  /** Secret: signs export download links (HMAC-SHA-256); unset, exports are off (503). */
+  EXPORT_SIGNING_SECRET?: string;
+  /** How long a download link stays valid, in seconds. */
+  EXPORT_LINK_TTL_S?: string;
 }

@@ -16,42 +16,65 @@ const JOBS_PER_STATEMENT = 500;
 /** Queues.sendBatch takes at most 100 messages. */
 const SEND_BATCH = 100;
 
+/** A table of queued jobs and the queue its messages go to. */
+interface JobQueue {
+  table: "scrape_jobs" | "export_jobs";
+  dataClass: string;
+  /** The module the jobs belong to: a tenant that lost it keeps its jobs waiting. */
+  module: "web_scrape" | "exports";
+  send: (env: Env, ids: string[]) => Promise<unknown>;
+}
+
+export const JOB_QUEUES: JobQueue[] = [
+  {
+    table: "scrape_jobs",
+    dataClass: "scrape_jobs_requeued",
+    module: "web_scrape",
+    send: (env, ids) => env.SCRAPE_QUEUE.sendBatch(ids.map((jobId) => ({ body: { jobId } }))),
+  },
+  {
+    table: "export_jobs",
+    dataClass: "export_jobs_requeued",
+    module: "exports",
+    send: (env, ids) => env.EXPORT_QUEUE.sendBatch(ids.map((exportId) => ({ body: { exportId } }))),
+  },
+];
+
 /**
- * Puts scrape jobs back on the queue: running jobs whose lease ran out (their consumer died) and
+ * Puts jobs back on their queue: running jobs whose lease ran out (their consumer died) and
  * queued jobs nobody has touched for a while (their message was never sent or got lost). A
  * duplicate message is harmless: the consumer's claim lets one through. If sending fails after
  * the update, the jobs are queued and fresh, and a later run sends them again.
  */
-export async function requeueScrapeJobs(env: Env, run: MaintenanceRun, logger: Logger): Promise<number> {
+export async function requeueJobs(spec: JobQueue, env: Env, run: MaintenanceRun, logger: Logger): Promise<number> {
+  const table = sql.identifier(spec.table);
   let total = 0;
   while (run.hasTime()) {
     const { n, ids } = await run.countWithIds(
-      "scrape_jobs_requeued",
+      spec.dataClass,
       sql`stale as (
-        select id from scrape_jobs
+        select id from ${table}
          where ((status = 'running' and lease_expires_at < now())
             or (status = 'queued' and coalesce(retry_at, updated_at) < now() - ${FORGOTTEN_AFTER}::interval))
            -- A suspended tenant's jobs wait; lifting the suspension sends them again.
            and not app.tenant_is_suspended(tenant_id)
-           -- So do those of a tenant that lost the web_scrape module, until it has it again.
-           and app.tenant_has_module(tenant_id, 'web_scrape')
+           -- So do those of a tenant that lost the jobs' module, until it has it again.
+           and app.tenant_has_module(tenant_id, ${spec.module})
          order by updated_at
          limit ${JOBS_PER_STATEMENT}
          for update skip locked
       ), requeued as (
-        update scrape_jobs j set status = 'queued', lease_id = null, lease_expires_at = null
+        update ${table} j set status = 'queued', lease_id = null, lease_expires_at = null
           from stale where j.id = stale.id
         returning j.id, j.tenant_id
       ), changed as (select tenant_id, count(*)::int as n from requeued group by tenant_id)`,
       "requeued",
     );
-    for (let i = 0; i < ids.length; i += SEND_BATCH) {
-      await env.SCRAPE_QUEUE.sendBatch(ids.slice(i, i + SEND_BATCH).map((jobId) => ({ body: { jobId } })));
-    }
+    for (let i = 0; i < ids.length; i += SEND_BATCH) await spec.send(env, ids.slice(i, i + SEND_BATCH));
     total += n;
     if (n < JOBS_PER_STATEMENT) break;
   }
-  if (total > 0) logger.info("scrape jobs requeued", { jobs: total });
+  if (total > 0) logger.info("jobs requeued", { table: spec.table, jobs: total });
   return total;
 }
 
@@ -70,12 +93,15 @@ export function revokeExpiredApiKeys(run: MaintenanceRun): Promise<number> {
 const IDEMPOTENCY_KEYS = DATA_CLASSES.filter((spec) => spec.dataClass === "idempotency_keys");
 
 /**
- * The 15-minute maintenance: stuck and forgotten scrape jobs, the webhook outbox, usage reports
- * Stripe never got, expired API keys, expired idempotency records. (There are no denormalised counters to refresh yet.) True when all done.
+ * The 15-minute maintenance: stuck and forgotten scrape and export jobs, the webhook outbox, usage
+ * reports Stripe never got, expired API keys, expired idempotency records. (There are no
+ * denormalised counters to refresh yet.) True when all done.
  */
 export async function runMaintenance(env: Env, run: MaintenanceRun, batchSize: number, logger: Logger) {
-  await requeueScrapeJobs(env, run, logger);
-  if (!run.hasTime()) return false;
+  for (const spec of JOB_QUEUES) {
+    await requeueJobs(spec, env, run, logger);
+    if (!run.hasTime()) return false;
+  }
   await sweepWebhookOutbox(env, run, logger);
   if (!run.hasTime()) return false;
   await requeueUsageReports(env, run, logger);

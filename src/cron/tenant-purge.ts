@@ -19,6 +19,8 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: "webhook_deliveries" },
   { table: "webhook_endpoints" },
   { table: "events" },
+  { table: "export_companies" },
+  { table: "export_jobs" },
   { table: "scrape_pages" },
   { table: "scrape_jobs" },
   { table: "contacts" },

@@ -5,7 +5,15 @@
  * NDJSON is one JSON object per line.
  */
 export type ExportFormat = "csv" | "ndjson";
-export type Cell = string | number | boolean | null | undefined | readonly string[] | Record<string, unknown>;
+export type Cell =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | readonly string[]
+  | readonly Record<string, unknown>[]
+  | Record<string, unknown>;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -18,7 +26,9 @@ export function csvCell(value: Cell): string {
     text = String(value);
     return text;
   }
-  if (Array.isArray(value)) text = value.join(";");
+  // A list of words is read as one (`a;b`); a list of records keeps its structure as JSON.
+  if (Array.isArray(value))
+    text = value.every((item) => typeof item === "string") ? value.join(";") : JSON.stringify(value);
   else if (typeof value === "object") text = JSON.stringify(value);
   else text = value as string;
   if (FORMULA_START.test(text)) text = `'${text}`;
@@ -32,12 +42,21 @@ export function csvRow(cells: readonly Cell[]): string {
 export const contentTypeOf = (format: ExportFormat) =>
   format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
 
-/** The file for `rows` under `columns` (CSV: a header row first; NDJSON: the same keys per line). */
-export function encodeRows(format: ExportFormat, columns: readonly string[], rows: readonly Record<string, Cell>[]) {
+/** What a file starts with: CSV's header row; nothing for NDJSON. */
+export const fileHeader = (format: ExportFormat, columns: readonly string[]) =>
+  format === "csv" ? csvRow(columns) : "";
+
+/** `rows` as lines of the file, without the header: a file written page by page is header + pages. */
+export function encodeLines(format: ExportFormat, columns: readonly string[], rows: readonly Record<string, Cell>[]) {
   if (format === "ndjson") {
     return rows
       .map((row) => `${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}\n`)
       .join("");
   }
-  return csvRow(columns) + rows.map((row) => csvRow(columns.map((column) => row[column]))).join("");
+  return rows.map((row) => csvRow(columns.map((column) => row[column]))).join("");
+}
+
+/** The file for `rows` under `columns` (CSV: a header row first; NDJSON: the same keys per line). */
+export function encodeRows(format: ExportFormat, columns: readonly string[], rows: readonly Record<string, Cell>[]) {
+  return fileHeader(format, columns) + encodeLines(format, columns, rows);
 }

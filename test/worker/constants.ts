@@ -11,3 +11,6 @@ export const TEST_STRIPE_WEBHOOK_SECRET = "whsec_test_detecktiv_webhook_secret";
 
 /** WEBHOOK_SECRETS_KEY of the test Worker: base64 of 32 bytes. */
 export const TEST_WEBHOOK_SECRETS_KEY = "ZGV0ZWNrdGl2LXRlc3Qtd2ViaG9vay1zZWNyZXRzLWs=";
+
+/** Signs export download links in tests (EXPORT_SIGNING_SECRET). */
+export const TEST_EXPORT_SIGNING_SECRET = "test-export-signing-secret-0123456789abcdef";

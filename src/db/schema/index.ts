@@ -6,6 +6,7 @@ export * from "./company-signals";
 export * from "./contacts";
 export * from "./erasures";
 export * from "./events";
+export * from "./exports";
 export * from "./feature-flags";
 export * from "./idempotency-keys";
 export * from "./invitations";

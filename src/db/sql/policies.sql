@@ -19,6 +19,10 @@ ALTER TABLE erasure_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE erasure_receipts FORCE ROW LEVEL SECURITY;
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE events FORCE ROW LEVEL SECURITY;
+ALTER TABLE export_companies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE export_companies FORCE ROW LEVEL SECURITY;
+ALTER TABLE export_jobs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE export_jobs FORCE ROW LEVEL SECURITY;
 ALTER TABLE feature_flags ENABLE ROW LEVEL SECURITY;
 ALTER TABLE feature_flags FORCE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
@@ -274,6 +278,49 @@ CREATE POLICY events_maintenance_delete ON events AS PERMISSIVE FOR DELETE TO ap
 
 CREATE POLICY events_maintenance_select ON events AS PERMISSIVE FOR SELECT TO app_maintenance
   USING (true);
+
+CREATE POLICY export_companies_api_all ON export_companies AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY export_companies_auth_delete ON export_companies AS PERMISSIVE FOR DELETE TO app_auth
+  USING (true);
+
+CREATE POLICY export_companies_auth_select ON export_companies AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY export_companies_maintenance_delete ON export_companies AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING (true);
+
+CREATE POLICY export_companies_maintenance_select ON export_companies AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY export_jobs_api_all ON export_jobs AS PERMISSIVE FOR ALL TO app_api
+  USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
+  WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
+
+CREATE POLICY export_jobs_api_workspace ON export_jobs AS RESTRICTIVE FOR ALL TO app_api
+  USING ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR requested_by = (( SELECT app.user_id() AS user_id)))
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL OR requested_by = (( SELECT app.user_id() AS user_id)));
+
+CREATE POLICY export_jobs_auth_select ON export_jobs AS PERMISSIVE FOR SELECT TO app_auth
+  USING (true);
+
+CREATE POLICY export_jobs_auth_update ON export_jobs AS PERMISSIVE FOR UPDATE TO app_auth
+  USING (true)
+  WITH CHECK (true);
+
+CREATE POLICY export_jobs_maintenance_purge_delete ON export_jobs AS PERMISSIVE FOR DELETE TO app_maintenance
+  USING ((tenant_id IN ( SELECT t.id
+   FROM tenants t
+  WHERE t.purge_started_at IS NOT NULL)));
+
+CREATE POLICY export_jobs_maintenance_select ON export_jobs AS PERMISSIVE FOR SELECT TO app_maintenance
+  USING (true);
+
+CREATE POLICY export_jobs_maintenance_update ON export_jobs AS PERMISSIVE FOR UPDATE TO app_maintenance
+  USING (true)
+  WITH CHECK (true);
 
 CREATE POLICY feature_flags_auth_select ON feature_flags AS PERMISSIVE FOR SELECT TO app_auth
   USING (true);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runCron } from "../cron";
+import { requestExport, settledExport } from "../exports";
 import { signedIn } from "../factories";
 import { sendAs, sqlAs } from "../harness";
 import { jobState, queuedJob } from "../scrape";
@@ -52,6 +53,27 @@ describe("maintenance cron: scrape jobs", () => {
     expect((await settled(forgotten.jobId)).status).toBe("succeeded");
     expect(await jobState(live.jobId)).toMatchObject({ status: "running" });
     expect(await jobState(waiting.jobId)).toMatchObject({ status: "queued" });
+  });
+
+  it("requeues an export whose message was lost and one whose consumer died; both then finish", async () => {
+    const editor = await signedIn("editor");
+    expect((await sendAs(editor, "POST", "/v1/companies", { name: "Requeued Export Ltd" })).status).toBe(201);
+    const [forgotten, stuck] = [
+      await requestExport(editor, { format: "csv" }),
+      await requestExport(editor, { format: "csv" }),
+    ];
+    const owner = sqlAs("owner");
+    await owner.transaction([
+      owner.query("SET LOCAL session_replication_role = replica"),
+      owner.query("UPDATE export_jobs SET updated_at = now() - interval '1 hour' WHERE id = $1", [forgotten.id]),
+    ]);
+    await owner.query(
+      "UPDATE export_jobs SET status = 'running', attempts = 1, lease_id = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE id = $1",
+      [stuck.id],
+    );
+    await runMaintenance();
+    expect(await settledExport(editor, forgotten.id)).toMatchObject({ status: "succeeded", rows_written: 1 });
+    expect(await settledExport(editor, stuck.id)).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 
   it("revokes API keys past their expiry and forgets expired idempotency keys, with a receipt", async () => {

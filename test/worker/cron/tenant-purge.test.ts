@@ -104,6 +104,16 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
      VALUES ($1, $2, 'status_changed', '{"from": "active", "to": "dissolved"}')`,
     [tenant, company.id],
   );
+  // An export and the companies it holds.
+  const [exported] = (await sql.query(
+    "INSERT INTO export_jobs (tenant_id, format, row_count, requested_by) VALUES ($1, 'csv', 1, $2) RETURNING id",
+    [tenant, member.user.id],
+  )) as { id: string }[];
+  await sql.query("INSERT INTO export_companies (tenant_id, export_id, position, company_id) VALUES ($1, $2, 1, $3)", [
+    tenant,
+    exported?.id,
+    company.id,
+  ]);
   // Billing: a subscription with its customer, usage of two days, a usage report, an invoice.
   await sql.query("INSERT INTO subscriptions (tenant_id, stripe_customer_id) VALUES ($1, $2)", [
     tenant,

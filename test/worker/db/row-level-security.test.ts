@@ -142,6 +142,14 @@ async function ownerJob(tenantId: string): Promise<string> {
   return job?.id as string;
 }
 
+async function ownerExport(tenantId: string): Promise<string> {
+  const [exported] = await sqlAs("owner").query(
+    "INSERT INTO export_jobs (tenant_id, format, row_count) VALUES ($1, 'csv', 1) RETURNING id",
+    [tenantId],
+  );
+  return exported?.id as string;
+}
+
 async function ownerWorkspace(tenantId: string): Promise<string> {
   const [workspace] = await sqlAs("owner").query(
     "INSERT INTO workspaces (tenant_id, name) VALUES ($1, $2) RETURNING id",
@@ -314,6 +322,14 @@ const TENANT_TABLES: Record<
   idempotency_keys: (tenantId) => [
     "INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES ($1, $2, 'x')",
     [tenantId, crypto.randomUUID()],
+  ],
+  export_jobs: (tenantId) => [
+    "INSERT INTO export_jobs (tenant_id, format, row_count) VALUES ($1, 'ndjson', 0)",
+    [tenantId],
+  ],
+  export_companies: async (tenantId) => [
+    "INSERT INTO export_companies (tenant_id, export_id, position, company_id) VALUES ($1, $2, 1, $3)",
+    [tenantId, await ownerExport(tenantId), await ownerCompany(tenantId)],
   ],
 };
 

@@ -415,6 +415,23 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
       call: () => ["SELECT * FROM app.claim_scrape_job(gen_random_uuid(), gen_random_uuid(), 1)", []],
       code: "DT403",
     },
+    // Exports (issue 17): the queue consumer's and the signed download's functions, the Worker's only.
+    "claim_export_job(uuid,uuid,integer)": {
+      call: () => ["SELECT * FROM app.claim_export_job(gen_random_uuid(), gen_random_uuid(), 1)", []],
+      code: "DT403",
+    },
+    "resume_export_job(uuid,uuid,text,integer)": {
+      call: () => ["SELECT app.resume_export_job(gen_random_uuid(), gen_random_uuid(), 'x', 1)", []],
+      code: "DT403",
+    },
+    "fail_dead_export_job(uuid,text)": {
+      call: () => ["SELECT app.fail_dead_export_job(gen_random_uuid(), 'x')", []],
+      code: "DT403",
+    },
+    "record_export_download(uuid,bigint,text)": {
+      call: () => ["SELECT * FROM app.record_export_download(gen_random_uuid(), 1, 'x')", []],
+      code: "DT403",
+    },
     "claim_webhook_delivery(uuid,uuid,integer)": {
       call: () => ["SELECT * FROM app.claim_webhook_delivery(gen_random_uuid(), gen_random_uuid(), 1)", []],
       code: "DT403",

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../../../src/app";
+import { signDownload } from "../../../src/exports/download-link";
+import { TEST_EXPORT_SIGNING_SECRET } from "../constants";
+import { deliverExports, requestExport } from "../exports";
 import { createApiKeyVia, signedIn } from "../factories";
 import { call, sqlAs } from "../harness";
 import { bearer } from "../tokens";
@@ -19,6 +22,8 @@ interface Fixture {
   aWorkspace: { id: string };
   aEndpoint: { id: string };
   aDelivery: { id: string };
+  /** A finished export of A's (its file in R2). */
+  aExport: { id: string };
   b: Member;
 }
 
@@ -235,6 +240,32 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "GET /v1/companies/:id/signals": async (f) => {
     expect((await call(`/v1/companies/${f.aCompany.id}/signals`, { headers: f.b.headers })).status).toBe(404);
   },
+  "POST /v1/exports": async (f) => {
+    expect((await send("/v1/exports", "POST", bInA(f), { format: "csv" })).status).toBe(404);
+    // B's own export, even naming A's company and workspace, holds none of A's rows.
+    for (const filter of [{ q: "Isolated" }, { workspace_id: f.aWorkspace.id }, { company_number: "SC000001" }]) {
+      const response = await send("/v1/exports", "POST", f.b.headers, { format: "csv", ...filter });
+      expect(response.status).toBe(202);
+      expect(await response.json()).toMatchObject({ row_count: 0 });
+    }
+  },
+  "GET /v1/exports": async (f) => {
+    expect((await call("/v1/exports", { headers: bInA(f) })).status).toBe(404);
+    expect(await (await call("/v1/exports?limit=100", { headers: f.b.headers })).text()).not.toContain(f.aExport.id);
+  },
+  "GET /v1/exports/:id": async (f) => {
+    expect((await call(`/v1/exports/${f.aExport.id}`, { headers: f.b.headers })).status).toBe(404);
+    expect((await call(`/v1/exports/${f.aExport.id}`, { headers: bInA(f) })).status).toBe(404);
+  },
+  "GET /v1/exports/:id/download": async (f) => {
+    // A valid link of B's own export does not open A's: the signature names the export.
+    const own = (await (await send("/v1/exports", "POST", f.b.headers, { format: "csv" })).json()) as { id: string };
+    const expires = Math.floor(Date.now() / 1000) + 60;
+    const signature = await signDownload(TEST_EXPORT_SIGNING_SECRET, own.id, expires);
+    const response = await call(`/v1/exports/${f.aExport.id}/download?expires=${expires}&signature=${signature}`);
+    expect(response.status).toBe(403);
+    expect(await response.text()).not.toContain("Isolated Industries");
+  },
   "GET /v1/scrape-jobs": async (f) => {
     expect((await call("/v1/scrape-jobs", { headers: bInA(f) })).status).toBe(404);
     const own = await (await call(`/v1/scrape-jobs?company_id=${f.aCompany.id}`, { headers: f.b.headers })).json();
@@ -365,29 +396,31 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints] = await sql.transaction([
-    sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
-    sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
-    sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
-    sql.query("SELECT id, name, version, deleted_at FROM companies WHERE tenant_id = $1 ORDER BY id", [tenantId]),
-    sql.query("SELECT id, company_id, name, version, deleted_at FROM contacts WHERE tenant_id = $1 ORDER BY id", [
-      tenantId,
-    ]),
-    sql.query("SELECT id, status, attempts FROM scrape_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
-    sql.query("SELECT id, accepted_at, revoked_at FROM invitations WHERE tenant_id = $1 ORDER BY id", [tenantId]),
-    sql.query(
-      `SELECT w.id, w.name, array(SELECT user_id::text FROM workspace_members m WHERE m.workspace_id = w.id ORDER BY 1) AS members,
+  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints, exports] =
+    await sql.transaction([
+      sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
+      sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
+      sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query("SELECT id, name, version, deleted_at FROM companies WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query("SELECT id, company_id, name, version, deleted_at FROM contacts WHERE tenant_id = $1 ORDER BY id", [
+        tenantId,
+      ]),
+      sql.query("SELECT id, status, attempts FROM scrape_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query("SELECT id, accepted_at, revoked_at FROM invitations WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query(
+        `SELECT w.id, w.name, array(SELECT user_id::text FROM workspace_members m WHERE m.workspace_id = w.id ORDER BY 1) AS members,
               array(SELECT company_id::text FROM workspace_companies c WHERE c.workspace_id = w.id ORDER BY 1) AS companies
          FROM workspaces w WHERE w.tenant_id = $1 ORDER BY w.id`,
-      [tenantId],
-    ),
-    sql.query(
-      `SELECT id, url, enabled, enabled_events, secret, previous_secret FROM webhook_endpoints
+        [tenantId],
+      ),
+      sql.query(
+        `SELECT id, url, enabled, enabled_events, secret, previous_secret FROM webhook_endpoints
         WHERE tenant_id = $1 ORDER BY id`,
-      [tenantId],
-    ),
-  ]);
-  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints };
+        [tenantId],
+      ),
+      sql.query("SELECT id, status, row_count FROM export_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    ]);
+  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints, exports };
 }
 
 describe("tenant isolation matrix", () => {
@@ -447,7 +480,9 @@ describe("tenant isolation matrix", () => {
       };
       await send(`/v1/workspaces/${aWorkspace.id}/companies/${aCompany.id}`, "PUT", a.headers);
       await send(`/v1/workspaces/${aWorkspace.id}/members/${aMember.user.id}`, "PUT", a.headers);
-      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, aEndpoint, aDelivery, b };
+      const aExport = await requestExport(a, { format: "csv", include: ["contacts"] });
+      await deliverExports([aExport.id]);
+      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, aEndpoint, aDelivery, aExport, b };
       before = await snapshotOf(a.tenant.id);
     });
 

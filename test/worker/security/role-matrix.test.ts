@@ -183,6 +183,13 @@ const ACTIONS: Action[] = [
     request: (w) => ({ method: "POST", path: "/v1/tenant/transfer-ownership", body: { user_id: w.targetUserId } }),
   },
   { name: "list companies", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/companies" }) },
+  { name: "list exports", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/exports" }) },
+  {
+    name: "export companies",
+    minRole: "editor",
+    ok: 202,
+    request: () => ({ method: "POST", path: "/v1/exports", body: { format: "csv" } }),
+  },
   { name: "list changes", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/changes" }) },
   {
     name: "search the UK register",

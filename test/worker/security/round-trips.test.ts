@@ -50,6 +50,8 @@ describe("database round trips per request", () => {
       ["GET", `/v1/companies/${company.id}/contacts`],
       ["POST", `/v1/companies/${company.id}/scrape`],
       ["GET", "/v1/scrape-jobs"],
+      ["POST", "/v1/exports", { format: "csv", include: ["contacts", "signals"] }],
+      ["GET", "/v1/exports"],
       ["GET", `/v1/companies/${company.id}/signals`],
       ["GET", `/v1/companies/${company.id}/changes`],
       ["GET", "/v1/changes?type=status_changed"],

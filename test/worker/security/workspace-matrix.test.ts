@@ -13,6 +13,8 @@ interface Fixture {
   mine: { workspace: string; company: string };
   /** Another workspace of the same tenant, with a company, a contact and a failed job. */
   other: { workspace: string; company: string; contact: string; job: string };
+  /** An export the (unconfined) admin requested of the whole tenant. */
+  adminExport: string;
 }
 
 const status = async (member: Member, method: string, path: string, body?: unknown) =>
@@ -113,6 +115,32 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
   "POST /v1/scrape-jobs/:id/retry": async (f) => {
     expect(await status(f.confined, "POST", `/v1/scrape-jobs/${f.other.job}/retry`)).toBe(404);
   },
+  "POST /v1/exports": async (f) => {
+    // The confined member's export holds their workspace's companies only, whatever the filters say.
+    for (const body of [{ format: "csv" }, { format: "csv", workspace_id: f.other.workspace }]) {
+      const response = await sendAs(f.confined, "POST", "/v1/exports", body);
+      expect(response.status).toBe(202);
+      const { id } = (await response.json()) as { id: string };
+      const held = (await sqlAs("owner").query("SELECT company_id FROM export_companies WHERE export_id = $1", [
+        id,
+      ])) as { company_id: string }[];
+      expect(held.map((row) => row.company_id)).not.toContain(f.other.company);
+    }
+  },
+  "GET /v1/exports": async (f) => {
+    // Another member's export may hold other workspaces' companies: a confined member does not see it.
+    const text = await (await call("/v1/exports?limit=100", { headers: f.confined.headers })).text();
+    expect(text).not.toContain(f.adminExport);
+  },
+  "GET /v1/exports/:id": async (f) => {
+    expect(await status(f.confined, "GET", `/v1/exports/${f.adminExport}`)).toBe(404);
+  },
+  "GET /v1/exports/:id/download": async (f) => {
+    // The link is the permission, and a confined member cannot get one for the admin's export.
+    const expires = Math.floor(Date.now() / 1000) + 60;
+    const response = await call(`/v1/exports/${f.adminExport}/download?expires=${expires}&signature=${"0".repeat(64)}`);
+    expect(response.status).toBe(403);
+  },
   "GET /v1/workspaces": async (f) => {
     const listed = (await (await call("/v1/workspaces", { headers: f.confined.headers })).json()) as {
       items: { id: string }[];
@@ -165,7 +193,7 @@ async function snapshotOf(f: Fixture) {
 }
 
 describe("workspace isolation matrix", () => {
-  const DATA_PATHS = /^\/v1\/(companies|contacts|changes|events|scrape-jobs|workspaces)/;
+  const DATA_PATHS = /^\/v1\/(companies|contacts|changes|events|scrape-jobs|exports|workspaces)/;
   const routes = createApp()
     .routes.filter((route) => DATA_PATHS.test(route.path) && route.method !== "ALL")
     .map((route) => `${route.method} ${route.path}`);
@@ -213,10 +241,13 @@ describe("workspace isolation matrix", () => {
     );
     const scoped = await sendAs(admin, "PATCH", `/v1/members/${confined.user.id}`, { workspace_scope: "assigned" });
     expect(scoped.status).toBe(200);
+    const adminExport = await sendAs(admin, "POST", "/v1/exports", { format: "csv" });
+    expect(adminExport.status).toBe(202);
     f = {
       confined,
       mine: { workspace: mine.workspace, company: myCompany },
       other: { workspace: otherWorkspace, company: otherCompany, contact, job: String(job?.id) },
+      adminExport: ((await adminExport.json()) as { id: string }).id,
     };
     before = await snapshotOf(f);
   });

@@ -21,6 +21,7 @@ import { changeRoutes } from "./routes/changes";
 import { companyRoutes } from "./routes/companies";
 import { contactRoutes } from "./routes/contacts";
 import { eventRoutes } from "./routes/events";
+import { importRoutes } from "./routes/imports";
 import { invitationRoutes } from "./routes/invitations";
 import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
@@ -80,6 +81,7 @@ export function createApp() {
   app.route("/", contactRoutes);
   app.route("/", changeRoutes);
   app.route("/", scrapeJobRoutes);
+  app.route("/", importRoutes);
   app.route("/", privacyRoutes);
   app.route("/", eventRoutes);
   app.route("/", webhookEndpointRoutes);

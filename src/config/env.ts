@@ -1,3 +1,4 @@
+import type { ImportMessage } from "../imports/message";
 import type { BillingMessage } from "../jobs/billing/message";
 import type { ScrapeMessage } from "../jobs/scrape/message";
 import type { TenantRateLimiter } from "../rate-limit/tenant-rate-limiter";
@@ -11,6 +12,7 @@ export interface Env {
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
   /** Usage reports for Stripe's billing meter events (sent by the tenants' rate limiters). */
   BILLING_QUEUE: Queue<BillingMessage>;
+  IMPORT_QUEUE: Queue<ImportMessage>;
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
   HOST_THROTTLE: DurableObjectNamespace<HostThrottle>;
   /** Aggregates security events and writes them in batches (src/security-events). */
@@ -37,6 +39,8 @@ export interface Env {
   DATABASE_TIMEOUT_MS?: string;
   CORS_ORIGINS?: string;
   MAX_BODY_BYTES?: string;
+  IMPORT_MAX_BODY_BYTES?: string;
+  IMPORT_ROWS_PER_MESSAGE?: string;
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;

@@ -1,8 +1,7 @@
 import { type Config, loadConfig } from "../config/config";
 import type { Env } from "../config/env";
-import { createApiDatabaseClient } from "../db/client";
-import { perRoundTripDeadline } from "../db/deadline";
 import { isDatabaseUnavailable } from "../db/errors";
+import { workerDatabaseClient } from "../db/worker-database";
 import { isoTimestamp } from "../http/timestamps";
 import { describeError, type Logger } from "../observability/logger";
 import { type Attempt, type ClaimedDelivery, DeliveryStore } from "./delivery-store";
@@ -88,16 +87,7 @@ async function attempt(delivery: ClaimedDelivery, config: Config): Promise<Attem
  */
 export async function deliver(deliveryId: string, env: Env, config: Config, logger: Logger): Promise<void> {
   const requestId = `webhook-${crypto.randomUUID()}`;
-  const store = new DeliveryStore(
-    createApiDatabaseClient({
-      url: config.DATABASE_URL,
-      fetchEndpoint: config.NEON_FETCH_ENDPOINT,
-      requestId,
-      assertionKey: config.DATABASE_ASSERTION_KEY,
-      deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
-    }),
-    requestId,
-  );
+  const store = new DeliveryStore(workerDatabaseClient(config, requestId), requestId);
   const leaseId = crypto.randomUUID();
   const delivery = await store.claim(deliveryId, leaseId, LEASE_SECONDS);
   if (!delivery) {

@@ -7,6 +7,7 @@ export * from "./contacts";
 export * from "./erasures";
 export * from "./events";
 export * from "./idempotency-keys";
+export * from "./imports";
 export * from "./invitations";
 export * from "./maintenance-runs";
 export * from "./memberships";

@@ -29,6 +29,10 @@ CREATE TRIGGER contacts_refuse_suppressed BEFORE INSERT OR UPDATE OF email, sour
 
 CREATE TRIGGER erasure_receipts_events AFTER INSERT ON erasure_receipts FOR EACH ROW EXECUTE FUNCTION app.record_erasure_event();
 
+CREATE TRIGGER imports_audit AFTER INSERT ON imports FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('import');
+
+CREATE TRIGGER imports_touch_updated_at BEFORE UPDATE ON imports FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
 CREATE TRIGGER invitations_audit AFTER INSERT OR UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('invitation', 'names_only');
 
 CREATE TRIGGER memberships_audit AFTER INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('membership');

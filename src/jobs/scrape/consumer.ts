@@ -1,8 +1,7 @@
 import { type Config, loadConfig } from "../../config/config";
 import type { Env } from "../../config/env";
-import { createApiDatabaseClient } from "../../db/client";
-import { perRoundTripDeadline } from "../../db/deadline";
 import { findPostgresError, isDatabaseUnavailable } from "../../db/errors";
+import { workerDatabaseClient } from "../../db/worker-database";
 import { describeError, type Logger } from "../../observability/logger";
 import { failureDetail, logDetail, ScrapeError } from "../../scrape/scrape-error";
 import { type HostGate, type ScrapeSettings, scrapeSite } from "../../scrape/scrape-site";
@@ -47,16 +46,7 @@ function hostGate(namespace: Env["HOST_THROTTLE"]): HostGate {
 
 function storeFor(config: Config): JobStore {
   const requestId = `queue-${crypto.randomUUID()}`;
-  return new JobStore(
-    createApiDatabaseClient({
-      url: config.DATABASE_URL,
-      fetchEndpoint: config.NEON_FETCH_ENDPOINT,
-      requestId,
-      assertionKey: config.DATABASE_ASSERTION_KEY,
-      deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
-    }),
-    requestId,
-  );
+  return new JobStore(workerDatabaseClient(config, requestId), requestId);
 }
 
 async function consumeOne(message: Message<ScrapeMessage>, env: Env, config: Config, logger: Logger): Promise<void> {

@@ -32,41 +32,36 @@ const failed = (row: number, input: string, detail: string): ImportRowInput => (
   detail,
 });
 
-/** A row's company number and/or website, checked; `input` is what the report shows. */
+const pending = (row: number, input: string, work: Pick<ImportRowInput, "kind" | "value" | "domain" | "website">) => ({
+  ...work,
+  row_number: row,
+  input: input.slice(0, MAX_INPUT),
+  status: "pending" as const,
+  problem_type: null,
+  detail: null,
+});
+
+/**
+ * A row's company number and/or website, checked; `input` is what the report shows. A row with
+ * both is imported by its number, and the website is given to the company if it has none.
+ */
 function validated(row: number, number: string, website: string, input: string): ImportRowInput {
   if (number === "" && website === "") return failed(row, input, "The row has neither a company number nor a website.");
   const site = website === "" ? null : websiteSchema.safeParse(website);
   if (site && !site.success)
     return failed(row, input, `"${website.slice(0, 100)}" is not a website address or domain.`);
-  if (number !== "") {
-    const parsed = companyNumberSchema.safeParse(number);
-    if (!parsed.success) {
-      return failed(
-        row,
-        input,
-        `"${number.slice(0, 20)}" is not a UK company number (8 digits, or a prefix such as SC and 6 digits).`,
-      );
-    }
-    return {
-      ...failed(row, input, ""),
-      kind: "company_number",
-      value: parsed.data,
-      website: site?.data?.origin ?? null,
-      domain: site?.data?.domain ?? null,
-      status: "pending",
-      problem_type: null,
-      detail: null,
-    };
+  const origin = site?.data?.origin ?? null;
+  const domain = site?.data?.domain ?? null;
+  if (number === "") return pending(row, input, { kind: "website", value: origin, domain, website: null });
+  const parsed = companyNumberSchema.safeParse(number);
+  if (!parsed.success) {
+    return failed(
+      row,
+      input,
+      `"${number.slice(0, 20)}" is not a UK company number (8 digits, or a prefix such as SC and 6 digits).`,
+    );
   }
-  return {
-    ...failed(row, input, ""),
-    kind: "website",
-    value: site?.data?.origin ?? null,
-    domain: site?.data?.domain ?? null,
-    status: "pending",
-    problem_type: null,
-    detail: null,
-  };
+  return pending(row, input, { kind: "company_number", value: parsed.data, domain, website: origin });
 }
 
 const tooMany = (rows: number) =>

@@ -19,6 +19,8 @@ interface Fixture {
   aWorkspace: { id: string };
   aEndpoint: { id: string };
   aDelivery: { id: string };
+  /** A completed import of A's (written directly: no queue message). */
+  aImport: { id: string };
   b: Member;
 }
 
@@ -160,6 +162,18 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     // In B's own tenant, "existed" speaks of B's book only, never of A's companies.
     const own = await send("/v1/companies/bulk", "POST", f.b.headers, { company_numbers: ["00000001"] });
     expect(JSON.stringify(await own.json())).not.toContain(f.aCompany.id);
+  },
+  "POST /v1/imports": async (f) => {
+    expect((await send("/v1/imports", "POST", bInA(f), { company_numbers: ["SC000001"] })).status).toBe(404);
+  },
+  "GET /v1/imports": async (f) => {
+    expect((await call("/v1/imports", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/imports?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aImport.id);
+  },
+  "GET /v1/imports/:id": async (f) => {
+    expect((await call(`/v1/imports/${f.aImport.id}`, { headers: f.b.headers })).status).toBe(404);
+    expect((await call(`/v1/imports/${f.aImport.id}`, { headers: bInA(f) })).status).toBe(404);
   },
   // Shared reference data: the same for every tenant, but still only through a tenant B belongs to.
   "GET /v1/register/companies": async (f) => {
@@ -350,29 +364,31 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints] = await sql.transaction([
-    sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
-    sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
-    sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
-    sql.query("SELECT id, name, version, deleted_at FROM companies WHERE tenant_id = $1 ORDER BY id", [tenantId]),
-    sql.query("SELECT id, company_id, name, version, deleted_at FROM contacts WHERE tenant_id = $1 ORDER BY id", [
-      tenantId,
-    ]),
-    sql.query("SELECT id, status, attempts FROM scrape_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
-    sql.query("SELECT id, accepted_at, revoked_at FROM invitations WHERE tenant_id = $1 ORDER BY id", [tenantId]),
-    sql.query(
-      `SELECT w.id, w.name, array(SELECT user_id::text FROM workspace_members m WHERE m.workspace_id = w.id ORDER BY 1) AS members,
+  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints, imports] =
+    await sql.transaction([
+      sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
+      sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
+      sql.query("SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query("SELECT id, name, version, deleted_at FROM companies WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query("SELECT id, company_id, name, version, deleted_at FROM contacts WHERE tenant_id = $1 ORDER BY id", [
+        tenantId,
+      ]),
+      sql.query("SELECT id, status, attempts FROM scrape_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query("SELECT id, accepted_at, revoked_at FROM invitations WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query(
+        `SELECT w.id, w.name, array(SELECT user_id::text FROM workspace_members m WHERE m.workspace_id = w.id ORDER BY 1) AS members,
               array(SELECT company_id::text FROM workspace_companies c WHERE c.workspace_id = w.id ORDER BY 1) AS companies
          FROM workspaces w WHERE w.tenant_id = $1 ORDER BY w.id`,
-      [tenantId],
-    ),
-    sql.query(
-      `SELECT id, url, enabled, enabled_events, secret, previous_secret FROM webhook_endpoints
+        [tenantId],
+      ),
+      sql.query(
+        `SELECT id, url, enabled, enabled_events, secret, previous_secret FROM webhook_endpoints
         WHERE tenant_id = $1 ORDER BY id`,
-      [tenantId],
-    ),
-  ]);
-  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints };
+        [tenantId],
+      ),
+      sql.query("SELECT id, status, total FROM imports WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+    ]);
+  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints, imports };
 }
 
 describe("tenant isolation matrix", () => {
@@ -432,7 +448,12 @@ describe("tenant isolation matrix", () => {
       };
       await send(`/v1/workspaces/${aWorkspace.id}/companies/${aCompany.id}`, "PUT", a.headers);
       await send(`/v1/workspaces/${aWorkspace.id}/members/${aMember.user.id}`, "PUT", a.headers);
-      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, aEndpoint, aDelivery, b };
+      const [aImport] = (await sqlAs("owner").query(
+        "INSERT INTO imports (tenant_id, status, total, failed) VALUES ($1, 'completed', 1, 1) RETURNING id",
+        [a.tenant.id],
+      )) as { id: string }[];
+      if (!aImport) throw new Error("no import");
+      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, aEndpoint, aDelivery, aImport, b };
       before = await snapshotOf(a.tenant.id);
     });
 

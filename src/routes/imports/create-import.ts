@@ -12,8 +12,16 @@ import { IMPORT_COLUMNS, type ImportRow, importBody, importSchema } from "./sche
 
 const jsonBodySchema = z
   .object({
-    company_numbers: z.array(z.string().max(2048)).optional().openapi({ description: "UK company numbers" }),
-    websites: z.array(z.string().max(2048)).optional().openapi({ description: "Website addresses or domains" }),
+    // Bounded in the document; the count (of both together) is checked by the route, so that too
+    // many is the 422 that CSV gets as well, not a validation 400.
+    company_numbers: z
+      .array(z.string().max(2048))
+      .optional()
+      .openapi({ description: "UK company numbers", maxItems: MAX_IMPORT_ROWS }),
+    websites: z
+      .array(z.string().max(2048))
+      .optional()
+      .openapi({ description: "Website addresses or domains", maxItems: MAX_IMPORT_ROWS }),
   })
   .strict()
   .openapi("ImportRequest", { description: `At most ${MAX_IMPORT_ROWS} entries in all` });
@@ -39,7 +47,13 @@ export const createImportRoute = createRoute({
       required: false,
       content: {
         "application/json": { schema: jsonBodySchema },
-        "text/csv": { schema: z.string().openapi({ example: "company_number,website\n00000006,\n,acme.co.uk\n" }) },
+        "text/csv": {
+          schema: z.string().openapi({
+            example: "company_number,website\n00000006,\n,acme.co.uk\n",
+            maxLength: 100 * 1024 * 1024,
+            description: "At most IMPORT_MAX_BODY_BYTES (4 MiB by default)",
+          }),
+        },
       },
     },
   },

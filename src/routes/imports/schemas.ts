@@ -51,7 +51,11 @@ export const importWithErrorsSchema = importSchema
       .array(importRowErrorSchema)
       .max(1000)
       .openapi({ description: "Failed rows by row number, a page at a time" }),
-    errors_next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page of errors" }),
+    errors_next_cursor: z
+      .string()
+      .max(2048)
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page of errors" }),
   })
   .openapi("ImportWithErrors");
 

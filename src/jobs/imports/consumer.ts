@@ -124,8 +124,11 @@ async function consumeOne(message: Message<ImportMessage>, env: Env, config: Con
     stop = await runChunk(claimed.rows, { store, importId, leaseId }, env, config, companiesHouse, log);
   } catch (error) {
     // Our database failed mid-chunk: the rows not settled stay pending; hand the import back.
-    const delaySeconds = retryDelaySeconds(message.attempts);
-    await store.release(importId, leaseId, null).catch(() => false);
+    // If even the release fails, the import keeps its lease: come back once it has run out.
+    const released = await store.release(importId, leaseId, null).catch(() => false);
+    const delaySeconds = released
+      ? retryDelaySeconds(message.attempts)
+      : Math.max(retryDelaySeconds(message.attempts), IMPORT_LEASE_SECONDS);
     log.warn("database unavailable; import will be retried", { delay_s: delaySeconds, ...describeError(error) });
     message.retry({ delaySeconds });
     return;

@@ -23,6 +23,7 @@ import { contactRoutes } from "./routes/contacts";
 import { eventRoutes } from "./routes/events";
 import { exportRoutes } from "./routes/exports";
 import { featureFlagRoutes } from "./routes/feature-flags";
+import { importRoutes } from "./routes/imports";
 import { invitationRoutes } from "./routes/invitations";
 import { maintenanceRoutes } from "./routes/maintenance";
 import { meRoutes } from "./routes/me";
@@ -83,6 +84,7 @@ export function createApp() {
   app.route("/", changeRoutes);
   app.route("/", scrapeJobRoutes);
   app.route("/", exportRoutes);
+  app.route("/", importRoutes);
   app.route("/", privacyRoutes);
   app.route("/", eventRoutes);
   app.route("/", webhookEndpointRoutes);

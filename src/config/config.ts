@@ -57,6 +57,16 @@ const configSchema = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
+  // POST /v1/imports takes up to 10,000 rows: its own, larger body limit.
+  IMPORT_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
+  // Rows one import message works through before it hands the import on (fairness between imports);
+  // at most 70, since a company costs ~13 subrequests of the invocation's 1,000.
+  IMPORT_ROWS_PER_MESSAGE: z.coerce.number().int().min(1).max(70).default(50),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   JWT_ISSUER: z.string().min(1).optional(),

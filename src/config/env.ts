@@ -1,3 +1,4 @@
+import type { ImportMessage } from "../imports/message";
 import type { BillingMessage } from "../jobs/billing/message";
 import type { ExportMessage } from "../jobs/exports/message";
 import type { ScrapeMessage } from "../jobs/scrape/message";
@@ -12,6 +13,7 @@ export interface Env {
   SCRAPE_QUEUE: Queue<ScrapeMessage>;
   /** Usage reports for Stripe's billing meter events (sent by the tenants' rate limiters). */
   BILLING_QUEUE: Queue<BillingMessage>;
+  IMPORT_QUEUE: Queue<ImportMessage>;
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
   /** Export jobs (POST /v1/exports): the consumer writes each file to EXPORTS_BUCKET. */
   EXPORT_QUEUE: Queue<ExportMessage>;
@@ -43,6 +45,8 @@ export interface Env {
   DATABASE_TIMEOUT_MS?: string;
   CORS_ORIGINS?: string;
   MAX_BODY_BYTES?: string;
+  IMPORT_MAX_BODY_BYTES?: string;
+  IMPORT_ROWS_PER_MESSAGE?: string;
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;

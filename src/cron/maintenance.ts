@@ -78,6 +78,37 @@ export async function requeueJobs(spec: JobQueue, env: Env, run: MaintenanceRun,
   return total;
 }
 
+/**
+ * Sends imports again whose message was lost: running with a lapsed lease (their consumer died),
+ * or queued or paused and untouched well past their planned resumption. Their pending rows are
+ * all still there; a duplicate message is harmless (the claim lets one through).
+ */
+export async function requeueImports(env: Env, run: MaintenanceRun, logger: Logger): Promise<number> {
+  const { n, ids } = await run.countWithIds(
+    "imports_requeued",
+    sql`stale as (
+      select id from imports
+       where ((status = 'running' and lease_expires_at < now())
+          or (status in ('queued', 'paused') and coalesce(resume_at, updated_at) < now() - ${FORGOTTEN_AFTER}::interval))
+         and not app.tenant_is_suspended(tenant_id)
+       order by updated_at
+       limit ${JOBS_PER_STATEMENT}
+       for update skip locked
+    ), requeued as (
+      update imports i set status = 'queued', lease_id = null, lease_expires_at = null, resume_at = null,
+          paused_reason = null
+        from stale where i.id = stale.id
+      returning i.id, i.tenant_id
+    ), changed as (select tenant_id, count(*)::int as n from requeued group by tenant_id)`,
+    "requeued",
+  );
+  for (let i = 0; i < ids.length; i += SEND_BATCH) {
+    await env.IMPORT_QUEUE.sendBatch(ids.slice(i, i + SEND_BATCH).map((importId) => ({ body: { importId } })));
+  }
+  if (n > 0) logger.info("imports requeued", { imports: n });
+  return n;
+}
+
 /** API keys past their expiry are revoked (they were already refused; now they also say so). */
 export function revokeExpiredApiKeys(run: MaintenanceRun): Promise<number> {
   return run.count(
@@ -93,15 +124,17 @@ export function revokeExpiredApiKeys(run: MaintenanceRun): Promise<number> {
 const IDEMPOTENCY_KEYS = DATA_CLASSES.filter((spec) => spec.dataClass === "idempotency_keys");
 
 /**
- * The 15-minute maintenance: stuck and forgotten scrape and export jobs, the webhook outbox, usage
- * reports Stripe never got, expired API keys, expired idempotency records. (There are no
- * denormalised counters to refresh yet.) True when all done.
+ * The 15-minute maintenance: stuck and forgotten scrape and export jobs and imports, the webhook
+ * outbox, usage reports Stripe never got, expired API keys, expired idempotency records. (There
+ * are no denormalised counters to refresh yet.) True when all done.
  */
 export async function runMaintenance(env: Env, run: MaintenanceRun, batchSize: number, logger: Logger) {
   for (const spec of JOB_QUEUES) {
     await requeueJobs(spec, env, run, logger);
     if (!run.hasTime()) return false;
   }
+  await requeueImports(env, run, logger);
+  if (!run.hasTime()) return false;
   await sweepWebhookOutbox(env, run, logger);
   if (!run.hasTime()) return false;
   await requeueUsageReports(env, run, logger);

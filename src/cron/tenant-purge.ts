@@ -31,6 +31,8 @@ export const TENANT_TABLES: TenantTable[] = [
   { table: "api_keys" },
   { table: "invitations" },
   { table: "tenant_identity_providers" },
+  { table: "import_rows" },
+  { table: "imports" },
   { table: "idempotency_keys" },
   { table: "suppressed_subjects" },
   { table: "erasure_receipts" },

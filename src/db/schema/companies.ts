@@ -100,6 +100,8 @@ export const companies = pgTable(
     index("companies_tenant_name_key_idx").on(t.tenantId, sql`(${t.nameKey} collate "C")`, t.id),
     // tenant_id first (btree_gin), so a fuzzy search reads only its own tenant's entries.
     index("companies_tenant_name_key_trgm_idx").using("gin", t.tenantId, sql`${t.nameKey} gin_trgm_ops`),
+    // Bulk imports find a website's company by its domain.
+    index("companies_tenant_domain_idx").on(t.tenantId, t.domain).where(sql`${t.domain} is not null`),
     index("companies_tenant_postcode_idx").on(t.tenantId, sql`${t.postcode} text_pattern_ops`),
     // The scheduled refresh: each tenant's tracked companies, stalest first.
     index("companies_tenant_refresh_idx")

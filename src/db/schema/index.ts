@@ -9,6 +9,7 @@ export * from "./events";
 export * from "./exports";
 export * from "./feature-flags";
 export * from "./idempotency-keys";
+export * from "./imports";
 export * from "./invitations";
 export * from "./maintenance-runs";
 export * from "./memberships";

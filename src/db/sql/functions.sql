@@ -595,6 +595,42 @@ ALTER FUNCTION app.claim_idempotency_key(text,text) OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.claim_idempotency_key(text,text) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.claim_idempotency_key(text,text) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.claim_import(p_import_id uuid, p_lease_id uuid, p_lease_seconds integer, p_request_id text)
+ RETURNS TABLE(id uuid, tenant_id uuid)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_id uuid;
+  v_tenant_id uuid;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s queue consumer may claim imports' USING ERRCODE = 'DT403';
+  END IF;
+  UPDATE public.imports i
+     SET status = 'running', lease_id = p_lease_id, lease_expires_at = now() + make_interval(secs => p_lease_seconds),
+         paused_reason = NULL, resume_at = NULL
+   WHERE i.id = p_import_id
+     AND (i.status = 'queued'
+          OR (i.status = 'paused' AND coalesce(i.resume_at, now()) <= now() + interval '5 seconds')
+          OR (i.status = 'running' AND i.lease_expires_at < now()))
+     AND EXISTS (SELECT 1 FROM public.tenants t
+                  WHERE t.id = i.tenant_id AND t.deleted_at IS NULL AND t.purge_started_at IS NULL)
+     AND NOT app.tenant_is_suspended(i.tenant_id)
+  RETURNING i.id, i.tenant_id INTO v_id, v_tenant_id;
+  IF v_id IS NULL THEN
+    RETURN;
+  END IF;
+  PERFORM app.seal_identity(v_tenant_id, NULL, NULL, NULL, 'system', NULL, coalesce(p_request_id, app.request_id()));
+  RETURN QUERY SELECT v_id, v_tenant_id;
+END
+$function$
+;
+ALTER FUNCTION app.claim_import(uuid,uuid,integer,text) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.claim_import(uuid,uuid,integer,text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.claim_import(uuid,uuid,integer,text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION app.claim_scrape_job(p_job_id uuid, p_lease_id uuid, p_lease_seconds integer)
  RETURNS TABLE(id uuid, tenant_id uuid, company_id uuid, url text, attempts integer)
  LANGUAGE plpgsql
@@ -2274,6 +2310,34 @@ $function$
 ALTER FUNCTION app.resume_export_job(uuid,uuid,text,integer) OWNER TO app_auth;
 GRANT EXECUTE ON FUNCTION app.resume_export_job(uuid,uuid,text,integer) TO app_api;
 REVOKE EXECUTE ON FUNCTION app.resume_export_job(uuid,uuid,text,integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION app.resume_import(p_import_id uuid, p_lease_id uuid, p_request_id text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_tenant_id uuid;
+BEGIN
+  IF NOT app.is_worker() THEN
+    RAISE EXCEPTION 'only the Worker''s queue consumer may resume imports' USING ERRCODE = 'DT403';
+  END IF;
+  SELECT i.tenant_id INTO v_tenant_id
+    FROM public.imports i
+    JOIN public.tenants t ON t.id = i.tenant_id AND t.deleted_at IS NULL
+   WHERE i.id = p_import_id AND i.status = 'running' AND i.lease_id = p_lease_id
+     FOR UPDATE OF i;
+  IF v_tenant_id IS NULL THEN
+    RAISE EXCEPTION 'import % is no longer held by this consumer', p_import_id USING ERRCODE = 'DT409';
+  END IF;
+  PERFORM app.seal_identity(v_tenant_id, NULL, NULL, NULL, 'system', NULL, coalesce(p_request_id, app.request_id()));
+END
+$function$
+;
+ALTER FUNCTION app.resume_import(uuid,uuid,text) OWNER TO app_auth;
+GRANT EXECUTE ON FUNCTION app.resume_import(uuid,uuid,text) TO app_api;
+REVOKE EXECUTE ON FUNCTION app.resume_import(uuid,uuid,text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.resume_scrape_job(p_job_id uuid, p_lease_id uuid, p_request_id text)
  RETURNS void

@@ -31,6 +31,10 @@ CREATE TRIGGER erasure_receipts_events AFTER INSERT ON erasure_receipts FOR EACH
 
 CREATE TRIGGER export_jobs_touch_updated_at BEFORE UPDATE ON export_jobs FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
+CREATE TRIGGER imports_audit AFTER INSERT ON imports FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('import');
+
+CREATE TRIGGER imports_touch_updated_at BEFORE UPDATE ON imports FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
 CREATE TRIGGER invitations_audit AFTER INSERT OR UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('invitation', 'names_only');
 
 CREATE TRIGGER memberships_audit AFTER INSERT OR DELETE OR UPDATE ON memberships FOR EACH ROW EXECUTE FUNCTION app.audit_row_change('membership');

@@ -35,7 +35,7 @@ async function rowsOf(tenantId: string): Promise<Record<string, number>> {
 
 /**
  * A tenant with something in every table: members, a key, companies, contacts (one erased), an
- * idempotency record, a scrape job with its page and signal, its own retention policy, figures
+ * idempotency record, a scrape job with its page and signal, an import with its row, its own retention policy, figures
  * of an earlier maintenance run, a webhook endpoint, and the audit entries, events and webhook
  * deliveries all of that wrote.
  */
@@ -94,6 +94,9 @@ async function populated(deletedRecordsDays: number): Promise<Member> {
     `INSERT INTO scrape_pages (tenant_id, job_id, url, outcome) VALUES ($1, $2, 'https://offboarded.example/', 'fetched')`,
     [tenant, job?.id],
   );
+  // An import with one row (its all-malformed kind: completed at once, nothing queued).
+  const imported = await sendAs(member, "POST", "/v1/imports", { company_numbers: ["not a number"] });
+  expect(imported.status).toBe(202);
   await sql.query(
     `INSERT INTO company_signals (tenant_id, company_id, job_id, kind, name, data, source_url, fetched_at)
      VALUES ($1, $2, $3, 'web_profile', 'profile', '{}', 'https://offboarded.example/', now())`,

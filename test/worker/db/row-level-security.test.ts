@@ -150,6 +150,13 @@ async function ownerExport(tenantId: string): Promise<string> {
   return exported?.id as string;
 }
 
+async function ownerImport(tenantId: string): Promise<string> {
+  const [row] = await sqlAs("owner").query("INSERT INTO imports (tenant_id, total) VALUES ($1, 1) RETURNING id", [
+    tenantId,
+  ]);
+  return row?.id as string;
+}
+
 async function ownerWorkspace(tenantId: string): Promise<string> {
   const [workspace] = await sqlAs("owner").query(
     "INSERT INTO workspaces (tenant_id, name) VALUES ($1, $2) RETURNING id",
@@ -215,6 +222,11 @@ const TENANT_TABLES: Record<
   scrape_jobs: async (tenantId) => [
     "INSERT INTO scrape_jobs (tenant_id, company_id, url, status) VALUES ($1, $2, 'https://raw.example', 'failed')",
     [tenantId, await ownerCompany(tenantId)],
+  ],
+  imports: (tenantId) => ["INSERT INTO imports (tenant_id, total) VALUES ($1, 1)", [tenantId]],
+  import_rows: async (tenantId) => [
+    "INSERT INTO import_rows (tenant_id, import_id, row_number, input, status) VALUES ($1, $2, 1, 'x', 'failed')",
+    [tenantId, await ownerImport(tenantId)],
   ],
   scrape_pages: async (tenantId) => [
     "INSERT INTO scrape_pages (tenant_id, job_id, url, outcome) VALUES ($1, $2, 'https://raw.example', 'fetched')",

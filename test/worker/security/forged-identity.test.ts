@@ -274,6 +274,33 @@ describe("app.begin_request believes only the Worker's signature", () => {
   });
 });
 
+describe("import functions need the Worker's own identity", () => {
+  it("claim and resume refuse a session with no identity, or a user's identity (DT403), and change nothing", async () => {
+    const victim = await createTenantWithMember("owner");
+    const [row] = (await owner().query("INSERT INTO imports (tenant_id, total) VALUES ($1, 1) RETURNING id", [
+      victim.tenant.id,
+    ])) as { id: string }[];
+    const lease = crypto.randomUUID();
+    const sql = api();
+    for (const text of ["SELECT * FROM app.claim_import($1, $2, 300, 'x')", "SELECT app.resume_import($1, $2, 'x')"]) {
+      const params = [row?.id, lease];
+      expect(await codeOf(sql.query(text, params)), `${text} without identity`).toBe("DT403");
+      const asUser = await codeOf(
+        sql.transaction([
+          sql.query(
+            ...(await signedBegin({ tenantId: victim.tenant.id, subject: victim.user.subject, role: "owner" })),
+          ),
+          sql.query(text, params),
+        ]),
+      );
+      expect(asUser, `${text} as a user`).toBe("DT403");
+    }
+    expect(await owner().query("SELECT status, lease_id FROM imports WHERE id = $1", [row?.id])).toEqual([
+      { status: "queued", lease_id: null },
+    ]);
+  });
+});
+
 describe("scrape-job functions need the Worker's own identity", () => {
   let victim: Tenant;
   beforeAll(async () => {
@@ -430,6 +457,14 @@ describe("every SECURITY DEFINER function refuses a caller without a verified id
     },
     "record_export_download(uuid,bigint,text)": {
       call: () => ["SELECT * FROM app.record_export_download(gen_random_uuid(), 1, 'x')", []],
+      code: "DT403",
+    },
+    "claim_import(uuid,uuid,integer,text)": {
+      call: () => ["SELECT * FROM app.claim_import(gen_random_uuid(), gen_random_uuid(), 1, 'x')", []],
+      code: "DT403",
+    },
+    "resume_import(uuid,uuid,text)": {
+      call: () => ["SELECT app.resume_import(gen_random_uuid(), gen_random_uuid(), 'x')", []],
       code: "DT403",
     },
     "claim_webhook_delivery(uuid,uuid,integer)": {

@@ -24,6 +24,8 @@ interface Fixture {
   aDelivery: { id: string };
   /** A finished export of A's (its file in R2). */
   aExport: { id: string };
+  /** A completed import of A's (written directly: no queue message). */
+  aImport: { id: string };
   b: Member;
 }
 
@@ -180,6 +182,18 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
     // In B's own tenant, "existed" speaks of B's book only, never of A's companies.
     const own = await send("/v1/companies/bulk", "POST", f.b.headers, { company_numbers: ["00000001"] });
     expect(JSON.stringify(await own.json())).not.toContain(f.aCompany.id);
+  },
+  "POST /v1/imports": async (f) => {
+    expect((await send("/v1/imports", "POST", bInA(f), { company_numbers: ["SC000001"] })).status).toBe(404);
+  },
+  "GET /v1/imports": async (f) => {
+    expect((await call("/v1/imports", { headers: bInA(f) })).status).toBe(404);
+    const own = await (await call("/v1/imports?limit=100", { headers: f.b.headers })).text();
+    expect(own).not.toContain(f.aImport.id);
+  },
+  "GET /v1/imports/:id": async (f) => {
+    expect((await call(`/v1/imports/${f.aImport.id}`, { headers: f.b.headers })).status).toBe(404);
+    expect((await call(`/v1/imports/${f.aImport.id}`, { headers: bInA(f) })).status).toBe(404);
   },
   // Shared reference data: the same for every tenant, but still only through a tenant B belongs to.
   "GET /v1/register/companies": async (f) => {
@@ -396,7 +410,7 @@ const ATTACKS: Record<string, (f: Fixture) => Promise<void>> = {
 /** Tenant A as stored, to prove that none of B's attempts changed it. */
 async function snapshotOf(tenantId: string) {
   const sql = sqlAs("owner");
-  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints, exports] =
+  const [tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints, exports, imports] =
     await sql.transaction([
       sql.query("SELECT slug, name, deleted_at FROM tenants WHERE id = $1", [tenantId]),
       sql.query("SELECT user_id, role FROM memberships WHERE tenant_id = $1 ORDER BY user_id", [tenantId]),
@@ -419,8 +433,9 @@ async function snapshotOf(tenantId: string) {
         [tenantId],
       ),
       sql.query("SELECT id, status, row_count FROM export_jobs WHERE tenant_id = $1 ORDER BY id", [tenantId]),
+      sql.query("SELECT id, status, total FROM imports WHERE tenant_id = $1 ORDER BY id", [tenantId]),
     ]);
-  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints, exports };
+  return { tenant, members, keys, companies, contacts, jobs, invitations, workspaces, endpoints, exports, imports };
 }
 
 describe("tenant isolation matrix", () => {
@@ -482,7 +497,26 @@ describe("tenant isolation matrix", () => {
       await send(`/v1/workspaces/${aWorkspace.id}/members/${aMember.user.id}`, "PUT", a.headers);
       const aExport = await requestExport(a, { format: "csv", include: ["contacts"] });
       await deliverExports([aExport.id]);
-      f = { a, aMember, aKey, aCompany, aContact, aJob, aInvitation, aWorkspace, aEndpoint, aDelivery, aExport, b };
+      const [aImport] = (await sqlAs("owner").query(
+        "INSERT INTO imports (tenant_id, status, total, failed) VALUES ($1, 'completed', 1, 1) RETURNING id",
+        [a.tenant.id],
+      )) as { id: string }[];
+      if (!aImport) throw new Error("no import");
+      f = {
+        a,
+        aMember,
+        aKey,
+        aCompany,
+        aContact,
+        aJob,
+        aInvitation,
+        aWorkspace,
+        aEndpoint,
+        aDelivery,
+        aExport,
+        aImport,
+        b,
+      };
       before = await snapshotOf(a.tenant.id);
     });
 

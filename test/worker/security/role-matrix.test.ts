@@ -15,6 +15,7 @@ interface World {
   /** Set by an action's `before` that needs an invitation or a workspace. */
   invitationId?: string;
   workspaceId?: string;
+  importId?: string;
 }
 
 interface Action {
@@ -203,6 +204,27 @@ const ACTIONS: Action[] = [
     minRole: "editor",
     ok: 200,
     request: () => ({ method: "POST", path: "/v1/companies/bulk", body: { company_numbers: ["00000001"] } }),
+  },
+  {
+    // Every row malformed: the import completes at once, and no queue work follows.
+    name: "import companies in bulk",
+    minRole: "editor",
+    ok: 202,
+    request: () => ({ method: "POST", path: "/v1/imports", body: { company_numbers: ["not a number"] } }),
+  },
+  { name: "list imports", minRole: "viewer", ok: 200, request: () => ({ method: "GET", path: "/v1/imports" }) },
+  {
+    name: "read an import",
+    minRole: "viewer",
+    ok: 200,
+    request: (w) => ({ method: "GET", path: `/v1/imports/${w.importId}` }),
+    before: async (owner) => {
+      const [row] = (await sqlAs("owner").query(
+        "INSERT INTO imports (tenant_id, status, total, failed) VALUES ($1, 'completed', 1, 1) RETURNING id",
+        [owner.tenant.id],
+      )) as { id: string }[];
+      return { importId: row?.id };
+    },
   },
   {
     name: "add a company",

@@ -35,6 +35,8 @@ const BODIES: Record<string, unknown> = {
   bulkAddCompanies: { company_numbers: ["00000001"] },
   createWebhookEndpoint: { url: "https://hooks.example.com/modules", enabled_events: ["*"] },
   updateWebhookEndpoint: { url: "https://hooks.example.com/changed" },
+  createExport: { format: "csv" },
+  createImport: { company_numbers: ["00000001"] },
 };
 
 /** Path parameters: well-formed ids nobody has; the module check comes before any lookup. */
@@ -51,7 +53,9 @@ async function snapshotOf(tenantId: string) {
             (SELECT coalesce(sum(used), 0) FROM usage WHERE tenant_id = $1 AND metric <> 'api_requests')::int AS usage,
             (SELECT count(*) FROM scrape_jobs WHERE tenant_id = $1)::int AS jobs,
             (SELECT count(*) FROM webhook_endpoints WHERE tenant_id = $1)::int AS endpoints,
-            (SELECT count(*) FROM companies WHERE tenant_id = $1)::int AS companies`,
+            (SELECT count(*) FROM companies WHERE tenant_id = $1)::int AS companies,
+            (SELECT count(*) FROM export_jobs WHERE tenant_id = $1)::int AS exports,
+            (SELECT count(*) FROM imports WHERE tenant_id = $1)::int AS imports`,
     [tenantId],
   );
   return row;

@@ -18,6 +18,8 @@ describe("company bodies written by Postgres", () => {
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    // checked_at in the future: a stale tracked company would join the scheduled refresh's turns,
+    // which companies-house-refresh.test.ts counts on the shared database.
     await sqlAs("owner").query(
       `UPDATE companies SET
          status = 'active', type = NULL, jurisdiction = 'scotland',
@@ -28,7 +30,7 @@ describe("company bodies written by Postgres", () => {
          last_accounts_filed_on = '2025-06-01', confirmation_statement_next_due = '2026-02-01',
          confirmation_statement_overdue = true, charges_total = 3, charges_outstanding = 0,
          insolvency_status = NULL, source_ref = 'ch:SC123456',
-         fetched_at = '2026-01-02 03:04:05.678901+00', checked_at = '2026-01-02 23:59:59.9999+05:30'
+         fetched_at = '2026-01-02 03:04:05.678901+00', checked_at = '2099-01-02 23:59:59.9999+05:30'
        WHERE id = $1`,
       [id],
     );

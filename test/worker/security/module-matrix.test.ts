@@ -46,7 +46,7 @@ async function request(member: { headers: Record<string, string> }, op: Operatio
   return sendAs(member, op.method, concrete(op.path), op.hasBody ? BODIES[op.operationId] : undefined);
 }
 
-/** What a tenant holds, to prove a refused request changed nothing (audit rows, usage, jobs, endpoints, companies). */
+/** What a tenant holds, to prove a refused request changed nothing (audit rows, usage, jobs, endpoints, companies, exports, imports). */
 async function snapshotOf(tenantId: string) {
   const [row] = await sqlAs("owner").query(
     `SELECT (SELECT count(*) FROM audit_log WHERE tenant_id = $1)::int AS audit,

@@ -61,6 +61,13 @@ describe("scheduled Companies House refresh", () => {
     await staleBy(b1, 2);
     await fakeCompany(aNumbers[0] ?? "", { profile: { company_status: "dissolved" } });
     const before = { a2: await checkedAt(a2), a3: await checkedAt(a3) };
+    // The database is shared with every other test file: tracked companies of other tenants that
+    // are due (never checked, or stale) would take turns before b's; this case is about a and b.
+    await owner().query(
+      `UPDATE companies SET checked_at = now() WHERE source = 'companies_house' AND tenant_id <> ALL($1::uuid[])
+         AND (checked_at IS NULL OR checked_at < now() - interval '1 hour')`,
+      [[a.tenant.id, b.tenant.id]],
+    );
 
     // Room for two companies (5 requests each here, 6 at most).
     const first = await refreshRun({ COMPANIES_HOUSE_REFRESH_REQUESTS: "12" });

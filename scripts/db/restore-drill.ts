@@ -148,11 +148,12 @@ function compareCatalogs(source: Record<string, string[]>, restored: Record<stri
 
 /**
  * Reference data every tenant reads, with no tenant column: the plans (`GET /v1/plans` is
- * public), UK SIC 2007 and the UK register (with the word list of its names). Readable without an
- * identity by design.
+ * public) and the modules they include, UK SIC 2007 and the UK register (with the word list of its
+ * names). Readable without an identity by design.
  */
 const SHARED_REFERENCE_TABLES = new Set([
   "public.plans",
+  "public.modules",
   "public.sic_codes",
   "public.sic_sections",
   "public.register_companies",

@@ -35,9 +35,9 @@ export function pgbenchScript(recorded: RecordedRequest): PgbenchScript {
   const variables: Record<string, string> = {};
   const statements = recorded.queries.map(({ query, params }, statement) => {
     if (query.includes(";")) throw new Error(`pgbench ends a statement at ";": ${query.slice(0, 80)}`);
-    if (/:[A-Za-z_]/.test(query.replaceAll("::", "")))
-      throw new Error(`":" would read as a pgbench variable: ${query}`);
-    return query.replace(/\$(\d+)\b/g, (_, n: string) => {
+    const safe = withoutColonNames(query);
+    if (/:[A-Za-z_]/.test(safe.replaceAll("::", ""))) throw new Error(`":" would read as a pgbench variable: ${query}`);
+    return safe.replace(/\$(\d+)\b/g, (_, n: string) => {
       const value = params[Number(n) - 1];
       if (value === undefined) throw new Error(`$${n} has no parameter`);
       // -D cannot say NULL; a NULL parameter is the literal, which Postgres types the same way.
@@ -49,6 +49,17 @@ export function pgbenchScript(recorded: RecordedRequest): PgbenchScript {
   });
   const lines = recorded.begin ? [recorded.begin, ...statements, "COMMIT"] : statements;
   return { text: `${lines.join(";\n")};\n`, variables };
+}
+
+/**
+ * pgbench reads `:name` as a variable even inside a string literal, such as the company body's
+ * to_char format 'HH24:MI:SS'. Each such literal is split after its colons ('HH24:' || 'MI:' ||
+ * 'SS'): the same value, folded back into one constant when Postgres plans the statement.
+ */
+function withoutColonNames(query: string): string {
+  return query.replace(/'(?:[^']|'')*'/g, (literal) =>
+    /:[A-Za-z_]/.test(literal) ? `(${literal.replace(/:(?=[A-Za-z_])/g, ":' || '")})` : literal,
+  );
 }
 
 export interface ReplayOptions {

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { textArray } from "../db/sql-arrays";
 import { COMPANY_COLUMNS } from "../routes/companies/schemas";
 import type { CompaniesHouseCompany } from "./client";
 import { compactPostcode, officerContacts, officerRef, pscContacts, pscRef } from "./upstream";
@@ -60,7 +61,7 @@ export function importStatements(
       insolvency_status, companies_house_state)
     values (${profile.company_name}, ${number}, ${profile.company_status ?? null}, ${profile.type ?? null},
       ${profile.date_of_creation ?? null}::date, ${profile.date_of_cessation ?? null}::date, ${profile.jurisdiction ?? null},
-      array(select jsonb_array_elements_text(${JSON.stringify(profile.sic_codes ?? [])}::jsonb)),
+      ${textArray(profile.sic_codes ?? [])},
       ${office === null ? null : JSON.stringify(office)}::jsonb, ${compactPostcode(office?.postal_code)},
       'companies_house', ${`${baseUrl}${profile.links?.self ?? `/company/${number}`}`}, now(), now(),
       ${input.accounts_made_up_to}::date, ${profile.accounts?.next_due ?? null}::date,

@@ -99,12 +99,19 @@ export type RegisterAddress = RegisteredOffice;
 const NAME_C = sql`name_key collate "C"`;
 
 /**
- * The words of a register name (name_key split at anything not a letter or digit): what
- * similar-name search matches word by word. The route's conditions use this same expression, so
- * the planner matches them to the GIN index on it; the fill trigger of register_name_words
- * (migration 0054) repeats it in SQL.
+ * The words of a register name (name_key split at anything not a letter or digit): the words
+ * similar-name search matches, as the fill trigger of register_name_words (migration 0058) splits
+ * them in SQL.
  */
 export const NAME_WORDS = sql`array_remove(regexp_split_to_array(name_key, '[^[:alnum:]]+'), '')`;
+
+/**
+ * Each word of a name with the name's count of distinct trigrams ("software@21"; migration 0063):
+ * similar-name search finds the names of one trigram bucket that have a word
+ * (src/routes/register/similar-names.ts). The route's conditions use this same expression, so
+ * the planner matches them to the GIN index on it.
+ */
+export const NAME_TOKENS = sql`app.register_name_tokens(name_key)`;
 
 export const registerCompanies = pgTable(
   "register_companies",
@@ -151,10 +158,11 @@ export const registerCompanies = pgTable(
     // of its own has an index that reads in that order, so a page stops after `limit` rows.
     index("register_companies_name_idx").on(NAME_C, t.companyNumber),
     // Similar names: a whole-name trigram index (GiST KNN or GIN with `%`) walks posting lists or
-    // signatures that nearly every name shares (README, "The UK register"); words are selective.
+    // signatures that nearly every name shares (README, "The UK register"); words are selective,
+    // and a word with the name's trigram count picks out one bucket of the ranking's walk.
     // fastupdate off: a bulk load would otherwise leave thousands of entries in GIN's pending
     // list, which every search reads through until a vacuum (README, "The UK register").
-    index("register_companies_name_words_idx").using("gin", NAME_WORDS).with({ fastupdate: false }),
+    index("register_companies_name_tokens_idx").using("gin", NAME_TOKENS).with({ fastupdate: false }),
     index("register_companies_status_name_idx").on(t.status, NAME_C, t.companyNumber),
     index("register_companies_category_name_idx").on(t.category, NAME_C, t.companyNumber),
     index("register_companies_area_name_idx").on(t.postcodeArea, NAME_C, t.companyNumber),
@@ -176,18 +184,27 @@ export const registerCompanies = pgTable(
 /**
  * Every distinct word of register names (NAME_WORDS), kept by a trigger on register_companies:
  * similar-name search finds the words near each word of the query here (short strings, where a
- * trigram index is selective), then the names holding one of them for every query word. Words
- * are never removed: one whose companies are all gone just finds no live name.
+ * trigram index is selective), then the names holding one of them for every query word, and
+ * which trigram buckets such names are in. Words are never removed: one whose companies are all
+ * gone just finds no live name.
  */
 export const registerNameWords = pgTable(
   "register_name_words",
   {
     word: text("word").primaryKey(),
+    /** The distinct trigram counts of the names that have the word: the buckets worth visiting. */
+    trigramCounts: smallint("trigram_counts").array().notNull().default(sql`'{}'::smallint[]`),
   },
   (t) => [
     // GiST for KNN (`<->`): the nearest spellings of a query word first.
     index("register_name_words_trgm_idx").using("gist", sql`${t.word} gist_trgm_ops`),
     pgPolicy("register_name_words_read", { for: "select", to: [appApi, appRegister], using: sql`true` }),
     pgPolicy("register_name_words_loader_insert", { for: "insert", to: appRegister, withCheck: sql`true` }),
+    pgPolicy("register_name_words_loader_update", {
+      for: "update",
+      to: appRegister,
+      using: sql`true`,
+      withCheck: sql`true`,
+    }),
   ],
 ).enableRLS();

@@ -2160,24 +2160,54 @@ ALTER FUNCTION app.refuse_suspended_tenant(uuid) OWNER TO CURRENT_USER;
 GRANT EXECUTE ON FUNCTION app.refuse_suspended_tenant(uuid) TO app_auth;
 REVOKE EXECUTE ON FUNCTION app.refuse_suspended_tenant(uuid) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION app.register_name_tokens(name_key text)
+ RETURNS text[]
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE STRICT
+RETURN ARRAY(SELECT DISTINCT ((w.w || '@'::text) || app.register_name_trigrams(register_name_tokens.name_key)) FROM unnest(array_remove(regexp_split_to_array(register_name_tokens.name_key, '[^[:alnum:]]+'::text), ''::text)) w(w))
+;
+ALTER FUNCTION app.register_name_tokens(text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.register_name_tokens(text) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION app.register_name_tokens(text) TO app_api;
+GRANT EXECUTE ON FUNCTION app.register_name_tokens(text) TO app_register;
+
+CREATE OR REPLACE FUNCTION app.register_name_trigrams(name_key text)
+ RETURNS smallint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE STRICT
+RETURN LEAST(cardinality(show_trgm(name_key)), 400)
+;
+ALTER FUNCTION app.register_name_trigrams(text) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION app.register_name_trigrams(text) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION app.register_name_trigrams(text) TO app_api;
+GRANT EXECUTE ON FUNCTION app.register_name_trigrams(text) TO app_register;
+
 CREATE OR REPLACE FUNCTION app.register_name_words_add()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
 BEGIN
+  -- An update adds words only when the name changed: the loader's "seen" marking rewrites every
+  -- unchanged row each month.
   IF TG_OP = 'UPDATE' THEN
-    INSERT INTO public.register_name_words (word)
-    SELECT DISTINCT w
+    INSERT INTO public.register_name_words AS known (word, trigram_counts)
+    SELECT w, array_agg(DISTINCT app.register_name_trigrams(n.name_key))
       FROM new_rows n JOIN old_rows o USING (company_number),
            unnest(array_remove(regexp_split_to_array(n.name_key, '[^[:alnum:]]+'), '')) w
      WHERE n.name_key IS DISTINCT FROM o.name_key
-    ON CONFLICT DO NOTHING;
+     GROUP BY w
+    ON CONFLICT (word) DO UPDATE
+      SET trigram_counts = ARRAY(SELECT DISTINCT c FROM unnest(known.trigram_counts || excluded.trigram_counts) c)
+      WHERE NOT excluded.trigram_counts <@ known.trigram_counts;
   ELSE
-    INSERT INTO public.register_name_words (word)
-    SELECT DISTINCT w
+    INSERT INTO public.register_name_words AS known (word, trigram_counts)
+    SELECT w, array_agg(DISTINCT app.register_name_trigrams(n.name_key))
       FROM new_rows n, unnest(array_remove(regexp_split_to_array(n.name_key, '[^[:alnum:]]+'), '')) w
-    ON CONFLICT DO NOTHING;
+     GROUP BY w
+    ON CONFLICT (word) DO UPDATE
+      SET trigram_counts = ARRAY(SELECT DISTINCT c FROM unnest(known.trigram_counts || excluded.trigram_counts) c)
+      WHERE NOT excluded.trigram_counts <@ known.trigram_counts;
   END IF;
   RETURN NULL;
 END

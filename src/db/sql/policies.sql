@@ -515,6 +515,10 @@ CREATE POLICY register_loads_loader_all ON register_loads AS PERMISSIVE FOR ALL 
 CREATE POLICY register_name_words_loader_insert ON register_name_words AS PERMISSIVE FOR INSERT TO app_register
   WITH CHECK (true);
 
+CREATE POLICY register_name_words_loader_update ON register_name_words AS PERMISSIVE FOR UPDATE TO app_register
+  USING (true)
+  WITH CHECK (true);
+
 CREATE POLICY register_name_words_read ON register_name_words AS PERMISSIVE FOR SELECT TO app_api, app_register
   USING (true);
 

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { textArray } from "../../db/sql-arrays";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import {
@@ -86,7 +87,7 @@ export const createCompany = new OpenAPIHono<AppEnv>().openapi(createCompanyRout
           ), inserted as (
             insert into companies (id, name, company_number, website, domain, tags, source)
             select ${id}, ${input.name}, ${number}, ${input.website?.origin ?? null}, ${input.website?.domain ?? null},
-                   array(select jsonb_array_elements_text(${JSON.stringify(input.tags ?? [])}::jsonb)), 'manual'
+                   ${textArray(input.tags ?? [])}, 'manual'
              where not exists (select 1 from clash)
             returning ${COMPANY_COLUMNS}
           )

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
+import { textArray } from "../../db/sql-arrays";
 import { timestampInputSchema } from "../../http/timestamps";
 import { SIC_SECTION_LETTERS, sicCodesOfSection } from "../../reference/sic-2007";
 import { TECH_CATEGORIES } from "../../scrape/technographics/fingerprint";
@@ -92,13 +93,9 @@ export function companyFilters(query: CompanyFilters): SQL[] {
   }
   if (query.company_number) filters.push(sql`company_number = ${query.company_number}`);
   if (query.status) filters.push(sql`status = ${query.status}`);
-  if (query.sic?.length)
-    filters.push(sql`sic_codes && array(select jsonb_array_elements_text(${JSON.stringify(query.sic)}::jsonb))`);
+  if (query.sic?.length) filters.push(sql`sic_codes && ${textArray(query.sic)}`);
   // The section's codes come from the bundled SIC 2007 list, so the SIC index serves this too.
-  if (query.sic_section)
-    filters.push(
-      sql`sic_codes && array(select jsonb_array_elements_text(${JSON.stringify(sicCodesOfSection(query.sic_section))}::jsonb))`,
-    );
+  if (query.sic_section) filters.push(sql`sic_codes && ${textArray(sicCodesOfSection(query.sic_section))}`);
   // The postcode index uses text_pattern_ops, whose (leakproof) operators are ~>=~ and ~<~.
   if (query.postcode) filters.push(startsWith(sql`postcode`, query.postcode, ["~>=~", "~<~"]));
   if (query.tag) filters.push(sql`${query.tag} = any(tags)`);

@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { companies } from "../../db/schema/companies";
 import { assignment } from "../../db/selection";
+import { textArray } from "../../db/sql-arrays";
 import { updatedOrThrow, type VersionedOutcome, versionedUpdate } from "../../db/versioned-update";
 import { problemResponses } from "../../errors/problem";
 import { expectedVersion, ifMatchHeaderSchema } from "../../http/etag";
@@ -78,9 +79,7 @@ export const updateCompany = new OpenAPIHono<AppEnv>().openapi(updateCompanyRout
     );
   }
   if (changes.tags !== undefined) {
-    assignments.push(
-      assignment(companies.tags, sql`array(select jsonb_array_elements_text(${JSON.stringify(changes.tags)}::jsonb))`),
-    );
+    assignments.push(assignment(companies.tags, textArray(changes.tags)));
   }
   const {
     results: [result],

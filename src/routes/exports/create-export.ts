@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
+import { textArray } from "../../db/sql-arrays";
 import { ApiError } from "../../errors/api-error";
 import { problemResponses } from "../../errors/problem";
 import {
@@ -101,7 +102,7 @@ export const createExport = new OpenAPIHono<AppEnv>().openapi(createExportRoute,
                        order by created_at desc, id desc limit ${EXPORT_MAX_ROWS + 1}) c
             ), job as (
               insert into export_jobs (id, format, include, filters, row_count, truncated)
-              values (${id}, ${input.format}, array(select jsonb_array_elements_text(${JSON.stringify(input.include)}::jsonb)),
+              values (${id}, ${input.format}, ${textArray(input.include)},
                       ${JSON.stringify(recorded)}::jsonb,
                       (select count(*) from matched where position <= ${EXPORT_MAX_ROWS}),
                       exists (select 1 from matched where position > ${EXPORT_MAX_ROWS}))

@@ -1,13 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { NAME_WORDS } from "../../db/schema";
+import { textArray } from "../../db/sql-arrays";
 import { ApiError } from "../../errors/api-error";
 import { decodeCursor, page, pageQuerySchema, pageSchema } from "../../http/pagination";
 import { SIC_SECTION_LETTERS } from "../../reference/sic-2007";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { MAX_NAME_WORDS, NAME_STOP_WORDS, NEAR_SPELLINGS, queryWords } from "./name-words";
+import { MAX_NAME_WORDS, queryWords } from "./name-words";
 import { REGISTER_COLUMNS, type RegisterCompanyRow, registerCompanyBody, registerCompanySchema } from "./schemas";
+import { similarNamesStatement } from "./similar-names";
 
 const list = (item: z.ZodType<string, string>, max: number) =>
   z
@@ -100,7 +101,6 @@ export const listRegisterCompaniesRoute = createRoute({
 
 type ListedRow = RegisterCompanyRow & { lname: string; distance: number };
 
-const textArray = (values: string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 const NAME_KEY = sql`name_key collate "C"`;
 /** `column` starts with `prefix`, as a range an index in byte order serves; U+10FFFF sorts last. */
 // The operators are constants of this file (operators cannot be parameters).
@@ -136,13 +136,6 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
 
   const filters: SQL[] = [];
   if (!query.include_gone) filters.push(sql`gone_at is null`);
-  // Similar: each word of the query, or a near spelling of it, is one of the name's words (the
-  // GIN index on NAME_WORDS, one condition per word, ANDed as bitmaps).
-  for (const word of words) {
-    filters.push(sql`${NAME_WORDS} && array(select word from register_name_words
-      where word % ${word} and word <> all(${textArray(NAME_STOP_WORDS)})
-      order by word <-> ${word} limit ${NEAR_SPELLINGS})`);
-  }
   if (name && !similar) filters.push(startsWith(NAME_KEY, name));
   if (query.sic) filters.push(sql`sic_codes && ${textArray(query.sic)}`);
   if (query.sic_section) filters.push(sql`sic_sections && ${textArray(query.sic_section)}`);
@@ -153,7 +146,7 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
   if (query.category) filters.push(sql`category = ${query.category}`);
   if (query.incorporated_from) filters.push(sql`incorporation_date >= ${query.incorporated_from}::date`);
   if (query.incorporated_to) filters.push(sql`incorporation_date <= ${query.incorporated_to}::date`);
-  // Trigram distance of the whole name (1 - similarity), computed for every candidate and sorted.
+  // Trigram distance of the whole name (1 - similarity).
   const distance = similar ? sql`(name_key <-> ${name})` : sql`0::real`;
   if (after) {
     // The row value compares like the index's key, so a page starts where the last one ended.
@@ -165,9 +158,13 @@ export const listRegisterCompanies = new OpenAPIHono<AppEnv>().openapi(listRegis
   }
   const where = filters.length > 0 ? sql.join(filters, sql` and `) : sql`true`;
   const columns = sql`${REGISTER_COLUMNS}, ${NAME_KEY} as lname, ${distance} as distance`;
-  const order = similar ? sql`distance, lname, company_number` : sql`${NAME_KEY}, company_number`;
-  const statement = sql`select ${columns} from register_companies where ${where}
-    order by ${order} limit ${query.limit + 1}`;
+  // Similar: each word of the query, or a near spelling of it, is one of the name's words, ranked
+  // without reading every candidate (similar-names.ts).
+  const statement =
+    similar && name
+      ? similarNamesStatement({ name, words, columns, where, rows: query.limit + 1 })
+      : sql`select ${columns} from register_companies where ${where}
+          order by ${NAME_KEY}, company_number limit ${query.limit + 1}`;
 
   const {
     results: [result],

@@ -126,6 +126,48 @@ describe("GET /v1/register/companies", () => {
     expect(seen).not.toContain("SC900006");
   });
 
+  it("ranks similar names exactly as ranking every candidate would, page by page, with filters", async () => {
+    // Names of many lengths (trigram buckets), the word and a near spelling of it, some dissolved:
+    // the bucket walk must give the very order a full ranking gives, across page boundaries.
+    const fillers = ["", "north", "quantum bridge", "a", "river oak consulting", "bright", "west dales"];
+    const rows = Array.from({ length: 48 }, (_, i) => ({
+      company_number: `WK${String(i).padStart(6, "0")}`,
+      name: `${fillers[i % fillers.length]} ${i % 5 === 0 ? "ZZWALKWRD" : "ZZWALKWORD"} ${"X".repeat(i % 4)} LTD`.trim(),
+      postcode: "EC1A 1BB",
+      sic_codes: ["62012"],
+      ...(i % 6 === 0 ? { status: "Dissolved" } : {}),
+    }));
+    await seedRegister(rows);
+    const expected = async (status: string | null) =>
+      (
+        (await sqlAs("owner").query(
+          `select company_number from register_companies
+            where gone_at is null and name_key like '%zzwalkw%' and ($1::text is null or status = $1)
+            order by name_key <-> 'zzwalkword', name_key collate "C", company_number`,
+          [status],
+        )) as { company_number: string }[]
+      ).map((row) => row.company_number);
+    const paged = async (filter: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const response = await call(
+          `/v1/register/companies?name=zzwalkword&name_match=similar&limit=5${filter}${cursor ? `&cursor=${cursor}` : ""}`,
+          { headers: viewer.headers },
+        );
+        expect(response.status).toBe(200);
+        const page = (await response.json()) as Page;
+        seen.push(...numbers(page));
+        cursor = page.next_cursor;
+      } while (cursor);
+      return seen;
+    };
+    const all = await expected(null);
+    expect(all.length).toBe(48);
+    expect(await paged("")).toEqual(all);
+    expect(await paged("&status=Dissolved")).toEqual(await expected("Dissolved"));
+  });
+
   it("matches every word of a similar name, or a near spelling of it, leaving legal forms aside", async () => {
     const similar = async (name: string) => {
       const response = await call(`/v1/register/companies?name=${encodeURIComponent(name)}&name_match=similar`, {

@@ -13,7 +13,8 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./columns";
-import { appMaintenance } from "./roles";
+import { appApi, appMaintenance } from "./roles";
+import { currentWorkspaceIds } from "./workspace-scoped";
 import { apiTenantPolicy, purgeDeletePolicy, purgePolicies, tenantId } from "./tenant-scoped";
 
 export const IMPORT_STATUSES = ["queued", "running", "paused", "completed"] as const;
@@ -55,6 +56,14 @@ export const imports = pgTable(
     check("imports_status_check", sql`${t.status} in ('queued', 'running', 'paused', 'completed')`),
     check("imports_counts_check", sql`${t.created} + ${t.existing} + ${t.failed} <= ${t.total}`),
     apiTenantPolicy("imports_api_all", t.tenantId),
+    // An import's companies land in no workspace, so a member confined to workspaces may not
+    // start one, as they may not create a company (403, nothing written).
+    pgPolicy("imports_api_whole_tenant_insert", {
+      as: "restrictive",
+      for: "insert",
+      to: appApi,
+      withCheck: sql`${currentWorkspaceIds} is null`,
+    }),
     pgPolicy("imports_maintenance_select", { for: "select", to: appMaintenance, using: sql`true` }),
     pgPolicy("imports_maintenance_update", {
       for: "update",

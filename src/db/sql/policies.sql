@@ -361,6 +361,9 @@ CREATE POLICY imports_api_all ON imports AS PERMISSIVE FOR ALL TO app_api
   USING (tenant_id = (( SELECT app.tenant_id() AS tenant_id)))
   WITH CHECK (tenant_id = (( SELECT app.tenant_id() AS tenant_id)));
 
+CREATE POLICY imports_api_whole_tenant_insert ON imports AS RESTRICTIVE FOR INSERT TO app_api
+  WITH CHECK ((( SELECT app.workspace_ids() AS workspace_ids)) IS NULL);
+
 CREATE POLICY imports_auth_select ON imports AS PERMISSIVE FOR SELECT TO app_auth
   USING (true);
 

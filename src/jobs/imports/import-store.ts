@@ -151,9 +151,14 @@ export class ImportStore {
    */
   async importWebsite(importId: string, leaseId: string, row: PendingRow) {
     const { db } = this.database;
-    const [, , result] = await db.batch([
+    const [, , , result] = await db.batch([
       db.execute(await this.begin()),
       db.execute(this.resume(importId, leaseId)),
+      // Companies have no unique domain (people may keep two records of one site), so two imports
+      // of one new domain at once take turns here: the second then finds the first's company.
+      db.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended('import-domain ' || app.tenant_id() || ' ' || ${row.domain}, 0))`,
+      ),
       db.execute<Settled & { job_id: string | null }>(sql`with found as (
           select id from companies where domain = ${row.domain}
            order by deleted_at nulls first, created_at, id limit 1

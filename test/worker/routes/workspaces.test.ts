@@ -98,6 +98,12 @@ describe("workspaces", () => {
     // A new company would lie outside every workspace of theirs: refused, not created unseen.
     const created = await sendAs(editor, "POST", "/v1/companies", { name: "Unplaced Ltd" });
     expect(created.status).toBe(403);
+    // Likewise an import, whose companies would land in no workspace.
+    const imported = await sendAs(editor, "POST", "/v1/imports", { company_numbers: ["09446231"] });
+    expect(imported.status).toBe(403);
+    expect(
+      ((await (await call("/v1/imports", { headers: admin.headers })).json()) as { items: unknown[] }).items,
+    ).toEqual([]);
 
     // Taken off the workspace: nothing left on the very next request.
     await sendAs(admin, "DELETE", `/v1/workspaces/${north.id}/members/${editor.user.id}`);

@@ -1,0 +1,1 @@
+CREATE POLICY "imports_api_whole_tenant_insert" ON "imports" AS RESTRICTIVE FOR INSERT TO "app_api" WITH CHECK ((select app.workspace_ids()) is null);

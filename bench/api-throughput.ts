@@ -21,8 +21,8 @@
  * Neon server as Postgres received them (BEGIN, app.begin_request with its real signed assertion,
  * the route's select, COMMIT) and replayed by pgbench on as many connections as the local server
  * keeps per role (bench/pgbench-replay.ts says how and why -M extended); the ratio is our Postgres
- * CPU per request over pgbench's per transaction. The gap is what the path adds: the local
- * server's session reset after each request, and how its pool reuses connections.
+ * CPU per request over pgbench's per transaction. The gap is what the path adds: how the local
+ * server's pool reuses connections (it resets no session here, as Neon's proxy resets none).
  */
 import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
@@ -103,7 +103,8 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
       `\napi throughput — ${TENANTS * PER_TENANT} companies in ${TENANTS} tenants seeded in ${seedSeconds.toFixed(1)} s`,
     );
 
-    const neonLocal = await startNeonLocalProcess(databaseUrl, { record: true });
+    // Sessions kept as Neon's proxy keeps them: the local server's reset is not production work.
+    const neonLocal = await startNeonLocalProcess(databaseUrl, { record: true, keepSessions: true });
     stops.push(neonLocal.stop);
     const ours = (limiter: boolean) => () =>
       startWorker({

@@ -12,11 +12,12 @@ export interface NeonLocalProcess {
 /**
  * The local Neon server (neon-local/) in a process of its own over `databaseUrl`, so that
  * its CPU can be told apart from the bench's and wrangler's (which share the bench's process).
- * `record`: it keeps the latest requests' statements for `GET /__recorded?request_id=X`.
+ * `record`: it keeps the latest requests' statements for `GET /__recorded?request_id=X`;
+ * `keepSessions`: it hands connections on unreset, as Neon's proxy does.
  */
 export async function startNeonLocalProcess(
   databaseUrl: string,
-  options: { record?: boolean } = {},
+  options: { record?: boolean; keepSessions?: boolean } = {},
 ): Promise<NeonLocalProcess> {
   const child = spawn(
     process.execPath,
@@ -30,6 +31,7 @@ export async function startNeonLocalProcess(
       "0",
       "--quiet",
       ...(options.record ? ["--record"] : []),
+      ...(options.keepSessions ? ["--keep-sessions"] : []),
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );

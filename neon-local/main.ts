@@ -3,6 +3,7 @@
  *
  *   tsx neon-local/main.ts [--port 4444] [--host 127.0.0.1]
  *                                  [--data-dir .data/pglite] [--database-url URL] [--quiet]
+ *                                  [--record] [--keep-sessions]
  *
  * Backend: Postgres when --database-url (or env DATABASE_URL) is given,
  * otherwise PGlite (persisted in --data-dir, in-memory without it).
@@ -20,12 +21,13 @@ async function main(): Promise<void> {
       "database-url": { type: "string" },
       quiet: { type: "boolean", default: false },
       record: { type: "boolean", default: false },
+      "keep-sessions": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
     console.log(
-      "usage: tsx neon-local/main.ts [--port 4444] [--host 127.0.0.1] [--data-dir DIR] [--database-url URL] [--quiet] [--record]",
+      "usage: tsx neon-local/main.ts [--port 4444] [--host 127.0.0.1] [--data-dir DIR] [--database-url URL] [--quiet] [--record] [--keep-sessions]",
     );
     return;
   }
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   const backend = await createBackend({
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(dataDir ? { dataDir } : {}),
+    ...(values["keep-sessions"] ? { keepSessions: true } : {}),
   });
   const server = await startNeonLocal({
     backend,

@@ -48,13 +48,18 @@ export interface CreateBackendOptions {
   databaseUrl?: string;
   /** Otherwise PGlite, persisted here (in-memory when omitted). */
   dataDir?: string;
+  /** Postgres only: hand connections on without resetting their sessions, as Neon's proxy does. */
+  keepSessions?: boolean;
 }
 
 /** Picks the backend: Postgres when a URL is given, else PGlite. Imported lazily so each loads only what it needs. */
 export async function createBackend(options: CreateBackendOptions = {}): Promise<Backend> {
   if (options.databaseUrl) {
     const { PostgresBackend } = await import("./postgres-backend");
-    return new PostgresBackend({ databaseUrl: options.databaseUrl });
+    return new PostgresBackend({
+      databaseUrl: options.databaseUrl,
+      ...(options.keepSessions ? { keepSessions: true } : {}),
+    });
   }
   const { PgliteBackend } = await import("./pglite-backend");
   return PgliteBackend.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });

@@ -3,8 +3,7 @@ import { type CompaniesHouseCompany, companiesHouseClient, MAX_REQUESTS_PER_COMP
 import { importStatements } from "../companies-house/import-statements";
 import type { Config } from "../config/config";
 import type { Env } from "../config/env";
-import { createApiDatabaseClient } from "../db/client";
-import { perRoundTripDeadline } from "../db/deadline";
+import { workerDatabaseFor } from "../db/worker-database";
 import { ApiError } from "../errors/api-error";
 import type { Logger } from "../observability/logger";
 import { durableObjectRateLimiter } from "../rate-limit/rate-limiter";
@@ -75,13 +74,7 @@ export async function refreshTrackedCompanies(
     apiKey: config.COMPANIES_HOUSE_API_KEY,
     limiter: durableObjectRateLimiter(env.RATE_LIMITER, config.RATE_LIMIT_PLANS),
   });
-  const database = createApiDatabaseClient({
-    url: config.DATABASE_URL,
-    fetchEndpoint: config.NEON_FETCH_ENDPOINT,
-    requestId,
-    assertionKey: config.DATABASE_ASSERTION_KEY,
-    deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
-  });
+  const database = workerDatabaseFor(config, requestId);
   const due = await dueCompanies(
     run,
     config.COMPANIES_HOUSE_REFRESH_AFTER_HOURS,

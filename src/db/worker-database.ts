@@ -3,18 +3,26 @@ import { type ApiDatabaseClient, createApiDatabaseClient } from "./client";
 import { perRoundTripDeadline } from "./deadline";
 
 /**
- * The API role's client for a queue consumer's work on one message: its own request id (named
- * `<kind>-<uuid>` in logs and audit entries) and a deadline per round trip, since the work between
- * round trips (a scrape, an upload) is not the database's time.
+ * The API role's client for the Worker's own work outside a request (a queue message, a cron
+ * step, a Durable Object's flush), under `requestId` in logs and audit entries, with a deadline
+ * per round trip: the work between round trips (a scrape, an upload) is not the database's time.
  */
-export function workerDatabase(config: Config, kind: string): { database: ApiDatabaseClient; requestId: string } {
-  const requestId = `${kind}-${crypto.randomUUID()}`;
-  const database = createApiDatabaseClient({
+export function workerDatabaseFor(config: Config, requestId: string): ApiDatabaseClient {
+  return createApiDatabaseClient({
     url: config.DATABASE_URL,
     fetchEndpoint: config.NEON_FETCH_ENDPOINT,
     requestId,
     assertionKey: config.DATABASE_ASSERTION_KEY,
     deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
   });
-  return { database, requestId };
+}
+
+/** The same for one piece of work of `kind`, under a request id of its own: `<kind>-<id>`. */
+export function workerDatabase(
+  config: Config,
+  kind: string,
+  id: string = crypto.randomUUID(),
+): { database: ApiDatabaseClient; requestId: string } {
+  const requestId = `${kind}-${id}`;
+  return { database: workerDatabaseFor(config, requestId), requestId };
 }

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../config/config";
 import type { Env } from "../config/env";
-import { createApiDatabaseClient } from "../db/client";
-import { perRoundTripDeadline } from "../db/deadline";
+import { workerDatabase } from "../db/worker-database";
 
 /**
  * API requests a tenant's limiter has admitted and not yet written to Postgres, per UTC day, and
@@ -56,14 +55,8 @@ export const isIdle = (meter: MeterState | undefined) =>
  */
 export async function sendFlush(env: Env, tenantId: string, flush: Flush): Promise<UsageReport | null> {
   const config = loadConfig(env);
-  const requestId = `usage-${flush.id}`;
-  const database = createApiDatabaseClient({
-    url: config.DATABASE_URL,
-    fetchEndpoint: config.NEON_FETCH_ENDPOINT,
-    requestId,
-    assertionKey: config.DATABASE_ASSERTION_KEY,
-    deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
-  });
+  // The flush's id in the request id: a resent flush is told apart from a new one in the logs.
+  const { database, requestId } = workerDatabase(config, "usage", flush.id);
   const { db } = database;
   const [, recorded] = await db.batch([
     db.execute(await database.begin({ kind: "worker", request_id: requestId })),

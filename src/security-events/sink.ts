@@ -2,8 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../config/config";
 import type { Env } from "../config/env";
-import { createApiDatabaseClient } from "../db/client";
-import { perRoundTripDeadline } from "../db/deadline";
+import { workerDatabase } from "../db/worker-database";
 import type { AggregatedEvent, SecurityEvent } from "./event";
 
 const PENDING_KEY = "pending";
@@ -86,14 +85,7 @@ export class SecurityEventSink extends DurableObject<Env> {
     if (pending.size === 0) return 0;
     const events = [...pending.values()];
     const config = loadConfig(this.env);
-    const requestId = `security-events-${crypto.randomUUID()}`;
-    const database = createApiDatabaseClient({
-      url: config.DATABASE_URL,
-      fetchEndpoint: config.NEON_FETCH_ENDPOINT,
-      requestId,
-      assertionKey: config.DATABASE_ASSERTION_KEY,
-      deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
-    });
+    const { database, requestId } = workerDatabase(config, "security-events");
     const { db } = database;
     this.lastFlushRequestId = requestId;
     await db.batch([

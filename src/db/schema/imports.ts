@@ -14,8 +14,8 @@ import {
 } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./columns";
 import { appApi, appMaintenance } from "./roles";
-import { currentWorkspaceIds } from "./workspace-scoped";
 import { apiTenantPolicy, purgeDeletePolicy, purgePolicies, tenantId } from "./tenant-scoped";
+import { currentWorkspaceIds } from "./workspace-scoped";
 
 export const IMPORT_STATUSES = ["queued", "running", "paused", "completed"] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];

@@ -2,8 +2,7 @@ import { sql } from "drizzle-orm";
 import { stripeClient } from "../../billing/stripe-client";
 import { type Config, loadConfig } from "../../config/config";
 import type { Env } from "../../config/env";
-import { createApiDatabaseClient } from "../../db/client";
-import { perRoundTripDeadline } from "../../db/deadline";
+import { workerDatabase } from "../../db/worker-database";
 import { describeError, type Logger } from "../../observability/logger";
 import type { BillingMessage } from "./message";
 
@@ -18,15 +17,8 @@ interface ReportRow extends Record<string, unknown> {
   reported_at: string | null;
 }
 
-function workerDatabase(config: Config) {
-  const requestId = `billing-${crypto.randomUUID()}`;
-  const database = createApiDatabaseClient({
-    url: config.DATABASE_URL,
-    fetchEndpoint: config.NEON_FETCH_ENDPOINT,
-    requestId,
-    assertionKey: config.DATABASE_ASSERTION_KEY,
-    deadline: perRoundTripDeadline(config.DATABASE_TIMEOUT_MS),
-  });
+function billingDatabase(config: Config) {
+  const { database, requestId } = workerDatabase(config, "billing");
   const { db } = database;
   const begin = () => database.begin({ kind: "worker", request_id: requestId });
   return {
@@ -51,7 +43,7 @@ function workerDatabase(config: Config) {
  */
 export async function consumeBillingBatch(batch: MessageBatch<BillingMessage>, env: Env, logger: Logger) {
   const config = loadConfig(env);
-  const store = workerDatabase(config);
+  const store = billingDatabase(config);
   for (const message of batch.messages) {
     const reportId = message.body?.reportId;
     if (message.body?.kind !== "usage_report" || typeof reportId !== "string") {

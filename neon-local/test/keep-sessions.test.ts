@@ -3,7 +3,7 @@
  * as Neon's proxy hands it on, except that a transaction left open is still rolled back.
  * Postgres backend only (NEON_LOCAL_TEST_DATABASE_URL); PGlite always resets its one session.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BackendRequest } from "../backend";
 import { PostgresBackend } from "../postgres-backend";
 
@@ -17,9 +17,13 @@ const single = (query: string): BackendRequest => ({
 });
 
 describe.skipIf(!databaseUrl)("a Postgres backend that keeps sessions", () => {
-  // One connection, so every request gets the session the one before left.
-  const kept = new PostgresBackend({ databaseUrl: databaseUrl ?? "", maxConnectionsPerUser: 1, keepSessions: true });
-  const reset = new PostgresBackend({ databaseUrl: databaseUrl ?? "", maxConnectionsPerUser: 1 });
+  let kept: PostgresBackend;
+  let reset: PostgresBackend;
+  beforeAll(() => {
+    // One connection, so every request gets the session the one before left.
+    kept = new PostgresBackend({ databaseUrl: databaseUrl ?? "", maxConnectionsPerUser: 1, keepSessions: true });
+    reset = new PostgresBackend({ databaseUrl: databaseUrl ?? "", maxConnectionsPerUser: 1 });
+  });
   afterAll(async () => {
     await kept.close();
     await reset.close();

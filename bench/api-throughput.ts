@@ -42,7 +42,7 @@ import { startNeonLocalProcess } from "./neon-local-process";
 import { pgbenchScript, type ReplayResult, replayWithPgbench } from "./pgbench-replay";
 import { processCpuMs, threadCpuMs } from "./process-cpu";
 import { seedCompanies, seedOwner } from "./seed-companies";
-import { startWorker } from "./worker-harness";
+import { startWorker, startWorkerWithBareLimiter } from "./worker-harness";
 
 const SECRET = "bench-secret-that-is-at-least-32-characters";
 const TENANTS = 20;
@@ -106,24 +106,30 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
     // Sessions kept as Neon's proxy keeps them: the local server's reset is not production work.
     const neonLocal = await startNeonLocalProcess(databaseUrl, { record: true, keepSessions: true });
     stops.push(neonLocal.stop);
-    const ours = (limiter: boolean) => () =>
-      startWorker({
-        ENVIRONMENT: "staging",
-        LOG_LEVEL: "info",
-        DATABASE_URL: database.apiUrl,
-        NEON_FETCH_ENDPOINT: neonLocal.fetchEndpoint,
-        JWT_SECRET: SECRET,
-        RATE_LIMIT_ENABLED: String(limiter),
-        // Never the bottleneck: the bench measures the limiter's cost, not its refusals.
-        RATE_LIMIT_PLANS: JSON.stringify(
-          Object.fromEntries(
-            ["free", "pro", "enterprise", "anonymous"].map((plan) => [plan, { per_minute: 1e6, burst: 1e6 }]),
-          ),
+    // The bare limiter's constant decision names the pro plan: the tenant has it, so the API has
+    // nothing to teach either limiter.
+    await monitor.query("UPDATE tenants SET plan = 'pro' WHERE id = $1", [tenantId]);
+    const vars = (limiter: boolean) => ({
+      ENVIRONMENT: "staging",
+      LOG_LEVEL: "info",
+      DATABASE_URL: database.apiUrl,
+      NEON_FETCH_ENDPOINT: neonLocal.fetchEndpoint,
+      JWT_SECRET: SECRET,
+      RATE_LIMIT_ENABLED: String(limiter),
+      // Never the bottleneck: the bench measures the limiter's cost, not its refusals.
+      RATE_LIMIT_PLANS: JSON.stringify(
+        Object.fromEntries(
+          ["free", "pro", "enterprise", "anonymous"].map((plan) => [plan, { per_minute: 1e6, burst: 1e6 }]),
         ),
-      });
-    const workers: Record<"on" | "off" | "floor", LocalWorker> = {
+      ),
+    });
+    const ours = (limiter: boolean) => () => startWorker(vars(limiter));
+    const workers: Record<Workers, LocalWorker> = {
       on: await startLocalWorker(ours(true)),
       off: await startLocalWorker(ours(false)),
+      // The API whose limiter binding is a Durable Object that admits without deciding: the same
+      // path, stub and RPC, minus the decision (bench/durable-object-floor/).
+      bare: await startLocalWorker(() => startWorkerWithBareLimiter(vars(true))),
       floor: await startLocalWorker(() =>
         startFloorWorker({
           DATABASE_URL: database.ownerUrl,
@@ -207,8 +213,10 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
   }
 }
 
+type Workers = "on" | "off" | "bare" | "floor";
+
 function buildTargets(
-  workers: Record<"on" | "off" | "floor", LocalWorker>,
+  workers: Record<Workers, LocalWorker>,
   ids: string[],
   tenantId: string,
   auth: Record<string, string>,
@@ -239,6 +247,13 @@ function buildTargets(
       headers: auth,
       check: limited(false, ok),
     },
+    {
+      name: "get_bare_limiter",
+      worker: workers.bare,
+      paths: getPaths("/v1/companies"),
+      headers: auth,
+      check: limited(true, ok),
+    },
     { name: "get_floor", worker: workers.floor, paths: getPaths("/companies"), headers: auth, check: items(1) },
     { name: "list", worker: workers.on, paths: [LIST_PATH], headers: auth, check: limited(true, items(50)) },
     {
@@ -247,6 +262,13 @@ function buildTargets(
       paths: [LIST_PATH],
       headers: auth,
       check: limited(false, items(50)),
+    },
+    {
+      name: "list_bare_limiter",
+      worker: workers.bare,
+      paths: [LIST_PATH],
+      headers: auth,
+      check: limited(true, items(50)),
     },
     {
       name: "list_floor",
@@ -405,6 +427,10 @@ function ratiosOf(
     list_limiter_off_vs_floor: round(cpu("list_limiter_off") / cpu("list_floor"), 2),
     get_limiter_on_vs_off_cpu: round(cpu("get") / cpu("get_limiter_off"), 2),
     list_limiter_on_vs_off_cpu: round(cpu("list") / cpu("list_limiter_off"), 2),
+    // What the decision costs over a call that makes none, and what that call costs over no call.
+    get_limiter_vs_bare_cpu: round(cpu("get") / cpu("get_bare_limiter"), 2),
+    list_limiter_vs_bare_cpu: round(cpu("list") / cpu("list_bare_limiter"), 2),
+    get_bare_vs_off_cpu: round(cpu("get_bare_limiter") / cpu("get_limiter_off"), 2),
     get_limiter_on_vs_off_rps: round(rps("get") / rps("get_limiter_off"), 2),
     list_limiter_on_vs_off_rps: round(rps("list") / rps("list_limiter_off"), 2),
     get_limiter_on_vs_off_p50: round(p50("get") / p50("get_limiter_off"), 2),

@@ -1152,14 +1152,16 @@ REVOKE EXECUTE ON FUNCTION app.meter(text,bigint) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.module_enabled(p_tenant_id uuid, p_plan text, p_module text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-  SELECT coalesce(
+BEGIN
+  RETURN coalesce(
     (SELECT o.enabled FROM public.tenant_modules o WHERE o.tenant_id = p_tenant_id AND o.module = p_module),
     (SELECT p_module = ANY (p.modules) FROM public.plans p WHERE p.id = p_plan),
-    false)
+    false);
+END
 $function$
 ;
 ALTER FUNCTION app.module_enabled(uuid,text,text) OWNER TO CURRENT_USER;
@@ -2522,11 +2524,13 @@ REVOKE EXECUTE ON FUNCTION app.tenant_features() FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION app.tenant_has_module(p_tenant_id uuid, p_module text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-  SELECT app.module_enabled(p_tenant_id, (SELECT e.plan FROM app.entitlements(p_tenant_id) e), p_module)
+BEGIN
+  RETURN app.module_enabled(p_tenant_id, (SELECT e.plan FROM app.entitlements(p_tenant_id) e), p_module);
+END
 $function$
 ;
 ALTER FUNCTION app.tenant_has_module(uuid,text) OWNER TO CURRENT_USER;

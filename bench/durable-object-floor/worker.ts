@@ -11,7 +11,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { rateLimitHeaders } from "../../src/rate-limit/decision";
-import { DEFAULT_POLICIES, type Policies, windowSeconds } from "../../src/rate-limit/policy";
+import { windowSeconds } from "../../src/rate-limit/policy";
 import { durableObjectRateLimiter } from "../../src/rate-limit/rate-limiter";
 import type { TenantRateLimiter } from "../../src/rate-limit/tenant-rate-limiter";
 
@@ -29,7 +29,7 @@ interface FloorEnv {
 }
 
 // Never the bottleneck: the bench measures a decision's cost, not refusals.
-const policies: Policies = { ...DEFAULT_POLICIES, free: { perMinute: 1_000_000, burst: 1_000_000 } };
+const plans = JSON.stringify({ free: { per_minute: 1_000_000, burst: 1_000_000 } });
 const TENANT = "00000000-0000-4000-8000-000000000000";
 
 export default {
@@ -39,13 +39,13 @@ export default {
     if (path === "/bare") {
       await env.BARE.get(env.BARE.idFromName(`tenant:${TENANT}`)).noop();
     } else if (path === "/limiter") {
-      const limiter = durableObjectRateLimiter(env.RATE_LIMITER, policies);
+      const limiter = durableObjectRateLimiter(env.RATE_LIMITER, plans);
       const decision = await limiter.consume({ kind: "tenant", tenantId: TENANT }, 1);
       if (!decision.allowed) return new Response("refused", { status: 429 });
       headers = rateLimitHeaders(decision, windowSeconds(decision));
     } else if (path === "/limiter-unmetered") {
       const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`tenant:${TENANT}`));
-      const decision = await stub.consume({ cost: 1, kind: "tenant", policies });
+      const decision = await stub.consume({ cost: 1, kind: "tenant", plans });
       if (!decision.allowed) return new Response("refused", { status: 429 });
       headers = rateLimitHeaders(decision, windowSeconds(decision));
     } else if (path !== "/constant") {

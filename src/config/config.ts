@@ -106,7 +106,10 @@ const configSchema = z.object({
     .optional()
     .transform((value, ctx) => {
       try {
-        return parsePolicies(typeof value === "object" ? JSON.stringify(value) : value);
+        // Checked here, parsed by the limiter's objects: the Worker passes the text on.
+        const json = typeof value === "object" ? JSON.stringify(value) : value;
+        parsePolicies(json);
+        return json || undefined;
       } catch {
         ctx.addIssue({ code: "custom", message: 'must be JSON like {"free":{"per_minute":60,"burst":30}}' });
         return z.NEVER;

@@ -40,6 +40,20 @@ const overridesSchema = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), buc
 
 /** Parses RATE_LIMIT_PLANS, e.g. `{"free":{"per_minute":60,"burst":30}}`; throws on nonsense. */
 export function parsePolicies(json: string | undefined): Policies {
+  if (lastParsed && json === lastParsed.json) return lastParsed.policies;
+  const policies = parseOverrides(json);
+  lastParsed = { json, policies };
+  return policies;
+}
+
+/**
+ * The limiter's objects are told RATE_LIMIT_PLANS as its caller saw it with every call (a string
+ * is the cheapest thing an RPC carries, and tests vary it per request), so the last one parsed is
+ * kept: a deployment has one.
+ */
+let lastParsed: { json: string | undefined; policies: Policies } | undefined;
+
+function parseOverrides(json: string | undefined): Policies {
   if (!json) return DEFAULT_POLICIES;
   const overrides = overridesSchema.parse(JSON.parse(json));
   const policies: Policies = { ...DEFAULT_POLICIES };

@@ -1,6 +1,6 @@
 import type { Plan } from "../db/schema/plans";
 import type { Decision } from "./decision";
-import type { BucketPolicy, Policies } from "./policy";
+import type { BucketPolicy } from "./policy";
 import type { TenantRateLimiter } from "./tenant-rate-limiter";
 
 /** Whose budget a request draws on. */
@@ -28,24 +28,24 @@ const instanceName = (key: LimitKey) =>
  * Each call is one RPC to the key's instance, created on first use where `locationHint` says
  * (unset: close to the caller) and never moved afterwards. Stubs are made per request: a stub is
  * an I/O object of the request that created it, and workerd refuses its use from another request.
+ * `plans` is the config's RATE_LIMIT_PLANS text, passed on as it is for the object to parse.
  */
 export function durableObjectRateLimiter(
   namespace: DurableObjectNamespace<TenantRateLimiter>,
-  policies: Policies,
+  plans: string | undefined,
   locationHint?: DurableObjectLocationHint,
 ): RateLimiter {
   const options = locationHint ? { locationHint } : undefined;
   const stub = (key: LimitKey) => namespace.get(namespace.idFromName(instanceName(key)), options);
   return {
     consume: (key, cost) =>
-      stub(key).consume({
-        cost,
-        kind: key.kind,
-        policies,
-        ...(key.kind === "tenant" ? { tenantId: key.tenantId } : {}),
-      }),
-    refund: (key, cost) => stub(key).refund(cost, policies),
-    setPlan: (tenantId, plan, limits) => stub({ kind: "tenant", tenantId }).setPlan({ plan, limits }, policies),
-    peek: (tenantId) => stub({ kind: "tenant", tenantId }).peek(policies),
+      stub(key).consume(
+        key.kind === "tenant"
+          ? { cost, kind: key.kind, plans, tenantId: key.tenantId }
+          : { cost, kind: key.kind, plans },
+      ),
+    refund: (key, cost) => stub(key).refund(cost, plans),
+    setPlan: (tenantId, plan, limits) => stub({ kind: "tenant", tenantId }).setPlan({ plan, limits }, plans),
+    peek: (tenantId) => stub({ kind: "tenant", tenantId }).peek(plans),
   };
 }

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../config/env";
 import type { Plan } from "../db/schema/plans";
 import type { Decision } from "./decision";
-import { type BucketPolicy, type Policies, type PolicyName, planPolicy } from "./policy";
+import { type BucketPolicy, type PolicyName, parsePolicies, planPolicy } from "./policy";
 import { count, isIdle, type MeterState, nextFlush, sendFlush, utcDay } from "./usage-meter";
 
 interface BucketState {
@@ -17,11 +17,15 @@ interface BucketState {
   meter?: MeterState;
 }
 
+/**
+ * One decision's question, flat and small: the RPC carries it on every request. `plans` is
+ * RATE_LIMIT_PLANS as the caller's config holds it (absent: the defaults and the plans table).
+ */
 export interface ConsumeRequest {
   cost: number;
   /** `tenant`: the instance is a tenant's; `anonymous`: a client address's; `companies_house`: an API key's. */
   kind: "tenant" | "anonymous" | "companies_house";
-  policies: Policies;
+  plans?: string;
   /** A tenant's bucket: admitted requests are metered (`api_requests`) for this tenant. */
   tenantId?: string;
   /** Tests drive time through the object instead of sleeping. */
@@ -70,7 +74,7 @@ export class TenantRateLimiter extends DurableObject<Env> {
     const now = request.now ?? Date.now();
     const state = this.load();
     const name: PolicyName = request.kind === "tenant" ? (state?.plan ?? "free") : request.kind;
-    const policy = this.policyOf(request.kind, state, request.policies);
+    const policy = this.policyOf(request.kind, state, request.plans);
     const tokens = refill(state, policy, now);
     const allowed = tokens >= request.cost;
     const left = allowed ? tokens - request.cost : tokens;
@@ -97,10 +101,10 @@ export class TenantRateLimiter extends DurableObject<Env> {
   }
 
   /** Gives tokens back: the request turned out not to be the tenant's (not a member, bad key). */
-  refund(cost: number, policies: Policies, now = Date.now()): void {
+  refund(cost: number, plans?: string, now = Date.now()): void {
     const state = this.load();
     if (!state) return;
-    const policy = this.policyOf("tenant", state, policies);
+    const policy = this.policyOf("tenant", state, plans);
     // Not the tenant's request: not its usage either.
     const meter = state.meter ? count(state.meter, utcDay(now), -1) : undefined;
     this.remember({
@@ -117,14 +121,14 @@ export class TenantRateLimiter extends DurableObject<Env> {
    * keeps what it has spent, so an upgrade grants the extra burst at once and a downgrade
    * takes it away.
    */
-  setPlan({ plan, limits }: PlanUpdate, policies: Policies, now = Date.now()): void {
+  setPlan({ plan, limits }: PlanUpdate, plans?: string, now = Date.now()): void {
     const state = this.load();
     if (!state) {
       // Never used yet: starts full (updatedAt 0 refills it completely).
       this.remember({ tokens: 0, updatedAt: 0, plan, limits });
     } else {
-      const before = this.policyOf("tenant", state, policies);
-      const after = planPolicy(policies, plan, limits);
+      const before = this.policyOf("tenant", state, plans);
+      const after = planPolicy(parsePolicies(plans), plan, limits);
       const tokens = refill(state, before, now) + (after.burst - before.burst);
       this.remember({ ...state, tokens: Math.max(0, Math.min(after.burst, tokens)), updatedAt: now, plan, limits });
     }
@@ -194,11 +198,11 @@ export class TenantRateLimiter extends DurableObject<Env> {
 
   /** The bucket as it stands, without consuming (GET /v1/tenant/usage). */
   peek(
-    policies: Policies,
+    plans?: string,
     now = Date.now(),
   ): { plan: Plan | null; remaining: number; policy: BucketPolicy; unflushedRequests: number } {
     const state = this.load();
-    const policy = this.policyOf("tenant", state, policies);
+    const policy = this.policyOf("tenant", state, plans);
     const meter = state?.meter;
     const unflushedRequests =
       (meter?.inflight?.count ?? 0) + Object.values(meter?.pending ?? {}).reduce((sum, n) => sum + n, 0);
@@ -221,7 +225,8 @@ export class TenantRateLimiter extends DurableObject<Env> {
     this.cached = undefined;
   }
 
-  private policyOf(kind: ConsumeRequest["kind"], state: BucketState | undefined, policies: Policies): BucketPolicy {
+  private policyOf(kind: ConsumeRequest["kind"], state: BucketState | undefined, plans?: string): BucketPolicy {
+    const policies = parsePolicies(plans);
     return kind === "tenant" ? planPolicy(policies, state?.plan, state?.limits) : policies[kind];
   }
 

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { METRICS } from "../../billing/catalogue";
 import { isoTimestamp, timestampSchema } from "../../http/timestamps";
-import { planPolicy } from "../../rate-limit/policy";
+import { parsePolicies, planPolicy } from "../../rate-limit/policy";
 import { metricSchema, planIdSchema } from "../plans/schemas";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
 
@@ -96,7 +96,7 @@ export const getUsage = new OpenAPIHono<AppEnv>().openapi(getUsageRoute, async (
   const { tenantId } = identity;
   const [row] = found.rows;
   if (!tenantId || !row || !identity.planLimits) throw new Error("a tenant route without a tenant");
-  const policy = planPolicy(c.var.config.RATE_LIMIT_PLANS, row.plan, identity.planLimits);
+  const policy = planPolicy(parsePolicies(c.var.config.RATE_LIMIT_PLANS), row.plan, identity.planLimits);
   const bucket = c.var.config.RATE_LIMIT_ENABLED ? await c.var.rateLimiter.peek(tenantId) : null;
   const remaining = Math.min(bucket?.remaining ?? policy.burst, policy.burst);
   const resetsAt = isoTimestamp(row.period_end);

@@ -23,6 +23,9 @@
  * keeps per role (bench/pgbench-replay.ts says how and why -M extended); the ratio is our Postgres
  * CPU per request over pgbench's per transaction. The gap is what the path adds: how the local
  * server's pool reuses connections (it resets no session here, as Neon's proxy resets none).
+ * Each replay runs twice: as fast as pgbench goes (its backends never sleep), and paced at the
+ * requests per second our target made in that round (`--rate`; `*_at_our_rate`), where its
+ * backends are woken per transaction as ours are. The second compares the same work at the same load.
  */
 import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
@@ -76,6 +79,9 @@ type Bundle = Awaited<ReturnType<typeof measureBundle>> | { error: string };
 /** The replayed requests: our target whose Postgres CPU is compared, and the path replayed. */
 const REPLAYS = { get: "get", list: "list" } as const;
 type Replayed = keyof typeof REPLAYS;
+/** Each replay twice: as fast as pgbench goes, and paced at the rate our target ran in that round. */
+type Replay = Replayed | `${Replayed}_at_our_rate`;
+const REPLAY_KEYS = ["get", "list", "get_at_our_rate", "list_at_our_rate"] as const satisfies readonly Replay[];
 
 export async function apiThroughputScenario(): Promise<Record<string, unknown>> {
   assertWrkInstalled();
@@ -149,7 +155,7 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
 
     for (const target of targets) await measure(target, WARMUP_SECONDS * 2, neonLocal.pid, monitor);
     const runs: Record<string, Run[]> = Object.fromEntries(targets.map((target) => [target.name, []]));
-    const replays: Record<Replayed, ReplayResult[]> = { get: [], list: [] };
+    const replays: Record<Replay, ReplayResult[]> = { get: [], list: [], get_at_our_rate: [], list_at_our_rate: [] };
     const replay = replayer(workers.on, neonLocal.fetchEndpoint, databaseUrl, monitor, {
       get: `/v1/companies/${ids[0]}`,
       list: LIST_PATH,
@@ -159,25 +165,29 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
         await measure(target, WARMUP_SECONDS, neonLocal.pid, monitor);
         runs[target.name]?.push(await measure(target, SECONDS, neonLocal.pid, monitor));
       }
-      for (const name of Object.keys(REPLAYS) as Replayed[]) replays[name].push(await replay(name, round, auth));
+      for (const name of Object.keys(REPLAYS) as Replayed[]) {
+        const rate = runs[REPLAYS[name]]?.[round]?.requests_per_second;
+        const { saturated, paced } = await replay(name, round, auth, rate);
+        replays[name].push(saturated);
+        replays[`${name}_at_our_rate`].push(paced);
+      }
       console.log(`  round ${round + 1}/${ROUNDS} done`);
     }
 
     const summary = Object.fromEntries(targets.map((target) => [target.name, summariseRuns(runs[target.name] ?? [])]));
-    const pgbench = {
-      get: summariseReplays(replays.get),
-      list: summariseReplays(replays.list),
-    };
+    const pgbench = Object.fromEntries(REPLAY_KEYS.map((key) => [key, summariseReplays(replays[key])])) as Record<
+      Replay,
+      ReplaySummary
+    >;
     const ratios = ratiosOf((name) => summary[name], pgbench);
     const ratiosByRound = Array.from({ length: ROUNDS }, (_, round) => {
-      const replayed = (name: Replayed) => summariseReplays(replays[name].slice(round, round + 1));
-      return ratiosOf(
-        (name) => {
-          const run = runs[name]?.[round];
-          return run ? summariseRuns([run]) : undefined;
-        },
-        { get: replayed("get"), list: replayed("list") },
-      );
+      const replayed = Object.fromEntries(
+        REPLAY_KEYS.map((key) => [key, summariseReplays(replays[key].slice(round, round + 1))]),
+      ) as Record<Replay, ReplaySummary>;
+      return ratiosOf((name) => {
+        const run = runs[name]?.[round];
+        return run ? summariseRuns([run]) : undefined;
+      }, replayed);
     });
     report(summary, pgbench, ratios, ratiosByRound, bundle);
     return {
@@ -197,12 +207,18 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
       },
       ratios,
       ratios_by_round: ratiosByRound,
+      // One disturbed round moves the whole run's figure; the median of the rounds' does not.
+      ratios_median_of_rounds: Object.fromEntries(
+        Object.keys(ratios).map((name) => [name, median(ratiosByRound.map((byRound) => byRound[name] ?? Number.NaN))]),
+      ),
       goals: {
         health_vs_constant: 1.2,
         get_vs_floor: 1.25,
         list_vs_floor: 1.1,
         postgres_get_vs_pgbench: 1.2,
         postgres_list_vs_pgbench: 1.2,
+        postgres_get_vs_pgbench_at_our_rate: 1.2,
+        postgres_list_vs_pgbench_at_our_rate: 1.2,
       },
       bundle,
     };
@@ -283,7 +299,8 @@ function buildTargets(
 /**
  * Sends one request of a replayed kind through our Worker with a request id of its own, takes
  * the statements the local Neon server recorded for it and replays them with pgbench (freshly
- * signed each round: begin_request refuses assertions older than a minute).
+ * signed each round: begin_request refuses assertions older than a minute), as fast as it goes
+ * and then at `rate` (our target's requests per second in the round).
  */
 function replayer(
   worker: LocalWorker,
@@ -294,21 +311,31 @@ function replayer(
 ) {
   // The role the API's statements run as, straight to Postgres.
   const url = Object.assign(new URL(databaseUrl), { username: "app_api", password: "" }).toString();
-  return async (name: Replayed, round: number, auth: Record<string, string>): Promise<ReplayResult> => {
+  return async (
+    name: Replayed,
+    round: number,
+    auth: Record<string, string>,
+    rate: number | undefined,
+  ): Promise<{ saturated: ReplayResult; paced: ReplayResult }> => {
     const requestId = `bench-replay-${name}-${round}-${Date.now()}`;
     const response = await fetch(`${worker.url}${paths[name]}`, { headers: { ...auth, "X-Request-Id": requestId } });
     if (response.status !== 200) throw new Error(`replay ${name}: HTTP ${response.status}: ${await response.text()}`);
     await response.arrayBuffer();
     const recorded = await fetch(new URL(`/__recorded?request_id=${requestId}`, fetchEndpoint));
     if (recorded.status !== 200) throw new Error(`replay ${name}: nothing recorded for ${requestId}`);
-    return replayWithPgbench({
+    if (!rate) throw new Error(`replay ${name}: no request rate of ours to pace it at`);
+    const options = {
       url,
       script: pgbenchScript((await recorded.json()) as RecordedRequest),
       clients: DEFAULT_CONNECTIONS_PER_USER,
       seconds: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
       monitor,
-    });
+    };
+    return {
+      saturated: await replayWithPgbench(options),
+      paced: await replayWithPgbench({ ...options, ratePerSecond: rate }),
+    };
   };
 }
 
@@ -412,11 +439,11 @@ function summariseRuns(runs: Run[]): TargetSummary {
  */
 function ratiosOf(
   of: (name: string) => TargetSummary | undefined,
-  pgbench: Record<Replayed, ReplaySummary>,
+  pgbench: Record<Replay, ReplaySummary>,
 ): Record<string, number> {
   const cpu = (name: string) => of(name)?.cpu_ms_per_request.workerd ?? Number.NaN;
-  const postgres = (name: Replayed) =>
-    (of(REPLAYS[name])?.cpu_ms_per_request.postgres ?? Number.NaN) / pgbench[name].postgres_cpu_ms_per_transaction;
+  const postgres = (name: Replayed, replay: Replay) =>
+    (of(REPLAYS[name])?.cpu_ms_per_request.postgres ?? Number.NaN) / pgbench[replay].postgres_cpu_ms_per_transaction;
   const rps = (name: string) => of(name)?.requests_per_second ?? Number.NaN;
   const p50 = (name: string) => of(name)?.p50_ms ?? Number.NaN;
   return {
@@ -435,14 +462,16 @@ function ratiosOf(
     list_limiter_on_vs_off_rps: round(rps("list") / rps("list_limiter_off"), 2),
     get_limiter_on_vs_off_p50: round(p50("get") / p50("get_limiter_off"), 2),
     list_limiter_on_vs_off_p50: round(p50("list") / p50("list_limiter_off"), 2),
-    postgres_get_vs_pgbench: round(postgres("get"), 2),
-    postgres_list_vs_pgbench: round(postgres("list"), 2),
+    postgres_get_vs_pgbench: round(postgres("get", "get"), 2),
+    postgres_list_vs_pgbench: round(postgres("list", "list"), 2),
+    postgres_get_vs_pgbench_at_our_rate: round(postgres("get", "get_at_our_rate"), 2),
+    postgres_list_vs_pgbench_at_our_rate: round(postgres("list", "list_at_our_rate"), 2),
   };
 }
 
 function report(
   summary: Record<string, TargetSummary>,
-  pgbench: Record<Replayed, ReplaySummary>,
+  pgbench: Record<Replay, ReplaySummary>,
   ratios: Record<string, number>,
   byRound: Record<string, number>[],
   bundle: Bundle,
@@ -473,10 +502,10 @@ function report(
   );
   const spread = (name: string) => {
     const values = byRound.map((ratios) => ratios[name] ?? Number.NaN);
-    return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+    return `median ${median(values).toFixed(2)}, ${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
   };
-  console.log("  ratios (whole run; min–max over rounds):");
-  for (const [name, value] of Object.entries(ratios)) console.log(`    ${name.padEnd(28)} ${value}  (${spread(name)})`);
+  console.log("  ratios (whole run; over rounds: median, min–max):");
+  for (const [name, value] of Object.entries(ratios)) console.log(`    ${name.padEnd(36)} ${value}  (${spread(name)})`);
   console.log(
     "error" in bundle
       ? `  bundle not measured: ${bundle.error}`

@@ -70,6 +70,12 @@ export interface ReplayOptions {
   /** Measured seconds, after `warmupSeconds` of the same run (connections made, plans cached). */
   seconds: number;
   warmupSeconds: number;
+  /**
+   * Transactions per second to schedule (pgbench --rate); absent: as fast as the clients go. A
+   * backend woken for each transaction of a paced stream does more work per transaction than
+   * one that never sleeps, so a path is compared with a replay at its own rate as well.
+   */
+  ratePerSecond?: number;
   /** A connection to the same database, to find pgbench's backends. */
   monitor: pg.Client;
 }
@@ -99,6 +105,7 @@ export async function replayWithPgbench(options: ReplayOptions): Promise<ReplayR
       // Ends well after the window (which starts once all clients are seen connected).
       `--time=${options.warmupSeconds + options.seconds + 4}`,
       `--file=${scriptPath}`,
+      ...(options.ratePerSecond ? [`--rate=${options.ratePerSecond.toFixed(1)}`] : []),
       "--log",
       `--log-prefix=${join(dir, "tx")}`,
       ...Object.entries(options.script.variables).map(([name, value]) => `--define=${name}=${value}`),

@@ -27,20 +27,17 @@
  * requests per second our target made in that round (`--rate`; `*_at_our_rate`), where its
  * backends are woken per transaction as ours are. The second compares the same work at the same load.
  */
-import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { DEFAULT_CONNECTIONS_PER_USER } from "../neon-local/postgres-backend";
 import type { RecordedRequest } from "../neon-local/stats";
 import { mintDevToken } from "../scripts/lib/jwt";
-import { COMPANY_COLUMNS } from "../src/routes/companies/schemas";
 import { measureBundle } from "./bundle";
 
 /** Our column list as SQL text, for the floor Worker's statements. */
-const COLUMNS_TEXT = new PgDialect().sqlToQuery(COMPANY_COLUMNS).sql;
 
 import { freshPostgres } from "./fresh-postgres";
 import { assertWrkInstalled, type LoadResult, load } from "./load";
-import { type LocalWorker, startFloorWorker, startLocalWorker } from "./local-workers";
+import { FLOOR_STATEMENTS, type LocalWorker, startFloorWorker, startLocalWorker } from "./local-workers";
 import { startNeonLocalProcess } from "./neon-local-process";
 import { pgbenchScript, type ReplayResult, replayWithPgbench } from "./pgbench-replay";
 import { processCpuMs, threadCpuMs } from "./process-cpu";
@@ -140,9 +137,7 @@ export async function apiThroughputScenario(): Promise<Record<string, unknown>> 
         startFloorWorker({
           DATABASE_URL: database.ownerUrl,
           NEON_FETCH_ENDPOINT: neonLocal.fetchEndpoint,
-          GET_SQL: `select ${COLUMNS_TEXT} from companies where id = $1`,
-          LIST_SQL: `select ${COLUMNS_TEXT} from companies where tenant_id = $1 and deleted_at is null
-                     order by name_key collate "C", id limit 51`,
+          ...FLOOR_STATEMENTS,
         }),
       ),
     };

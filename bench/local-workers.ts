@@ -5,8 +5,10 @@
  * latter, as production traffic has no dev proxy, and that process is the one whose CPU counts.
  */
 import { join } from "node:path";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { type Unstable_DevWorker, unstable_dev } from "wrangler";
 import { ROOT } from "../scripts/lib/dev-vars";
+import { COMPANY_COLUMNS } from "../src/routes/companies/schemas";
 import { childProcesses, commandLine, listeningPorts } from "./process-cpu";
 
 export interface LocalWorker {
@@ -19,8 +21,20 @@ export interface LocalWorker {
 
 export const FLOOR_WORKER_DIR = join(ROOT, "bench/floor-worker");
 
-/** The minimal Worker (bench/floor-worker) under the same wrangler and workerd as ours. */
-export function startFloorWorker(vars: Record<string, string>): Promise<Unstable_DevWorker> {
+const COLUMNS_TEXT = new PgDialect().sqlToQuery(COMPANY_COLUMNS).sql;
+
+/** The floor's statements (its GET_SQL and LIST_SQL): exactly our columns, one company or a list page. */
+export const FLOOR_STATEMENTS = {
+  GET_SQL: `select ${COLUMNS_TEXT} from companies where id = $1`,
+  LIST_SQL: `select ${COLUMNS_TEXT} from companies where tenant_id = $1 and deleted_at is null
+             order by name_key collate "C", id limit 51`,
+};
+
+/**
+ * The minimal Worker (bench/floor-worker) under the same wrangler and workerd as ours; with
+ * `inspectorPort`, wrangler's inspector proxy listens there (bench/profile-workerd.ts).
+ */
+export function startFloorWorker(vars: Record<string, string>, inspectorPort?: number): Promise<Unstable_DevWorker> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   process.env.WRANGLER_SEND_METRICS = "false";
   return unstable_dev(join(FLOOR_WORKER_DIR, "worker.ts"), {
@@ -30,6 +44,7 @@ export function startFloorWorker(vars: Record<string, string>): Promise<Unstable
     logLevel: "error",
     persist: false,
     envFiles: [],
+    ...(inspectorPort ? { inspectorPort } : {}),
     experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
   });
 }

@@ -43,25 +43,53 @@ export function startFloorWorker(): Promise<Unstable_DevWorker> {
  * is wrangler.toml's own top level with that one binding changed, written to .bench/.
  */
 export function startWorkerWithBareLimiter(vars: Record<string, string>): Promise<Unstable_DevWorker> {
-  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-  const topLevel = toml.slice(0, toml.search(/^\[env\./m));
   const entry = join(ROOT, "bench/durable-object-floor/api-with-bare-limiter.ts");
   const binding = /(name = "RATE_LIMITER"\nclass_name = )"TenantRateLimiter"/;
-  if (!binding.test(topLevel)) throw new Error("wrangler.toml: RATE_LIMITER binding not found");
-  const config =
-    topLevel
-      .replace(/^main = .*$/m, `main = ${JSON.stringify(entry)}`)
-      .replace(binding, '$1"BareLimiter"')
-      // Relative paths (the static assets) are relative to the config file, which now lives in .bench/.
-      .replace(/^directory = "(\.\/[^"]*)"$/m, (_, dir: string) => `directory = ${JSON.stringify(join(ROOT, dir))}`) +
-    '\n[[migrations]]\ntag = "bench-bare-limiter"\nnew_sqlite_classes = ["BareLimiter"]\n';
-  mkdirSync(BENCH_DIR, { recursive: true });
-  const path = join(BENCH_DIR, "api-with-bare-limiter.wrangler.toml");
-  writeFileSync(path, config);
-  return startScript(entry, path, { DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY, ...vars });
+  const config = derivedConfig("api-with-bare-limiter", entry, (toml) => {
+    if (!binding.test(toml)) throw new Error("wrangler.toml: RATE_LIMITER binding not found");
+    return `${toml.replace(binding, '$1"BareLimiter"')}\n[[migrations]]\ntag = "bench-bare-limiter"\nnew_sqlite_classes = ["BareLimiter"]\n`;
+  });
+  return startScript(entry, config, { DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY, ...vars });
 }
 
-function startScript(script: string, config: string, vars: Record<string, string>): Promise<Unstable_DevWorker> {
+/**
+ * The API as `startWorker` runs it, unminified (its functions keep their names in a profile), with
+ * wrangler's inspector proxy on `inspectorPort` (bench/profile-workerd.ts).
+ */
+export function startWorkerForProfile(
+  vars: Record<string, string>,
+  inspectorPort: number,
+): Promise<Unstable_DevWorker> {
+  const entry = join(ROOT, "src/index.ts");
+  const config = derivedConfig("profile", entry, (toml) => toml.replace(/^minify = true$/m, "minify = false"));
+  return startScript(entry, config, { DATABASE_ASSERTION_KEY: BENCH_ASSERTION_KEY, ...vars }, inspectorPort);
+}
+
+/**
+ * wrangler.toml's top level (no [env.*]) with `main` set to `entry` and `edit` applied, written to
+ * .bench/<name>.wrangler.toml; relative paths (the static assets) are made absolute, as the file
+ * now lives in .bench/.
+ */
+function derivedConfig(name: string, entry: string, edit: (toml: string) => string): string {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const topLevel = toml.slice(0, toml.search(/^\[env\./m));
+  const config = edit(
+    topLevel
+      .replace(/^main = .*$/m, `main = ${JSON.stringify(entry)}`)
+      .replace(/^directory = "(\.\/[^"]*)"$/m, (_, dir: string) => `directory = ${JSON.stringify(join(ROOT, dir))}`),
+  );
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, `${name}.wrangler.toml`);
+  writeFileSync(path, config);
+  return path;
+}
+
+function startScript(
+  script: string,
+  config: string,
+  vars: Record<string, string>,
+  inspectorPort?: number,
+): Promise<Unstable_DevWorker> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   process.env.WRANGLER_SEND_METRICS = "false";
   return unstable_dev(script, {
@@ -71,6 +99,7 @@ function startScript(script: string, config: string, vars: Record<string, string
     logLevel: "error",
     persist: false,
     envFiles: [],
+    ...(inspectorPort ? { inspectorPort } : {}),
     experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
   });
 }

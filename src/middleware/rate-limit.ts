@@ -119,18 +119,14 @@ export function rateLimit(cost: number) {
   });
 }
 
+/**
+ * The call's answer, or a rejection once `ms` have passed. The timer is left to fire into a
+ * settled promise (a no-op; workerd drops it with the request): clearing it was a second native
+ * call on every request, half of what the timer cost in workerd's profile.
+ */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+    setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(resolve, reject);
   });
 }

@@ -26,7 +26,16 @@ export interface UsageReport {
   reportId: string;
 }
 
-export const utcDay = (now: number) => new Date(now).toISOString().slice(0, 10);
+/** The UTC day of `now` as YYYY-MM-DD; a limiter asks on every decision, so the last day is kept. */
+export function utcDay(now: number): string {
+  if (now < lastDay.from || now >= lastDay.until) {
+    const from = Math.floor(now / DAY_MS) * DAY_MS;
+    lastDay = { from, until: from + DAY_MS, day: new Date(from).toISOString().slice(0, 10) };
+  }
+  return lastDay.day;
+}
+const DAY_MS = 86_400_000;
+let lastDay = { from: 0, until: 0, day: "" };
 
 /** Counts one admitted request (or takes back a refunded one). */
 export function count(meter: MeterState, day: string, n: number): MeterState {

@@ -128,4 +128,18 @@ describe("TenantRateLimiter", () => {
     // 4 left of free's 10, plus the 40 extra that pro's burst allows.
     expect(await stub.peek(tight, T0)).toMatchObject({ plan: "pro", remaining: 44 });
   });
+
+  it("meters each admitted request on the UTC day it was made, either side of midnight", async () => {
+    fakeTimers();
+    const stub = stubFor();
+    const tenantId = crypto.randomUUID();
+    const midnight = Date.UTC(2026, 11, 4);
+    for (const now of [midnight - 2, midnight - 1, midnight, midnight + 86_400_000 - 1, midnight + 86_400_000]) {
+      await stub.consume({ cost: 1, kind: "tenant", plans: tight, tenantId, now });
+    }
+    await writeBehindDue(stub);
+    expect(await stored(stub)).toMatchObject({
+      meter: { tenantId, pending: { "2026-12-03": 2, "2026-12-04": 2, "2026-12-05": 1 } },
+    });
+  });
 });

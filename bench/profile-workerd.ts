@@ -92,11 +92,11 @@ async function main() {
         const run = (seconds: number) =>
           load({ url: worker.url, paths: [target], headers, seconds, connections: 16, threads: 2 });
         await run(2);
-        const { profile, sources, result } = await profiled(port, () => run(SECONDS));
+        const { profile, sources, result, heapMiB } = await profiled(port, () => run(SECONDS));
         if (result.errors > 0) throw new Error(`${name}: ${result.errors} failed requests`);
         mkdirSync(BENCH_DIR, { recursive: true });
         writeFileSync(join(BENCH_DIR, `workerd-${kind}-${name}.cpuprofile`), JSON.stringify(profile));
-        report(`${name} ${kind} (${target})`, profile, sources, result.requests);
+        report(`${name} ${kind} (${target}, heap ${heapMiB.toFixed(1)} MiB)`, profile, sources, result.requests);
       }
     } finally {
       await ours.dev.stop();
@@ -137,6 +137,8 @@ async function profiled<T>(port: number, work: () => Promise<T>) {
       pending.set(id, resolve as (result: unknown) => void);
       socket.send(JSON.stringify({ id, method, params }));
     });
+  // The isolate's heap: a Durable Object call costs more in a bigger one (see bench/README.md).
+  const heap = await send<{ usedSize: number }>("Runtime.getHeapUsage");
   await send("Profiler.enable");
   await send("Profiler.setSamplingInterval", { interval: 100 });
   await send("Profiler.start");
@@ -154,7 +156,7 @@ async function profiled<T>(port: number, work: () => Promise<T>) {
     sources.set(file, scriptSource.split("\n"));
   }
   socket.close();
-  return { profile, sources, result };
+  return { profile, sources, result, heapMiB: heap.usedSize / 2 ** 20 };
 }
 
 function report(title: string, profile: CpuProfile, sources: Map<string, string[]>, requests: number) {

@@ -115,13 +115,13 @@ async function profiled<T>(port: number, work: () => Promise<T>) {
   // The proxy wants an Origin it trusts; Node's WebSocket (undici) takes headers as an extension.
   const socket = new WebSocket(url, { headers: { Origin: "http://localhost" } } as unknown as string[]);
   await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = reject;
+    socket.addEventListener("open", resolve);
+    socket.addEventListener("error", reject);
   });
   let next = 0;
   const pending = new Map<number, (result: unknown) => void>();
   const scripts: { scriptId: string; url: string }[] = [];
-  socket.onmessage = (event) => {
+  socket.addEventListener("message", (event: MessageEvent) => {
     const message = JSON.parse(String(event.data)) as {
       id?: number;
       method?: string;
@@ -130,7 +130,7 @@ async function profiled<T>(port: number, work: () => Promise<T>) {
     };
     if (message.method === "Debugger.scriptParsed" && message.params) scripts.push(message.params);
     if (message.id !== undefined) pending.get(message.id)?.(message.result);
-  };
+  });
   const send = <R>(method: string, params: object = {}) =>
     new Promise<R>((resolve) => {
       const id = ++next;

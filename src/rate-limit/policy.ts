@@ -47,9 +47,8 @@ export function parsePolicies(json: string | undefined): Policies {
 }
 
 /**
- * The limiter's objects are told RATE_LIMIT_PLANS as its caller saw it with every call (a string
- * is the cheapest thing an RPC carries, and tests vary it per request), so the last one parsed is
- * kept: a deployment has one.
+ * The limiter's objects are told RATE_LIMIT_PLANS as their caller's config holds it, with every
+ * call (tests vary it per request), so the last one parsed is kept: a deployment has one.
  */
 let lastParsed: { json: string | undefined; policies: Policies } | undefined;
 

@@ -6,10 +6,11 @@
  */
 import { join } from "node:path";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { type Unstable_DevWorker, unstable_dev } from "wrangler";
+import type { Unstable_DevWorker } from "wrangler";
 import { ROOT } from "../scripts/lib/dev-vars";
 import { COMPANY_COLUMNS } from "../src/routes/companies/schemas";
 import { childProcesses, commandLine, listeningPorts } from "./process-cpu";
+import { startScript } from "./worker-harness";
 
 export interface LocalWorker {
   dev: Unstable_DevWorker;
@@ -35,18 +36,7 @@ export const FLOOR_STATEMENTS = {
  * `inspectorPort`, wrangler's inspector proxy listens there (bench/profile-workerd.ts).
  */
 export function startFloorWorker(vars: Record<string, string>, inspectorPort?: number): Promise<Unstable_DevWorker> {
-  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
-  process.env.WRANGLER_SEND_METRICS = "false";
-  return unstable_dev(join(FLOOR_WORKER_DIR, "worker.ts"), {
-    config: join(FLOOR_WORKER_DIR, "wrangler.toml"),
-    vars,
-    ip: "127.0.0.1",
-    logLevel: "error",
-    persist: false,
-    envFiles: [],
-    ...(inspectorPort ? { inspectorPort } : {}),
-    experimental: { disableExperimentalWarning: true, disableDevRegistry: true },
-  });
+  return startScript(join(FLOOR_WORKER_DIR, "worker.ts"), join(FLOOR_WORKER_DIR, "wrangler.toml"), vars, inspectorPort);
 }
 
 /**

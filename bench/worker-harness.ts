@@ -84,7 +84,8 @@ function derivedConfig(name: string, entry: string, edit: (toml: string) => stri
   return path;
 }
 
-function startScript(
+/** One Worker under wrangler's `unstable_dev`, as every bench starts them (local-workers.ts too). */
+export function startScript(
   script: string,
   config: string,
   vars: Record<string, string>,

@@ -30,6 +30,11 @@ interface CallFrame {
   url: string;
   lineNumber: number;
 }
+interface AllocationNode {
+  callFrame: CallFrame;
+  selfSize: number;
+  children: AllocationNode[];
+}
 interface CpuProfile {
   nodes: { id: number; callFrame: CallFrame; hitCount: number }[];
   startTime: number;
@@ -92,11 +97,14 @@ async function main() {
         const run = (seconds: number) =>
           load({ url: worker.url, paths: [target], headers, seconds, connections: 16, threads: 2 });
         await run(2);
-        const { profile, sources, result, heapMiB } = await profiled(port, () => run(SECONDS));
+        const { profile, sources, result, heapMiB, snapshot, allocations } = await profiled(port, () => run(SECONDS));
         if (result.errors > 0) throw new Error(`${name}: ${result.errors} failed requests`);
         mkdirSync(BENCH_DIR, { recursive: true });
         writeFileSync(join(BENCH_DIR, `workerd-${kind}-${name}.cpuprofile`), JSON.stringify(profile));
+        writeFileSync(join(BENCH_DIR, `workerd-${kind}-${name}.heapsnapshot`), snapshot);
         report(`${name} ${kind} (${target}, heap ${heapMiB.toFixed(1)} MiB)`, profile, sources, result.requests);
+        reportHeap(name, snapshot);
+        reportAllocations(name, allocations.head, sources, result.requests);
       }
     } finally {
       await ours.dev.stop();
@@ -121,14 +129,17 @@ async function profiled<T>(port: number, work: () => Promise<T>) {
   let next = 0;
   const pending = new Map<number, (result: unknown) => void>();
   const scripts: { scriptId: string; url: string }[] = [];
+  let collectChunk: ((chunk: string) => void) | undefined;
   socket.addEventListener("message", (event: MessageEvent) => {
     const message = JSON.parse(String(event.data)) as {
       id?: number;
       method?: string;
-      params?: { scriptId: string; url: string };
+      params?: { scriptId: string; url: string } | { chunk: string };
       result?: unknown;
     };
     if (message.method === "Debugger.scriptParsed" && message.params) scripts.push(message.params);
+    if (message.method === "HeapProfiler.addHeapSnapshotChunk")
+      collectChunk?.((message.params as { chunk: string }).chunk);
     if (message.id !== undefined) pending.get(message.id)?.(message.result);
   });
   const send = <R>(method: string, params: object = {}) =>
@@ -142,8 +153,21 @@ async function profiled<T>(port: number, work: () => Promise<T>) {
   await send("Profiler.enable");
   await send("Profiler.setSamplingInterval", { interval: 100 });
   await send("Profiler.start");
+  // Every allocation's site, sampled every 4 KiB, garbage included: the scavenges (and the page
+  // faults of fresh young-generation pages) each request pays grow with what it allocates.
+  await send("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
   const result = await work();
+  const { profile: allocations } = await send<{ profile: { head: AllocationNode } }>("HeapProfiler.stopSampling");
   const { profile } = await send<{ profile: CpuProfile }>("Profiler.stop");
+  // What the isolate keeps alive once the load is over (the snapshot collects garbage first).
+  const chunks: string[] = [];
+  collectChunk = (chunk) => chunks.push(chunk);
+  await send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+  collectChunk = undefined;
   // Enabling the debugger replays scriptParsed for every script: the bundle's text names its files.
   await send("Debugger.enable");
   const sources = new Map<string, string[]>();
@@ -156,7 +180,7 @@ async function profiled<T>(port: number, work: () => Promise<T>) {
     sources.set(file, scriptSource.split("\n"));
   }
   socket.close();
-  return { profile, sources, result, heapMiB: heap.usedSize / 2 ** 20 };
+  return { profile, sources, result, heapMiB: heap.usedSize / 2 ** 20, snapshot: chunks.join(""), allocations };
 }
 
 function report(title: string, profile: CpuProfile, sources: Map<string, string[]>, requests: number) {
@@ -176,6 +200,65 @@ function report(title: string, profile: CpuProfile, sources: Map<string, string[
   console.log(`\n${title}: ${requests} requests, ${perRequest(total)} ms sampled per request (idle included)`);
   for (const { hits, frame } of [...self.values()].sort((a, b) => b.hits - a.hits).slice(0, 30)) {
     console.log(`  ${perRequest(hits)}  ${frame.functionName || "(anonymous)"}  ${origin(frame, sources)}`);
+  }
+}
+
+/** Bytes allocated per request by the function that allocated them, largest first. */
+function reportAllocations(name: string, head: AllocationNode, sources: Map<string, string[]>, requests: number) {
+  const bySite = new Map<string, { bytes: number; frame: CallFrame }>();
+  let total = 0;
+  const walk = (node: AllocationNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName}\0${url}\0${lineNumber}`;
+    const entry = bySite.get(key) ?? { bytes: 0, frame: node.callFrame };
+    entry.bytes += node.selfSize;
+    bySite.set(key, entry);
+    total += node.selfSize;
+    for (const child of node.children) walk(child);
+  };
+  walk(head);
+  console.log(`\n${name}: ${(total / requests / 1024).toFixed(1)} KiB allocated per request`);
+  for (const { bytes, frame } of [...bySite.values()].sort((a, b) => b.bytes - a.bytes).slice(0, 25)) {
+    const where = origin(frame, sources);
+    console.log(`  ${(bytes / requests).toFixed(0).padStart(7)} B  ${frame.functionName || "(anonymous)"}  ${where}`);
+  }
+}
+
+/** The live heap by node type and name (self sizes), largest first, and the largest strings. */
+function reportHeap(name: string, text: string) {
+  const snapshot = JSON.parse(text) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snapshot.snapshot.meta.node_fields;
+  const types = snapshot.snapshot.meta.node_types[0];
+  const [typeAt, nameAt, sizeAt] = ["type", "name", "self_size"].map((field) => fields.indexOf(field));
+  const byGroup = new Map<string, { bytes: number; count: number }>();
+  const strings: { bytes: number; text: string }[] = [];
+  let total = 0;
+  for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+    const type = types[snapshot.nodes[i + (typeAt ?? 0)] ?? 0] ?? "?";
+    const nodeName = snapshot.strings[snapshot.nodes[i + (nameAt ?? 0)] ?? 0] ?? "";
+    const bytes = snapshot.nodes[i + (sizeAt ?? 0)] ?? 0;
+    total += bytes;
+    const group = type === "object" || type === "closure" || type === "native" ? `${type} ${nodeName}` : type;
+    const entry = byGroup.get(group) ?? { bytes: 0, count: 0 };
+    entry.bytes += bytes;
+    entry.count += 1;
+    byGroup.set(group, entry);
+    if (type === "string" || type === "concatenated string" || type === "sliced string") {
+      strings.push({ bytes, text: nodeName.slice(0, 80).replace(/\s+/g, " ") });
+    }
+  }
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0).padStart(6)} KiB`;
+  console.log(`\n${name}: live heap ${kib(total)} by self size`);
+  for (const [group, { bytes, count }] of [...byGroup].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 25)) {
+    console.log(`  ${kib(bytes)}  ${String(count).padStart(7)}×  ${group.slice(0, 90)}`);
+  }
+  console.log(`  largest strings:`);
+  for (const { bytes, text: head } of strings.sort((a, b) => b.bytes - a.bytes).slice(0, 12)) {
+    console.log(`  ${kib(bytes)}  ${JSON.stringify(head)}`);
   }
 }
 

@@ -29,12 +29,41 @@ export function roundTripFetchOptions(policy: RoundTripPolicy): PolicyCarrier {
 const RESPONSE_TOO_LARGE = 507;
 
 /**
+ * An answer read to its end: what the driver reads of a fetch Response (`ok`, `status`, `json()`,
+ * `text()`), without a second Response around the body. Re-wrapping the bytes in a Response (to
+ * hand the driver something readable after the deadline's read) cost a Response, a copy of its
+ * headers and a body stream per round trip, native work in workerd.
+ */
+export class ReadAnswer {
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    private readonly body: string,
+  ) {}
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.body);
+  }
+
+  async text(): Promise<string> {
+    return this.body;
+  }
+}
+
+/**
  * The driver's fetch (neonConfig.fetchFunction, global to the isolate). Every round trip of a
  * client with a policy runs under its deadline, reads the whole answer within it, and turns a
  * missing answer or the endpoint's 5xx into a DatabaseFault (the driver passes it on as the
  * `sourceError` of its NeonDbError).
  */
-export async function databaseFetch(input: string | URL, init: RequestInit & PolicyCarrier = {}): Promise<Response> {
+export async function databaseFetch(
+  input: string | URL,
+  init: RequestInit & PolicyCarrier = {},
+): Promise<Response | ReadAnswer> {
   const { [POLICY]: policy, ...request } = init;
   if (!policy) return fetch(input, request);
   const url = policy.endpoint ?? input;
@@ -48,7 +77,7 @@ export async function databaseFetch(input: string | URL, init: RequestInit & Pol
   });
 }
 
-async function send(url: string | URL, init: RequestInit & { signal: AbortSignal }): Promise<Response> {
+async function send(url: string | URL, init: RequestInit & { signal: AbortSignal }): Promise<ReadAnswer> {
   let response: Response;
   try {
     response = await fetch(url, init);
@@ -56,16 +85,18 @@ async function send(url: string | URL, init: RequestInit & { signal: AbortSignal
     if (init.signal.aborted) throw init.signal.reason;
     throw new DatabaseFault("no_answer", "The database endpoint did not answer.", { cause: error });
   }
-  let body: ArrayBuffer;
+  let body: string;
   try {
-    body = await response.arrayBuffer();
+    body = await response.text();
   } catch (error) {
     if (init.signal.aborted) throw init.signal.reason;
     throw new DatabaseFault("cut_off", "The connection to the database broke during its answer.", { cause: error });
   }
   if (response.status >= 500 && response.status !== RESPONSE_TOO_LARGE) {
-    const text = new TextDecoder().decode(body.slice(0, 200));
-    throw new DatabaseFault("endpoint_error", `The database endpoint answered HTTP ${response.status}: ${text}`);
+    throw new DatabaseFault(
+      "endpoint_error",
+      `The database endpoint answered HTTP ${response.status}: ${body.slice(0, 200)}`,
+    );
   }
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new ReadAnswer(response.status, response.statusText, body);
 }

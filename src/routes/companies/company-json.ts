@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import { jsonMembers, prerendered } from "../../db/json-text";
-import type { RegisteredOffice } from "../../db/schema/companies";
 import { sicEntries } from "../register/schemas";
 import { COMPANY_BODY_HEAD, COMPANY_BODY_TAIL } from "./schemas";
 
@@ -9,24 +8,25 @@ import { COMPANY_BODY_HEAD, COMPANY_BODY_TAIL } from "./schemas";
  * (as PostgREST does): the Worker passes it on instead of parsing some thirty columns per row,
  * reshaping them (`companyBody`) and serialising them again, which was most of a list's CPU in
  * the Worker. The bytes are those `JSON.stringify(companyBody(row))` gives (test/worker/routes/
- * companies-json.test.ts compares them); the two members Postgres cannot write so are added here:
- * `sic` (descriptions from the SIC 2007 table in the bundle) and `registered_office` (jsonb,
- * whose text Postgres writes with spaces).
+ * companies-json.test.ts compares them). One member Postgres cannot write: `sic`, whose
+ * descriptions come from the SIC 2007 table in the bundle. Postgres writes the codes there
+ * (`"sic":["62012"]`) and `withSicEntries` puts the entries in their place.
  */
 const HEAD = jsonMembers(COMPANY_BODY_HEAD);
 const TAIL = jsonMembers(COMPANY_BODY_TAIL);
 
-/** The select list of a company as JSON text (see `companyJson`), rendered once. */
-export const COMPANY_JSON_COLUMNS = prerendered(
-  sql`${HEAD} as body_head, array_to_json(sic_codes)::text as sic_codes_json, registered_office, ${TAIL} as body_tail`,
-);
+// jsonb's own text has a space after each colon and comma; JSON.stringify has none. The office is
+// an object of strings, written member by member in jsonb's key order (the order its text has).
+const REGISTERED_OFFICE = sql`case jsonb_typeof(registered_office)
+  when 'object' then concat('{', (
+    select string_agg(to_json(member.key)::text || ':' || member.value::text, ',' order by member.n)
+      from jsonb_each(registered_office) with ordinality as member(key, value, n)), '}')
+  else coalesce(registered_office::text, 'null') end`;
 
-export interface CompanyJsonRow extends Record<string, unknown> {
-  body_head: string;
-  sic_codes_json: string;
-  registered_office: RegisteredOffice | null;
-  body_tail: string;
-}
+/** A company's API body as one JSON text column (`body`), its `sic` member as codes; rendered once. */
+export const COMPANY_BODY = prerendered(
+  sql`concat('{', ${HEAD}, ',"sic":', array_to_json(sic_codes)::text, ',"registered_office":', ${REGISTERED_OFFICE}, ',', ${TAIL}, '}')`,
+);
 
 // Companies share few SIC code lists: their `sic` member is built once per list and isolate.
 const sicByCodes = new Map<string, string>();
@@ -42,7 +42,14 @@ function sicJson(codesJson: string): string {
   return json;
 }
 
-/** A company's API body as JSON text, from a row selected with COMPANY_JSON_COLUMNS. */
-export function companyJson(row: CompanyJsonRow): string {
-  return `{${row.body_head},"sic":${sicJson(row.sic_codes_json)},"registered_office":${JSON.stringify(row.registered_office)},${row.body_tail}}`;
+// Only a key can match: inside a JSON string every `"` is escaped, so `"sic":[` never occurs in a
+// value, and the codes (digits) hold no `]`.
+const SIC_CODES_MEMBER = /"sic":(\[[^\]]*\])/g;
+
+/**
+ * Company bodies written with COMPANY_BODY (one, or a list's joined with commas), with each `sic`
+ * member's codes replaced by their entries: one pass over the text, however many companies.
+ */
+export function withSicEntries(json: string): string {
+  return json.replace(SIC_CODES_MEMBER, (_, codes: string) => `"sic":${sicJson(codes)}`);
 }

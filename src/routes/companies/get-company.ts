@@ -6,7 +6,7 @@ import { ifNoneMatchHeaderSchema } from "../../http/etag";
 import { jsonText } from "../../http/json-text";
 import { responseHeaders } from "../../openapi/headers";
 import { V1_PROBLEMS, v1Access } from "../v1-route";
-import { COMPANY_JSON_COLUMNS, type CompanyJsonRow, companyJson } from "./company-json";
+import { COMPANY_BODY, withSicEntries } from "./company-json";
 import { type CompanyBody, companyIdParamSchema, companySchema, etagOf } from "./schemas";
 
 export const getCompanyRoute = createRoute({
@@ -34,8 +34,8 @@ export const getCompany = new OpenAPIHono<AppEnv>().openapi(getCompanyRoute, asy
   const {
     results: [result],
   } = await c.var.scoped.batch((db) => [
-    db.execute<CompanyJsonRow & { id: string; version: number }>(
-      sql`select id, version, ${COMPANY_JSON_COLUMNS} from companies where id = ${id}`,
+    db.execute<{ id: string; version: number; body: string }>(
+      sql`select id, version, ${COMPANY_BODY} as body from companies where id = ${id}`,
     ),
   ]);
   const [row] = result.rows;
@@ -50,5 +50,5 @@ export const getCompany = new OpenAPIHono<AppEnv>().openapi(getCompanyRoute, asy
   )
     return c.body(null, 304);
   // The body as Postgres wrote it (company-json.ts); c.json would parse nothing but serialise again.
-  return jsonText<CompanyBody, 200>(c, companyJson(row), 200);
+  return jsonText<CompanyBody, 200>(c, withSicEntries(row.body), 200);
 });

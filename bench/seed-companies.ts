@@ -21,13 +21,19 @@ export async function seedCompanies(direct: pg.Client, tenants: number, perTenan
     [tenants],
   );
   await direct.query(
-    `INSERT INTO companies (tenant_id, name, company_number, postcode, sic_codes, status, created_at)
+    `INSERT INTO companies (tenant_id, name, company_number, postcode, registered_office, sic_codes, status, created_at)
      SELECT t.id,
             (array['Northwind','Globex','Initech','Umbrella','Stark','Wayne','Acme','Hooli','Vandelay','Soylent'])[1 + g % 10]
             || ' ' || (array['Cloud','Digital','Networks','Systems','Software','Data','Security','Consulting'])[1 + (g / 10) % 8]
             || ' ' || (array['Ltd','Limited','Group','Holdings','Plc'])[1 + (g / 80) % 5] || ' ' || g,
             lpad(g::text, 8, '0'),
             (array['EC1A','EC2M','SW1A','M1','B3','LS1','G2','EH1'])[1 + g % 8] || (g % 9) || 'AB',
+            -- Every company on the register has one, as Companies House gives it.
+            jsonb_build_object(
+              'address_line_1', g || ' High Street',
+              'locality', (array['London','London','London','Manchester','Birmingham','Leeds','Glasgow','Edinburgh'])[1 + g % 8],
+              'postal_code', (array['EC1A','EC2M','SW1A','M1','B3','LS1','G2','EH1'])[1 + g % 8] || ' ' || (g % 9) || 'AB',
+              'country', (array['England','England','England','England','England','England','Scotland','Scotland'])[1 + g % 8]),
             array[(array['62012','62020','62090','63110','70229'])[1 + g % 5]],
             'active',
             now() - (g || ' minutes')::interval

@@ -137,9 +137,10 @@ async function profiled<T>(port: number, work: () => Promise<T>) {
       params?: { scriptId: string; url: string } | { chunk: string };
       result?: unknown;
     };
-    if (message.method === "Debugger.scriptParsed" && message.params) scripts.push(message.params);
-    if (message.method === "HeapProfiler.addHeapSnapshotChunk")
-      collectChunk?.((message.params as { chunk: string }).chunk);
+    if (message.method === "Debugger.scriptParsed" && message.params && "scriptId" in message.params)
+      scripts.push(message.params);
+    if (message.method === "HeapProfiler.addHeapSnapshotChunk" && message.params && "chunk" in message.params)
+      collectChunk?.(message.params.chunk);
     if (message.id !== undefined) pending.get(message.id)?.(message.result);
   });
   const send = <R>(method: string, params: object = {}) =>

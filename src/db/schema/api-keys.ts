@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { check, index, pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appPlatform } from "./roles";
 import { purgeDeletePolicy } from "./tenant-scoped";
@@ -10,8 +10,6 @@ import { users } from "./users";
 /** Keys act with a role below owner: deleting a tenant or moving ownership needs a person. */
 export const API_KEY_ROLES = ["admin", "editor", "viewer"] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
 
 /**
  * The secret is shown once at creation; only its SHA-256 is stored (keys are 256-bit random,
@@ -29,11 +27,11 @@ export const apiKeys = pgTable(
     keyHash: text("key_hash").notNull(),
     role: text("role", { enum: API_KEY_ROLES }).notNull(),
     scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
-    expiresAt: ts("expires_at"),
-    revokedAt: ts("revoked_at"),
-    lastUsedAt: ts("last_used_at"),
+    expiresAt: timestamptz("expires_at"),
+    revokedAt: timestamptz("revoked_at"),
+    lastUsedAt: timestamptz("last_used_at"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
-    createdAt: ts("created_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("api_keys_key_hash_key").on(t.keyHash),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { check, index, jsonb, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 import { tenantId } from "./tenant-scoped";
@@ -24,7 +24,7 @@ export const auditLog = pgTable(
     targetId: text("target_id"),
     requestId: text("request_id").default(sql`app.request_id()`),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("audit_log_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),

@@ -1,18 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgPolicy,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
-import { deletedAt, id, timestamps } from "./columns";
+import { boolean, check, date, index, integer, jsonb, pgPolicy, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { deletedAt, id, timestamps, timestamptz } from "./columns";
 import { appMaintenance, appPlatform, appSearch } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 import { workspacePolicy } from "./workspace-scoped";
@@ -59,7 +47,7 @@ export const companies = pgTable(
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     source: text("source", { enum: COMPANY_SOURCES }).notNull().default("manual"),
     sourceRef: text("source_ref"),
-    fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }),
+    fetchedAt: timestamptz("fetched_at"),
     // Filing essentials, from the Companies House profile and filing history.
     accountsMadeUpTo: date("accounts_made_up_to", { mode: "string" }),
     accountsNextDue: date("accounts_next_due", { mode: "string" }),
@@ -82,7 +70,7 @@ export const companies = pgTable(
       psc_names: Record<string, string>;
     }>(),
     /** When Companies House was last asked about the company, answered or not: the refresh order. */
-    checkedAt: timestamp("checked_at", { withTimezone: true, mode: "string" }),
+    checkedAt: timestamptz("checked_at"),
     /** Bumped on every change: the ETag. */
     version: integer("version").notNull().default(1),
     ...timestamps,

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { check, foreignKey, index, jsonb, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { companies } from "./companies";
 import { currentTenantId } from "./identity";
 import { appApi, appMaintenance } from "./roles";
@@ -37,7 +37,7 @@ export const companyChanges = pgTable(
     /** Before and after, or the role and dates of a person's change: never a person's name. */
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     subjectHash: text("subject_hash"),
-    detectedAt: timestamp("detected_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    detectedAt: timestamptz("detected_at").notNull().defaultNow(),
   },
   (t) => [
     foreignKey({

@@ -1,20 +1,9 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  foreignKey,
-  index,
-  jsonb,
-  pgPolicy,
-  pgTable,
-  smallint,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, foreignKey, index, jsonb, pgPolicy, pgTable, smallint, text, uuid } from "drizzle-orm/pg-core";
 import type { EvidenceSource } from "../../scrape/technographics/evidence";
 import type { TechCategory } from "../../scrape/technographics/fingerprint";
 import type { WebProfile } from "../../scrape/web-profile";
-import { id } from "./columns";
+import { id, timestamptz } from "./columns";
 import { companies } from "./companies";
 import { appMaintenance } from "./roles";
 import { scrapeJobs } from "./scrape-jobs";
@@ -47,8 +36,8 @@ export const companySignals = pgTable(
     /** A technology's display name and evidence, or the web profile. */
     data: jsonb("data").$type<SignalData>().notNull(),
     sourceUrl: text("source_url").notNull(),
-    fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }).notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    fetchedAt: timestamptz("fetched_at").notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     foreignKey({

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { deletedAt, id, timestamps } from "./columns";
+import { check, index, integer, pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { deletedAt, id, timestamps, timestamptz } from "./columns";
 import { companies } from "./companies";
 import { appMaintenance } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
@@ -34,7 +34,7 @@ export const contacts = pgTable(
     source: text("source", { enum: CONTACT_SOURCES }).notNull().default("manual"),
     sourceUrl: text("source_url"),
     sourceRef: text("source_ref"),
-    collectedAt: timestamp("collected_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    collectedAt: timestamptz("collected_at").notNull().defaultNow(),
     version: integer("version").notNull().default(1),
     ...timestamps,
     deletedAt: deletedAt(),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { check, index, jsonb, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appMaintenance } from "./roles";
 import { purgeDeletePolicy, purgePolicies, tenantId } from "./tenant-scoped";
@@ -20,7 +20,7 @@ export const erasureReceipts = pgTable(
     actorId: uuid("actor_id").default(sql`app.actor_id()`),
     requestId: text("request_id").default(sql`app.request_id()`),
     counts: jsonb("counts").$type<Record<string, number>>().notNull(),
-    erasedAt: timestamp("erased_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    erasedAt: timestamptz("erased_at").notNull().defaultNow(),
   },
   (t) => [
     index("erasure_receipts_tenant_idx").on(t.tenantId, t.erasedAt.desc()),
@@ -50,7 +50,7 @@ export const suppressedSubjects = pgTable(
     tenantId: tenantId(),
     subjectHash: text("subject_hash").notNull(),
     receiptId: uuid("receipt_id").references(() => erasureReceipts.id, { onDelete: "set null" }),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ name: "suppressed_subjects_pkey", columns: [t.tenantId, t.subjectHash] }),

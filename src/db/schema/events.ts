@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { bigint, customType, index, jsonb, pgPolicy, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, customType, index, jsonb, pgPolicy, pgTable, text } from "drizzle-orm/pg-core";
 import type { EventType } from "../../events/types";
+import { timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appMaintenance } from "./roles";
 import { tenantId } from "./tenant-scoped";
@@ -27,7 +28,7 @@ export const events = pgTable(
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
     requestId: text("request_id").default(sql`app.request_id()`),
     txid: xid8("txid").notNull().default(sql`pg_current_xact_id()`),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("events_tenant_feed_idx").on(t.tenantId, t.txid, t.id),

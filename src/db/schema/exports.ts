@@ -11,11 +11,10 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id, timestamps } from "./columns";
+import { id, timestamps, timestamptz } from "./columns";
 import { companies } from "./companies";
 import { currentUserId } from "./identity";
 import { appApi, appAuth, appMaintenance } from "./roles";
@@ -54,11 +53,11 @@ export const exportJobs = pgTable(
     error: text("error"),
     requestedBy: uuid("requested_by").default(sql`app.user_id()`),
     leaseId: uuid("lease_id"),
-    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "string" }),
+    leaseExpiresAt: timestamptz("lease_expires_at"),
     /** When the queue will bring a set-back job again (its message's retry delay). */
-    retryAt: timestamp("retry_at", { withTimezone: true, mode: "string" }),
-    startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }),
-    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
+    retryAt: timestamptz("retry_at"),
+    startedAt: timestamptz("started_at"),
+    finishedAt: timestamptz("finished_at"),
     ...timestamps,
   },
   (t) => [

@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
-import { check, jsonb, numeric, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, jsonb, numeric, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns";
 import { operators } from "./operators";
 import { appAuth, appPlatform } from "./roles";
 import { purgePolicies } from "./tenant-scoped";
 import { tenants } from "./tenants";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
 
 /** The tenant attributes a flag may target (columns of tenants, read by app.tenant_features). */
 export const FLAG_ATTRIBUTES = ["sector"] as const;
@@ -28,8 +27,8 @@ export const featureFlags = pgTable(
     targetPlans: text("target_plans").array().notNull().default(sql`'{}'::text[]`),
     /** `{"sector": ["software", "telecoms"]}`: each named attribute must be one of its values. */
     targetAttributes: jsonb("target_attributes").$type<Record<string, string[]>>().notNull().default({}),
-    createdAt: ts("created_at").notNull().defaultNow(),
-    updatedAt: ts("updated_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     check("feature_flags_key_format", sql`${t.key} ~ '^[a-z][a-z0-9_.-]{0,62}$'`),
@@ -53,7 +52,7 @@ export const tenantFeatureFlags = pgTable(
     value: jsonb("value").$type<unknown>().notNull(),
     reason: text("reason").notNull(),
     operatorId: uuid("operator_id").references(() => operators.id),
-    updatedAt: ts("updated_at").notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     // Evaluation reads a tenant's overrides: tenant first.

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgPolicy, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgPolicy, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns";
 import { appMaintenance } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
 
@@ -16,10 +17,8 @@ export const idempotencyKeys = pgTable(
     requestHash: text("request_hash").notNull(),
     status: integer("status"),
     response: jsonb("response"),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
-    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" })
-      .notNull()
-      .default(sql`now() + interval '24 hours'`),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at").notNull().default(sql`now() + interval '24 hours'`),
   },
   (t) => [
     primaryKey({ name: "idempotency_keys_pkey", columns: [t.tenantId, t.key] }),

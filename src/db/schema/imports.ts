@@ -8,11 +8,10 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id, timestamps } from "./columns";
+import { id, timestamps, timestamptz } from "./columns";
 import { appApi, appMaintenance } from "./roles";
 import { apiTenantPolicy, purgeDeletePolicy, purgePolicies, tenantId } from "./tenant-scoped";
 import { currentWorkspaceIds } from "./workspace-scoped";
@@ -41,11 +40,11 @@ export const imports = pgTable(
     failed: integer("failed").notNull().default(0),
     requestedBy: uuid("requested_by"),
     leaseId: uuid("lease_id"),
-    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "string" }),
+    leaseExpiresAt: timestamptz("lease_expires_at"),
     pausedReason: text("paused_reason", { enum: IMPORT_PAUSE_REASONS }),
     /** When a paused or set-back import's next message is due. */
-    resumeAt: timestamp("resume_at", { withTimezone: true, mode: "string" }),
-    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
+    resumeAt: timestamptz("resume_at"),
+    finishedAt: timestamptz("finished_at"),
     ...timestamps,
   },
   (t) => [
@@ -97,7 +96,7 @@ export const importRows = pgTable(
     detail: text("detail"),
     companyId: uuid("company_id"),
     scrapeJobId: uuid("scrape_job_id"),
-    processedAt: timestamp("processed_at", { withTimezone: true, mode: "string" }),
+    processedAt: timestamptz("processed_at"),
   },
   (t) => [
     primaryKey({ name: "import_rows_pkey", columns: [t.importId, t.rowNumber] }),

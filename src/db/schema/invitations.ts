@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { check, index, pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { appAuth } from "./roles";
 import { apiTenantPolicy, purgePolicies, tenantId } from "./tenant-scoped";
 import { users } from "./users";
@@ -10,7 +10,6 @@ export const INVITATION_ROLES = ["admin", "editor", "viewer"] as const;
 export type InvitationRole = (typeof INVITATION_ROLES)[number];
 
 // Generic in the name so that RowOf sees each column's literal SQL name.
-const ts = <Name extends string>(name: Name) => timestamp(name, { withTimezone: true, mode: "string" });
 
 /**
  * An offer of membership to an email address. The token (256 random bits) is shown once, to the
@@ -26,11 +25,11 @@ export const invitations = pgTable(
     role: text("role", { enum: INVITATION_ROLES }).notNull(),
     tokenHash: text("token_hash").notNull(),
     invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
-    createdAt: ts("created_at").notNull().defaultNow(),
-    expiresAt: ts("expires_at").notNull(),
-    acceptedAt: ts("accepted_at"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    acceptedAt: timestamptz("accepted_at"),
     acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
-    revokedAt: ts("revoked_at"),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [
     uniqueIndex("invitations_token_hash_key").on(t.tokenHash),

@@ -1,17 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  index,
-  integer,
-  pgPolicy,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { bigint, boolean, index, integer, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appMaintenance } from "./roles";
 import { tenants } from "./tenants";
@@ -24,8 +13,8 @@ export const maintenanceRuns = pgTable(
   {
     id: id(),
     job: text("job", { enum: MAINTENANCE_JOBS }).notNull(),
-    startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
-    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
+    startedAt: timestamptz("started_at").notNull().defaultNow(),
+    finishedAt: timestamptz("finished_at"),
     /** False when the time budget ran out first (the next run carries on) or the run failed. */
     completed: boolean("completed").notNull().default(false),
     statements: integer("statements").notNull().default(0),
@@ -81,7 +70,7 @@ export const maintenanceLeases = pgTable(
   {
     job: text("job").primaryKey(),
     holder: uuid("holder").notNull(),
-    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" }).notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
   },
   () => [
     pgPolicy("maintenance_leases_maintenance_all", {

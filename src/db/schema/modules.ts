@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, integer, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, integer, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns";
 import { operators } from "./operators";
 import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 import { purgeDeletePolicy } from "./tenant-scoped";
@@ -43,7 +44,7 @@ export const tenantModules = pgTable(
     enabled: boolean("enabled").notNull(),
     reason: text("reason").notNull(),
     operatorId: uuid("operator_id").references(() => operators.id),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.module] }),

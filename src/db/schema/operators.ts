@@ -1,11 +1,9 @@
 import { sql } from "drizzle-orm";
-import { check, pgPolicy, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { check, pgPolicy, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { appAuth, appPlatform } from "./roles";
 
 export const OPERATOR_KINDS = ["key", "jwt"] as const;
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
 
 /**
  * The people (and systems, such as billing) who run the platform. A `key` operator holds an
@@ -22,9 +20,9 @@ export const operators = pgTable(
     keyHash: text("key_hash"),
     prefix: text("prefix"),
     subject: text("subject"),
-    createdAt: ts("created_at").notNull().defaultNow(),
-    revokedAt: ts("revoked_at"),
-    lastUsedAt: ts("last_used_at"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    revokedAt: timestamptz("revoked_at"),
+    lastUsedAt: timestamptz("last_used_at"),
   },
   (t) => [
     uniqueIndex("operators_key_hash_key").on(t.keyHash),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { index, jsonb, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { operators } from "./operators";
 import { appPlatform } from "./roles";
 
@@ -21,7 +21,7 @@ export const platformAuditLog = pgTable(
     tenantId: uuid("tenant_id"),
     requestId: text("request_id"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("platform_audit_log_created_idx").on(t.createdAt.desc(), t.id.desc()),

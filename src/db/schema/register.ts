@@ -1,16 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  date,
-  index,
-  jsonb,
-  pgPolicy,
-  pgTable,
-  primaryKey,
-  smallint,
-  text,
-  timestamp,
-} from "drizzle-orm/pg-core";
+import { bigint, date, index, jsonb, pgPolicy, pgTable, primaryKey, smallint, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns";
 import type { RegisteredOffice } from "./companies";
 import { appApi, appRegister } from "./roles";
 
@@ -55,8 +45,8 @@ export const registerLoads = pgTable(
     fileName: text("file_name").notNull(),
     /** Size and a hash of the file's first MiB: a resumed run must read the same file. */
     fingerprint: text("fingerprint").notNull(),
-    startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
-    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
+    startedAt: timestamptz("started_at").notNull().defaultNow(),
+    finishedAt: timestamptz("finished_at"),
     /** The file line the last committed batch ended on: where a resumed run carries on. */
     linesDone: bigint("lines_done", { mode: "number" }).notNull().default(0),
     inserted: bigint("inserted", { mode: "number" }).notNull().default(0),
@@ -149,9 +139,9 @@ export const registerCompanies = pgTable(
       .notNull()
       .references(() => registerLoads.id),
     /** Set when a complete load's file no longer had it; cleared if it comes back. */
-    goneAt: timestamp("gone_at", { withTimezone: true, mode: "string" }),
-    firstSeenAt: timestamp("first_seen_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    goneAt: timestamptz("gone_at"),
+    firstSeenAt: timestamptz("first_seen_at").notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     // Every list is in name order (name_key in "C" order, then number): each filter on a column

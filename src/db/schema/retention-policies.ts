@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { integer, pgPolicy, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { integer, pgPolicy, pgTable, uuid } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns";
 import { appAuth, appMaintenance } from "./roles";
 import { apiTenantPolicy, purgeDeletePolicy } from "./tenant-scoped";
 import { tenants } from "./tenants";
@@ -20,7 +21,7 @@ export const retentionPolicies = pgTable(
     scrapeJobsDays: integer("scrape_jobs_days"),
     auditLogDays: integer("audit_log_days"),
     eventsDays: integer("events_days"),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     apiTenantPolicy("retention_policies_api_all", t.tenantId),

@@ -1,18 +1,7 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  foreignKey,
-  index,
-  integer,
-  pgPolicy,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, foreignKey, index, integer, pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { FailureReason } from "../../scrape/scrape-error";
-import { id, timestamps } from "./columns";
+import { id, timestamps, timestamptz } from "./columns";
 import { companies } from "./companies";
 import { appMaintenance, appPlatform } from "./roles";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
@@ -42,11 +31,11 @@ export const scrapeJobs = pgTable(
     failureDetail: text("failure_detail"),
     requestedBy: uuid("requested_by"),
     leaseId: uuid("lease_id"),
-    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "string" }),
+    leaseExpiresAt: timestamptz("lease_expires_at"),
     /** When the queue will bring a set-back job again (its message's retry delay). */
-    retryAt: timestamp("retry_at", { withTimezone: true, mode: "string" }),
-    startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }),
-    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
+    retryAt: timestamptz("retry_at"),
+    startedAt: timestamptz("started_at"),
+    finishedAt: timestamptz("finished_at"),
     ...timestamps,
   },
   (t) => [

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, integer, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { check, foreignKey, index, integer, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { appMaintenance } from "./roles";
 import { scrapeJobs } from "./scrape-jobs";
 import { apiTenantPolicy, tenantId } from "./tenant-scoped";
@@ -24,7 +24,7 @@ export const scrapePages = pgTable(
     contentType: text("content_type"),
     bytes: integer("bytes"),
     detail: text("detail"),
-    fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    fetchedAt: timestamptz("fetched_at").notNull().defaultNow(),
   },
   (t) => [
     foreignKey({

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import { check, index, integer, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appMaintenance, appPlatform } from "./roles";
 
@@ -16,8 +16,6 @@ export const SECURITY_EVENT_KINDS = [
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
-
 /**
  * Aggregates, not one row per request: the SecurityEvents Durable Object counts events per
  * (tenant, kind, reason, address) and writes one batch per flush (app.record_security_events).
@@ -32,9 +30,9 @@ export const securityEvents = pgTable(
     reason: text("reason").notNull(),
     address: text("address"),
     count: integer("count").notNull(),
-    firstSeenAt: ts("first_seen_at").notNull(),
-    lastSeenAt: ts("last_seen_at").notNull(),
-    createdAt: ts("created_at").notNull().defaultNow(),
+    firstSeenAt: timestamptz("first_seen_at").notNull(),
+    lastSeenAt: timestamptz("last_seen_at").notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("security_events_tenant_idx").on(t.tenantId, t.lastSeenAt.desc(), t.id.desc()),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth } from "./roles";
 import { purgePolicies, tenantId } from "./tenant-scoped";
@@ -13,8 +14,8 @@ export const stripeEvents = pgTable(
     /** The tenant it concerned, when one was found (no foreign key: the record outlives tenants). */
     tenantRef: uuid("tenant_ref"),
     outcome: text("outcome").notNull(),
-    stripeCreatedAt: timestamp("stripe_created_at", { withTimezone: true, mode: "string" }).notNull(),
-    receivedAt: timestamp("received_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    stripeCreatedAt: timestamptz("stripe_created_at").notNull(),
+    receivedAt: timestamptz("received_at").notNull().defaultNow(),
   },
   (t) => [
     index("stripe_events_received_idx").on(t.receivedAt),
@@ -34,10 +35,10 @@ export const invoices = pgTable(
     amountPaid: bigint("amount_paid", { mode: "number" }).notNull(),
     currency: text("currency").notNull(),
     hostedInvoiceUrl: text("hosted_invoice_url"),
-    periodStart: timestamp("period_start", { withTimezone: true, mode: "string" }),
-    periodEnd: timestamp("period_end", { withTimezone: true, mode: "string" }),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull(),
-    stripeStateAt: timestamp("stripe_state_at", { withTimezone: true, mode: "string" }).notNull(),
+    periodStart: timestamptz("period_start"),
+    periodEnd: timestamptz("period_end"),
+    createdAt: timestamptz("created_at").notNull(),
+    stripeStateAt: timestamptz("stripe_state_at").notNull(),
   },
   (t) => [
     index("invoices_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),

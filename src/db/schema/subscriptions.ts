@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, pgPolicy, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, pgPolicy, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { SUBSCRIPTION_STATUSES } from "../../billing/catalogue";
-import { timestamps } from "./columns";
+import { timestamps, timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 import { purgeDeletePolicy, tenantId } from "./tenant-scoped";
@@ -18,15 +18,15 @@ export const subscriptions = pgTable(
   {
     tenantId: tenantId().primaryKey(),
     status: text("status", { enum: SUBSCRIPTION_STATUSES }).notNull().default("active"),
-    currentPeriodStart: timestamp("current_period_start", { withTimezone: true, mode: "string" }),
-    currentPeriodEnd: timestamp("current_period_end", { withTimezone: true, mode: "string" }),
+    currentPeriodStart: timestamptz("current_period_start"),
+    currentPeriodEnd: timestamptz("current_period_end"),
     cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
     /** Set when the subscription falls past due: the plan is kept until then. */
-    graceEndsAt: timestamp("grace_ends_at", { withTimezone: true, mode: "string" }),
+    graceEndsAt: timestamptz("grace_ends_at"),
     stripeCustomerId: text("stripe_customer_id"),
     stripeSubscriptionId: text("stripe_subscription_id"),
     /** When Stripe created the event this state came from: an older event never overwrites it. */
-    stripeStateAt: timestamp("stripe_state_at", { withTimezone: true, mode: "string" }),
+    stripeStateAt: timestamptz("stripe_state_at"),
     ...timestamps,
   },
   (t) => [

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { jsonb, pgPolicy, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { jsonb, pgPolicy, pgTable, uuid } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns";
 import { appMaintenance } from "./roles";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
 
 /**
  * Proof that a deleted tenant's data was purged, kept after the tenant is gone (so no foreign
@@ -14,10 +13,10 @@ export const tenantPurgeReceipts = pgTable(
   {
     /** Not tenant_id: the tenant is gone, and nothing here belongs to a tenant any more. */
     purgedTenantId: uuid("purged_tenant_id").primaryKey(),
-    deletedAt: ts("deleted_at").notNull(),
-    purgeStartedAt: ts("purge_started_at").notNull().defaultNow(),
+    deletedAt: timestamptz("deleted_at").notNull(),
+    purgeStartedAt: timestamptz("purge_started_at").notNull().defaultNow(),
     /** Null while the purge is under way (a cut run carries on next time). */
-    purgedAt: ts("purged_at"),
+    purgedAt: timestamptz("purged_at"),
     /** Rows removed, per table: `{"companies": 120, "contacts": 340, …, "tenants": 1}`. */
     rows: jsonb("rows").$type<Record<string, number>>().notNull().default({}),
   },

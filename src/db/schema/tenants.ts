@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, pgPolicy, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { deletedAt, id, timestamps } from "./columns";
+import { check, pgPolicy, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { deletedAt, id, timestamps, timestamptz } from "./columns";
 import { currentTenantId, currentUserId } from "./identity";
 import { plans } from "./plans";
 import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
@@ -24,9 +24,9 @@ export const tenants = pgTable(
      * Set by the retention cron when the restore window of a deleted tenant has passed: from then
      * on the tenant cannot be restored, its rows are deleted batch by batch, then the row itself.
      */
-    purgeStartedAt: timestamp("purge_started_at", { withTimezone: true, mode: "string" }),
+    purgeStartedAt: timestamptz("purge_started_at"),
     /** Set by an operator (POST /internal/tenants/{id}/suspend): every request answers 403 tenant_suspended. */
-    suspendedAt: timestamp("suspended_at", { withTimezone: true, mode: "string" }),
+    suspendedAt: timestamptz("suspended_at"),
     suspensionReason: text("suspension_reason"),
     /** The tenant's own line of business, set by its admins; feature flags may target it. */
     sector: text("sector"),

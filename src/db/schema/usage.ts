@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, date, index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, date, index, pgPolicy, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns";
 import { currentTenantId } from "./identity";
 import { appApi, appAuth, appMaintenance, appPlatform } from "./roles";
 import { purgePolicies, tenantId } from "./tenant-scoped";
@@ -44,10 +45,10 @@ export const usageReports = pgTable(
     day: date("day", { mode: "string" }).notNull(),
     value: bigint("value", { mode: "number" }).notNull(),
     stripeCustomerId: text("stripe_customer_id"),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
-    reportedAt: timestamp("reported_at", { withTimezone: true, mode: "string" }),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    reportedAt: timestamptz("reported_at"),
     /** When the maintenance sweep last put an unreported report back on the billing queue. */
-    requeuedAt: timestamp("requeued_at", { withTimezone: true, mode: "string" }),
+    requeuedAt: timestamptz("requeued_at"),
   },
   (t) => [
     index("usage_reports_unreported_idx")

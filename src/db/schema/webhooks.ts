@@ -9,12 +9,11 @@ import {
   pgPolicy,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { DELIVERY_STATUSES } from "../../webhooks/delivery-status";
-import { timestamps } from "./columns";
+import { timestamps, timestamptz } from "./columns";
 import { events, xid8 } from "./events";
 import { appAuth, appMaintenance } from "./roles";
 import { apiTenantPolicy, purgeDeletePolicy, tenantId } from "./tenant-scoped";
@@ -39,9 +38,9 @@ export const webhookEndpoints = pgTable(
     disabledReason: text("disabled_reason", { enum: ["gone", "failing"] }),
     secret: text("secret").notNull(),
     previousSecret: text("previous_secret"),
-    previousSecretExpiresAt: timestamp("previous_secret_expires_at", { withTimezone: true, mode: "string" }),
+    previousSecretExpiresAt: timestamptz("previous_secret_expires_at"),
     /** First failed attempt since the last success; five days of it disable the endpoint. */
-    failingSince: timestamp("failing_since", { withTimezone: true, mode: "string" }),
+    failingSince: timestamptz("failing_since"),
     ...timestamps,
   },
   (t) => [
@@ -71,10 +70,10 @@ export const webhookDeliveries = pgTable(
       .references(() => events.id, { onDelete: "cascade" }),
     status: text("status", { enum: DELIVERY_STATUSES }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
-    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "string" }).defaultNow(),
+    nextAttemptAt: timestamptz("next_attempt_at").defaultNow(),
     leaseId: uuid("lease_id"),
-    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true, mode: "string" }),
-    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true, mode: "string" }),
+    leaseExpiresAt: timestamptz("lease_expires_at"),
+    lastAttemptAt: timestamptz("last_attempt_at"),
     responseStatus: integer("response_status"),
     durationMs: integer("duration_ms"),
     lastError: text("last_error"),

@@ -1,17 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  foreignKey,
-  index,
-  pgPolicy,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
-import { id, timestamps } from "./columns";
+import { check, foreignKey, index, pgPolicy, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, timestamps, timestamptz } from "./columns";
 import { companies } from "./companies";
 import { memberships } from "./memberships";
 import { appApi } from "./roles";
@@ -52,7 +41,7 @@ export const workspaceMembers = pgTable(
     tenantId: tenantId(),
     workspaceId: uuid("workspace_id").notNull(),
     userId: uuid("user_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ name: "workspace_members_pkey", columns: [t.workspaceId, t.userId] }),
@@ -80,7 +69,7 @@ export const workspaceCompanies = pgTable(
     tenantId: tenantId(),
     workspaceId: uuid("workspace_id").notNull(),
     companyId: uuid("company_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     // Serves the policy's sub-select (workspace_id = any(...)) with the company ids in the index.

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
 import { companies } from "../../db/schema/companies";
 import { assignment } from "../../db/selection";

@@ -325,6 +325,33 @@ describe("GET /v1/companies", () => {
     }
   });
 
+  it("pages through a search's relevance order as one page would list it", async () => {
+    const editor = await signedIn("editor");
+    // Name prefixes and similar names: two ranks, and similarity scores that differ in their last
+    // digits (the cursor carries them as Postgres' text).
+    for (const name of ["Alpina Systems", "Alphabet Data", "Alpha Networks", "Alpha", "Zeta Alpha Group", "Alphas"]) {
+      await createCompany(editor, { name });
+    }
+    const path = "/v1/companies?q=alpha&sort=relevance";
+    const whole = (await (await sendAs(editor, "GET", `${path}&limit=100`)).json()) as {
+      items: { id: string }[];
+      next_cursor: string | null;
+    };
+    expect(whole.next_cursor).toBeNull();
+    expect(whole.items.length).toBeGreaterThanOrEqual(4);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await sendAs(editor, "GET", `${path}&limit=1${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { items: { id: string }[]; next_cursor: string | null };
+      expect(page.items.length).toBe(1);
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(whole.items.map((c) => c.id));
+  });
+
   it("pages by name through names outside Latin-1 and as long as a name may be", async () => {
     const editor = await signedIn("editor");
     const names = ["Łódź Software Sp. z o.o.", "Ørsted 株式会社", `Zenith ${"Ž".repeat(190)}`];

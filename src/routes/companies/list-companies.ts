@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
+import { prerendered } from "../../db/json-text";
 import { ApiError } from "../../errors/api-error";
 import { jsonText } from "../../http/json-text";
 import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from "../../http/pagination";
@@ -53,6 +54,40 @@ const ORDERS = {
   recent: { key: ["created_order", "id"], types: ["timestamptz", "uuid"], direction: "desc" },
 } as const;
 
+type Sort = keyof typeof ORDERS;
+
+/**
+ * The parts of the statement that depend on the sort order alone, rendered once (drizzle walks a
+ * template's chunks on every request; these are identifiers and constants only). Operators, type
+ * names and ASC/DESC cannot be parameters: sql.raw of the constants in ORDERS.
+ */
+const SORTED = Object.fromEntries(
+  (Object.keys(ORDERS) as Sort[]).map((sort) => {
+    const { key, direction } = ORDERS[sort];
+    const columns = key.map((column) => sql.identifier(column));
+    return [
+      sort,
+      {
+        keyColumns: prerendered(sql.join(columns, sql`, `)),
+        comparison: sql.raw(direction === "asc" ? ">" : "<"),
+        // NULLS LAST as in the indexes (the columns are never null), so Postgres can read in order.
+        orderBy: prerendered(
+          sql.join(
+            columns.map((column) => sql`${column} ${sql.raw(direction)} nulls last`),
+            sql`, `,
+          ),
+        ),
+        keyText: prerendered(
+          sql`json_build_array(${sql.join(
+            columns.map((column) => sql`${column}::text`),
+            sql`, `,
+          )})::text`,
+        ),
+      },
+    ];
+  }),
+) as Record<Sort, { keyColumns: SQL; comparison: SQL; orderBy: SQL; keyText: SQL }>;
+
 export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRoute, async (c) => {
   const query = c.req.valid("query");
   const sort = query.sort ?? (query.q ? "relevance" : "recent");
@@ -66,23 +101,13 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
   const { q, qNumber } = searchTerms(query.q);
   const filters = companyFilters(query);
 
-  const keyColumns = sql.join(
-    order.key.map((column) => sql.identifier(column)),
-    sql`, `,
-  );
-  // Operators, type names and ASC/DESC cannot be parameters: sql.raw of the constants in ORDERS.
+  const { keyColumns, comparison, orderBy, keyText } = SORTED[sort];
   const keyset = after
-    ? sql`where (${keyColumns}) ${sql.raw(order.direction === "asc" ? ">" : "<")} (${sql.join(
+    ? sql`where (${keyColumns}) ${comparison} (${sql.join(
         after.map((value, i) => sql`${value}::${sql.raw(order.types[i] ?? "text")}`),
         sql`, `,
       )})`
     : sql``;
-  const direction = sql.raw(order.direction);
-  const orderBy = sql.join(
-    // NULLS LAST as in the indexes (the columns are never null), so Postgres can read in order.
-    order.key.map((column) => sql`${sql.identifier(column)} ${direction} nulls last`),
-    sql`, `,
-  );
   // The page is made in Postgres: limit + 1 rows in keyset order (the extra one only tells that a
   // next page exists), numbered, their bodies joined in that order into one text, and the last
   // row's key as text for the cursor. The Worker gets one row instead of parsing one per company.
@@ -91,10 +116,7 @@ export const listCompanies = new OpenAPIHono<AppEnv>().openapi(listCompaniesRout
       count(*)::int as fetched,
       min(key) filter (where ord = ${query.limit}) as last_key
     from (
-      select body, json_build_array(${sql.join(
-        order.key.map((column) => sql`${sql.identifier(column)}::text`),
-        sql`, `,
-      )})::text as key,
+      select body, ${keyText} as key,
              row_number() over (order by ${orderBy}) as ord
         from (
           select * from (

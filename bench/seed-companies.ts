@@ -27,17 +27,20 @@ export async function seedCompanies(direct: pg.Client, tenants: number, perTenan
             || ' ' || (array['Cloud','Digital','Networks','Systems','Software','Data','Security','Consulting'])[1 + (g / 10) % 8]
             || ' ' || (array['Ltd','Limited','Group','Holdings','Plc'])[1 + (g / 80) % 5] || ' ' || g,
             lpad(g::text, 8, '0'),
-            (array['EC1A','EC2M','SW1A','M1','B3','LS1','G2','EH1'])[1 + g % 8] || (g % 9) || 'AB',
+            place.area || (g % 9) || 'AB',
             -- Every company on the register has one, as Companies House gives it.
             jsonb_build_object(
               'address_line_1', g || ' High Street',
-              'locality', (array['London','London','London','Manchester','Birmingham','Leeds','Glasgow','Edinburgh'])[1 + g % 8],
-              'postal_code', (array['EC1A','EC2M','SW1A','M1','B3','LS1','G2','EH1'])[1 + g % 8] || ' ' || (g % 9) || 'AB',
-              'country', (array['England','England','England','England','England','England','Scotland','Scotland'])[1 + g % 8]),
+              'locality', place.locality,
+              'postal_code', place.area || ' ' || (g % 9) || 'AB',
+              'country', place.country),
             array[(array['62012','62020','62090','63110','70229'])[1 + g % 5]],
             'active',
             now() - (g || ' minutes')::interval
-       FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants) t, generate_series(1, $1) g`,
+       FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM tenants) t, generate_series(1, $1) g,
+            LATERAL (SELECT (array['EC1A','EC2M','SW1A','M1','B3','LS1','G2','EH1'])[1 + g % 8] AS area,
+                            (array['London','London','London','Manchester','Birmingham','Leeds','Glasgow','Edinburgh'])[1 + g % 8] AS locality,
+                            (array['England','England','England','England','England','England','Scotland','Scotland'])[1 + g % 8] AS country) place`,
     [perTenant],
   );
   for (const { definition } of indexes) await direct.query(definition);

@@ -1,5 +1,4 @@
 import { Column, is, type SQL, sql } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import { isoTimestamp } from "../http/timestamps";
 import { columnRef } from "./selection";
 
@@ -51,17 +50,6 @@ export function jsonMembers(shape: JsonShape, alias?: string): SQL {
   const out: SQL[] = [];
   pieces(shape, alias, out);
   return sql`concat(${sql.join(out, sql`, `)})`;
-}
-
-/**
- * `fragment` rendered to SQL text once: for a select list made only of identifiers and constants,
- * which drizzle would otherwise walk chunk by chunk on every request.
- */
-export function prerendered(fragment: SQL): SQL {
-  const { sql: text, params } = new PgDialect().sqlToQuery(fragment);
-  if (params.length > 0) throw new Error("a prerendered fragment cannot hold parameters");
-  // Rendered by drizzle's own dialect from schema identifiers and checked constants, no input.
-  return sql.raw(text);
 }
 
 /**

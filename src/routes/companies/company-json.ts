@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { jsonMembers, prerendered } from "../../db/json-text";
+import { jsonMembers } from "../../db/json-text";
+import { prerendered } from "../../db/selection";
 import { sicEntries } from "../register/schemas";
 import { COMPANY_BODY_HEAD, COMPANY_BODY_TAIL } from "./schemas";
 

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { AppEnv } from "../../app-env";
-import { prerendered } from "../../db/json-text";
+import { prerendered } from "../../db/selection";
 import { ApiError } from "../../errors/api-error";
 import { jsonText } from "../../http/json-text";
 import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from "../../http/pagination";

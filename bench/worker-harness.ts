@@ -93,6 +93,11 @@ export function startScript(
 ): Promise<Unstable_DevWorker> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   process.env.WRANGLER_SEND_METRICS = "false";
+  // wrangler dev attaches miniflare's trace collector (the local explorer's traces) to every Worker
+  // as a streaming tail consumer in the same workerd process: it writes each invocation's spans and
+  // logs to SQLite, ~1 ms of CPU per request that production never charges to a Worker, and more
+  // for a Worker with more spans. Off, the process's CPU is the Workers' own (bench/README.md).
+  process.env.X_LOCAL_OBSERVABILITY = "false";
   return unstable_dev(script, {
     config,
     vars,
